@@ -1,0 +1,96 @@
+//! Why a chat command could not be parsed, with the usage line to show.
+
+use super::Usage;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// A syntax error in a chat command. Every variant carries the usage line of
+/// the command the writer was typing, so the reply can show how to write it.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum CommandError {
+    #[error("unknown command {word:?}")]
+    UnknownCommand { word: String, usage: Usage },
+    #[error("missing {what}")]
+    MissingArgument { what: Argument, usage: Usage },
+    #[error("unexpected {word:?} after the command")]
+    UnexpectedArgument { word: String, usage: Usage },
+    #[error("bad {what} {input:?}: {reason}")]
+    BadValue {
+        what: Argument,
+        input: String,
+        reason: ValueError,
+        usage: Usage,
+    },
+}
+
+impl CommandError {
+    /// The usage line to show with the error.
+    pub const fn usage(&self) -> Usage {
+        match self {
+            Self::UnknownCommand { usage, .. }
+            | Self::MissingArgument { usage, .. }
+            | Self::UnexpectedArgument { usage, .. }
+            | Self::BadValue { usage, .. } => *usage,
+        }
+    }
+}
+
+/// A slot of the grammar, named in errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Argument {
+    /// The command after the schedule name (`status`, `info`, ...).
+    Command,
+    /// `info`, `set` or `del` after `exception`.
+    ExceptionCommand,
+    Date,
+    /// `start` or `stop`.
+    Action,
+    Time,
+    Duration,
+    /// `for` or `until` after `force_start`.
+    ForceEnd,
+}
+
+impl Argument {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Command => "command",
+            Self::ExceptionCommand => "exception command (info, set, del)",
+            Self::Date => "date",
+            Self::Action => "start|stop",
+            Self::Time => "time",
+            Self::Duration => "duration",
+            Self::ForceEnd => "for|until",
+        }
+    }
+}
+
+impl std::fmt::Display for Argument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a date, time or duration was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueError {
+    #[error("expected YYYY-MM-DD, today or tomorrow")]
+    DateFormat,
+    #[error("no such day in the calendar")]
+    NoSuchDate,
+    #[error("expected H:MM or HH:MM")]
+    TimeFormat,
+    #[error("hours run 00-23 and minutes 00-59")]
+    TimeRange,
+    #[error("expected a duration like 30m, 2h or 1h30m")]
+    DurationFormat,
+    #[error("a duration must be longer than zero")]
+    DurationZero,
+    #[error("a duration may be at most 7 days (168h)")]
+    DurationTooLong,
+    #[error("expected start or stop")]
+    ActionWord,
+}

@@ -1,0 +1,118 @@
+//! The chat command grammar of SPEC §3: what a JANDI message asks curfew to do.
+//!
+//! [`parse`] turns the text of a message (`/서버 dev exception set 2026-12-24
+//! stop 15:00`) into a [`Command`]; `Display` renders a command back into its
+//! canonical text, and parsing that text gives the same command again. Dates
+//! stay unresolved ([`DateArg::Today`]) until the worker knows the schedule's
+//! time zone: the ingress that parses does not.
+
+mod error;
+mod parse;
+mod render;
+mod usage;
+mod values;
+
+pub use error::{Argument, CommandError, ValueError};
+pub use parse::parse;
+pub use usage::Usage;
+pub use values::{
+    parse_date, parse_duration, parse_time, parse_time_or_none, DateArg, ForDuration,
+};
+
+use crate::Action;
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+
+/// One parsed chat command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// `help`, or a bare `/<kw>`.
+    Help,
+    /// `list`: every schedule, one line each.
+    List,
+    /// `<schedule> <op>`.
+    Schedule { schedule: String, op: ScheduleOp },
+}
+
+/// What a command does to (or asks of) one schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ScheduleOp {
+    Status,
+    Info {
+        date: DateArg,
+    },
+    ExceptionInfo {
+        date: DateArg,
+    },
+    /// `time: None` removes that date's start (or stop).
+    ExceptionSet {
+        date: DateArg,
+        action: Action,
+        time: Option<NaiveTime>,
+    },
+    ExceptionDel {
+        date: DateArg,
+        action: Action,
+    },
+    ForceStart {
+        end: Option<ForceEnd>,
+    },
+    ForceStop,
+    Next,
+    History,
+}
+
+/// When a `force_start` gives the servers back to the schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForceEnd {
+    /// `for 1h30m`: a stop that long after the command.
+    For(ForDuration),
+    /// `until 23:00`: a stop at the next 23:00 in the schedule's time zone.
+    Until(NaiveTime),
+}
+
+impl Command {
+    /// The schedule a command concerns, if any: it becomes the FIFO group.
+    pub fn schedule(&self) -> Option<&str> {
+        match self {
+            Self::Schedule { schedule, .. } => Some(schedule),
+            Self::Help | Self::List => None,
+        }
+    }
+
+    /// Mutating commands are limited by `CURFEW_ADMINS` and recorded in the audit log.
+    pub fn is_mutating(&self) -> bool {
+        matches!(self, Self::Schedule { op, .. } if op.is_mutating())
+    }
+}
+
+impl ScheduleOp {
+    /// See [`Command::is_mutating`].
+    pub const fn is_mutating(&self) -> bool {
+        matches!(
+            self,
+            Self::ExceptionSet { .. }
+                | Self::ExceptionDel { .. }
+                | Self::ForceStart { .. }
+                | Self::ForceStop
+        )
+    }
+
+    /// The usage line that belongs to this operation.
+    pub const fn usage(&self) -> Usage {
+        match self {
+            Self::Status => Usage::Status,
+            Self::Info { .. } => Usage::Info,
+            Self::ExceptionInfo { .. } => Usage::ExceptionInfo,
+            Self::ExceptionSet { .. } => Usage::ExceptionSet,
+            Self::ExceptionDel { .. } => Usage::ExceptionDel,
+            Self::ForceStart { .. } => Usage::ForceStart,
+            Self::ForceStop => Usage::ForceStop,
+            Self::Next => Usage::Next,
+            Self::History => Usage::History,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Jobs on the queue (SPEC §7): versioned JSON envelopes and their
+//! idempotency keys.
+//!
+//! Every job is `{"v":1,"kind":...}`. An EventBridge Scheduled Event put on
+//! the queue as it is (`source` `aws.events`) is read as a tick, because the
+//! rule target cannot wrap it.
+
+use crate::command::Command;
+use crate::jandi::OutgoingWebhook;
+use chrono::{DateTime, DurationRound, SecondsFormat, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The envelope version this build writes and reads.
+pub const VERSION: u64 = 1;
+
+/// One unit of work for the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// A chat command to execute and answer.
+    Command(CommandJob),
+    /// Reconcile every schedule at `at`.
+    Tick(TickJob),
+    /// Reconcile one schedule at `at`.
+    Reconcile(ReconcileJob),
+}
+
+/// A parsed chat command with who sent it from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandJob {
+    pub key: String,
+    pub command: Command,
+    /// The message as typed (for the audit log).
+    pub text: String,
+    /// The team's keyword, for usage lines in replies.
+    pub keyword: Option<String>,
+    /// Email, else name, else JANDI id (see [`OutgoingWebhook::writer_identity`]).
+    pub writer: String,
+    pub writer_name: Option<String>,
+    pub room: Option<String>,
+    pub team: Option<String>,
+    /// JANDI's `createdAt`, else when the ingress received the message.
+    pub created_at: String,
+}
+
+/// A scheduler tick: the instant to evaluate every timeline at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TickJob {
+    pub at: DateTime<Utc>,
+    /// The AWS account and region of an EventBridge tick, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+/// A reconcile of one schedule at one instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReconcileJob {
+    pub schedule: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Why a message body is not a job. Every variant is permanent: retrying
+/// cannot fix the body, so the worker sends it to the DLQ at once.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JobError {
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("no version field `v`")]
+    MissingVersion,
+    #[error("unknown job version {0} (this build reads version {VERSION})")]
+    UnknownVersion(String),
+    #[error("malformed job: {0}")]
+    Malformed(String),
+}
+
+impl Job {
+    /// Reads a queue message body: a versioned envelope or an EventBridge Scheduled Event.
+    pub fn decode(body: &str) -> Result<Self, JobError> {
+        let value: Value =
+            serde_json::from_str(body).map_err(|e| JobError::NotJson(e.to_string()))?;
+        if value.get("source").and_then(Value::as_str) == Some("aws.events") {
+            return scheduled_event_tick(&value).map(Self::Tick);
+        }
+        match value.get("v") {
+            None => Err(JobError::MissingVersion),
+            Some(v) if v.as_u64() == Some(VERSION) => {
+                serde_json::from_value(value).map_err(|e| JobError::Malformed(e.to_string()))
+            }
+            Some(v) => Err(JobError::UnknownVersion(v.to_string())),
+        }
+    }
+
+    /// The envelope: the job's fields plus `"v": 1`.
+    pub fn encode(&self) -> String {
+        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut value {
+            map.insert("v".to_owned(), Value::from(VERSION));
+        }
+        value.to_string()
+    }
+
+    /// The key the worker claims before acting, and the FIFO deduplication id
+    /// of jobs curfew sends itself.
+    pub fn idempotency_key(&self) -> String {
+        match self {
+            Self::Command(job) => job.key.clone(),
+            Self::Tick(job) => tick_key(job.at),
+            Self::Reconcile(job) => reconcile_key(&job.schedule, job.at),
+        }
+    }
+
+    /// The FIFO message group (SPEC §1): the schedule for chat commands, `_`
+    /// for commands about no single schedule, `tick` for ticks.
+    pub fn message_group(&self) -> &str {
+        match self {
+            Self::Command(job) => job.command.schedule().unwrap_or("_"),
+            Self::Tick(_) => "tick",
+            Self::Reconcile(job) => &job.schedule,
+        }
+    }
+}
+
+impl CommandJob {
+    /// The job for a parsed command. `received_at` stands in for a missing `createdAt`.
+    pub fn new(payload: &OutgoingWebhook, command: Command, received_at: DateTime<Utc>) -> Self {
+        let created_at = payload
+            .created_at_text
+            .clone()
+            .unwrap_or_else(|| received_at.to_rfc3339_opts(SecondsFormat::Millis, true));
+        let writer = payload.writer_identity().to_owned();
+        let room = payload.room_name.clone();
+        let key = command_key(
+            &created_at,
+            &writer,
+            room.as_deref().unwrap_or(""),
+            &payload.text,
+        );
+        Self {
+            key,
+            command,
+            text: payload.text.clone(),
+            keyword: payload.keyword.clone(),
+            writer,
+            writer_name: payload.writer_name().map(str::to_owned),
+            room,
+            team: payload.team_name.clone(),
+            created_at,
+        }
+    }
+}
+
+/// hex SHA-256 of `createdAt|writer|room|text` (never the token): the same
+/// message delivered twice has the same key, so it acts once.
+pub fn command_key(created_at: &str, writer: &str, room: &str, text: &str) -> String {
+    let mut hasher = Sha256::new();
+    for (i, part) in [created_at, writer, room, text].iter().enumerate() {
+        if i > 0 {
+            hasher.update(b"|");
+        }
+        hasher.update(part.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// `schedule|T` with T truncated to the minute, e.g. `dev|2026-12-04T09:00:00Z`.
+pub fn reconcile_key(schedule: &str, at: DateTime<Utc>) -> String {
+    format!("{schedule}|{}", minute(at))
+}
+
+/// `tick|T` with T truncated to the minute: one tick job per minute.
+pub fn tick_key(at: DateTime<Utc>) -> String {
+    format!("tick|{}", minute(at))
+}
+
+fn minute(at: DateTime<Utc>) -> String {
+    at.duration_trunc(TimeDelta::minutes(1))
+        .unwrap_or(at)
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The EventBridge Scheduled Event JSON for a tick at `at`: what the rule puts
+/// on the queue, and what `curfew tick --at` enqueues.
+pub fn scheduled_event(at: DateTime<Utc>) -> Value {
+    serde_json::json!({
+        "version": "0",
+        "id": format!("curfew-tick-{}", minute(at)),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "time": at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "resources": [],
+        "detail": {}
+    })
+}
+
+fn scheduled_event_tick(value: &Value) -> Result<TickJob, JobError> {
+    let detail_type = value.get("detail-type").and_then(Value::as_str);
+    if detail_type != Some("Scheduled Event") {
+        return Err(JobError::Malformed(format!(
+            "an aws.events message that is not a Scheduled Event ({detail_type:?})"
+        )));
+    }
+    let time = value
+        .get("time")
+        .and_then(Value::as_str)
+        .ok_or_else(|| JobError::Malformed("a Scheduled Event without `time`".to_owned()))?;
+    let at = DateTime::parse_from_rfc3339(time)
+        .map_err(|e| JobError::Malformed(format!("Scheduled Event time {time:?}: {e}")))?
+        .with_timezone(&Utc);
+    let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
+    Ok(TickJob {
+        at,
+        account: text("account"),
+        region: text("region"),
+    })
+}

@@ -1,0 +1,20 @@
+//! curfew's pure domain: everything that can be decided without a network.
+//!
+//! The chat command grammar ([`command`]), the schedule model and its timeline
+//! ([`schedule`]), the JANDI wire types ([`jandi`]), reply rendering in Korean
+//! and English ([`reply`]) and the job envelopes that travel over SQS ([`job`]).
+//! Every function here takes its clock as an argument, so the whole domain is
+//! testable with no AWS and no sleeping.
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+pub mod action;
+pub mod command;
+pub mod jandi;
+pub mod job;
+pub mod reply;
+pub mod schedule;
+
+pub use action::Action;

@@ -1,0 +1,213 @@
+//! What a reply says, as plain data: the worker fills these from DynamoDB,
+//! EC2 and RDS; [`super::render`] turns them into a JANDI message in the
+//! chosen language. No SDK type appears here.
+
+use crate::command::{Command, CommandError};
+use crate::schedule::timeline::Upcoming;
+use crate::schedule::{DayPlan, Event, Exception, GroupKind};
+use crate::Action;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// Every reply curfew sends to a room.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// The ingress's immediate answer to a command it queued.
+    Accepted {
+        command: Command,
+    },
+    Help,
+    List(Vec<ScheduleLine>),
+    Status(StatusView),
+    Info(InfoView),
+    ExceptionInfo(ExceptionInfoView),
+    ExceptionChanged(ExceptionChangeView),
+    Forced(ForceView),
+    Next(NextView),
+    History(HistoryView),
+    Error(ErrorView),
+}
+
+/// One line of `list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleLine {
+    pub name: String,
+    pub enabled: bool,
+    pub timezone: Tz,
+    /// Each period as text, e.g. `weekdays 09:00-19:00`.
+    pub periods: Vec<String>,
+    /// Group names in start order, e.g. `db → app`.
+    pub groups: Vec<String>,
+}
+
+/// `status`: the instances of a schedule, grouped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusView {
+    pub schedule: String,
+    /// One block per server group, or per service (EC2, RDS) when the schedule has no groups.
+    pub blocks: Vec<InstanceBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceBlock {
+    pub title: BlockTitle,
+    pub instances: Vec<InstanceLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockTitle {
+    Group { name: String, kind: GroupKind },
+    Ec2,
+    Rds,
+}
+
+/// One instance: its `Name` tag (or id), id and state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceLine {
+    pub name: String,
+    pub id: String,
+    pub state: InstanceState,
+}
+
+/// EC2 and RDS states folded into what a person cares about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstanceState {
+    /// EC2 `running`, RDS `available`.
+    Running,
+    /// EC2 `stopped`, RDS `stopped`.
+    Stopped,
+    /// EC2 `pending`, RDS `starting`.
+    Starting,
+    /// EC2 `stopping`, RDS `stopping`.
+    Stopping,
+    /// Anything else, as AWS names it (`terminated`, `modifying`, ...).
+    Other(String),
+}
+
+/// `info`: one day's effective plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InfoView {
+    pub schedule: String,
+    pub timezone: Tz,
+    pub enabled: bool,
+    /// Each period as text, as in [`ScheduleLine::periods`].
+    pub periods: Vec<String>,
+    pub plan: DayPlan,
+}
+
+/// `exception info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionInfoView {
+    pub schedule: String,
+    pub date: NaiveDate,
+    pub exceptions: Vec<Exception>,
+}
+
+/// `exception set` / `exception del`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionChangeView {
+    pub schedule: String,
+    pub timezone: Tz,
+    pub date: NaiveDate,
+    pub action: Action,
+    pub change: ExceptionChange,
+    pub warnings: Vec<ExceptionWarning>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExceptionChange {
+    /// Set to a time, or to `None` (no start/stop that day). `replaced`: the
+    /// exception it overwrote, if any.
+    Set {
+        time: Option<NaiveTime>,
+        replaced: Option<Option<NaiveTime>>,
+    },
+    /// Removed; `was` is what it had been.
+    Deleted { was: Option<NaiveTime> },
+    /// `del` of an exception that did not exist.
+    NothingToDelete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExceptionWarning {
+    /// The time (or the whole date) is already past: it changes nothing now.
+    InPast,
+    /// The date now has a start and no stop after it; the servers stop at
+    /// `next_stop` (or never, within the look-ahead).
+    StartWithoutStop { next_stop: Option<DateTime<Utc>> },
+}
+
+/// `force_start` / `force_stop`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForceView {
+    pub schedule: String,
+    pub timezone: Tz,
+    pub action: Action,
+    /// Instances a call was made for.
+    pub acted: Vec<InstanceRef>,
+    /// Instances already in the wanted state.
+    pub unchanged: Vec<InstanceRef>,
+    /// Groups that start later, once their dependencies are up (or stop later, after their dependants).
+    pub waiting: Vec<GroupWait>,
+    /// The stop of a `force_start for|until`.
+    pub until: Option<DateTime<Utc>>,
+    /// The schedule's next own event: when it takes over again.
+    pub resumes: Option<Event>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceRef {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupWait {
+    pub group: String,
+    /// The groups it waits on.
+    pub on: Vec<String>,
+}
+
+/// `next`: the coming week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextView {
+    pub schedule: String,
+    pub timezone: Tz,
+    pub events: Vec<Upcoming>,
+}
+
+/// `history`: the latest changes, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryView {
+    pub schedule: String,
+    pub timezone: Tz,
+    pub entries: Vec<AuditEntry>,
+}
+
+/// One mutating command, as the audit log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub writer: String,
+    pub room: Option<String>,
+    pub text: String,
+}
+
+/// Everything that can go wrong, in words for the writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorView {
+    /// The command did not parse.
+    Syntax(CommandError),
+    /// No schedule has that name.
+    UnknownSchedule {
+        name: String,
+        known: Vec<String>,
+        suggestion: Option<String>,
+    },
+    /// `CURFEW_ADMINS` is set and the writer is not on it.
+    NotAllowed { writer: String },
+    /// The worker could not finish; `what` is safe to show (no secrets).
+    Failed { what: String },
+}

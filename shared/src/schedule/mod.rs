@@ -1,0 +1,18 @@
+//! Schedules (SPEC §5) and their timelines (SPEC §6).
+//!
+//! [`file`] reads and validates the operators' TOML; [`model`] is the validated
+//! form; [`days`] evaluates day expressions; [`timeline`] turns a schedule, its
+//! exceptions and its overrides into events in time; [`day_plan`] summarises
+//! one local day for `info`.
+
+pub mod day_plan;
+pub mod days;
+pub mod file;
+pub mod local_time;
+pub mod model;
+pub mod timeline;
+
+pub use day_plan::DayPlan;
+pub use file::{parse_schedules, render_schedules, ScheduleDef, ScheduleError, SchedulesFile};
+pub use model::{Exception, Group, GroupKind, Override, Period, Schedule};
+pub use timeline::{Event, Source, Timeline};

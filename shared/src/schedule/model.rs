@@ -1,0 +1,205 @@
+//! The validated schedule: what the timeline and the reconciler work from.
+//!
+//! Build one with [`super::file::parse_schedules`] (from TOML) or
+//! [`super::ScheduleDef::validate`] (from storage); both check everything, so
+//! a `Schedule` in hand is always consistent (known time zone, valid day
+//! expressions, no dependency cycle).
+
+use super::days::DayRule;
+use super::local_time;
+use crate::command::ForceEnd;
+use crate::Action;
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// One schedule: its periods, its server groups and how it behaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    /// The name typed in chat.
+    pub name: String,
+    /// Instances carry the tag `ScheduleName=<tag>`.
+    pub tag: String,
+    pub timezone: Tz,
+    /// A disabled schedule keeps its timeline (so `plan` and `info` still
+    /// show it) but the reconciler leaves its instances alone.
+    pub enabled: bool,
+    pub notify_room: Option<String>,
+    /// Minutes before a stop to warn the room; 0 = never.
+    pub stop_warning_minutes: u32,
+    /// Re-apply the desired state at every tick instead of only at events.
+    pub enforce: bool,
+    /// A grouped start still waiting after this long is reported as failed.
+    pub start_timeout_minutes: u32,
+    pub periods: Vec<Period>,
+    /// Server groups in dependency order (every group after its `after` groups).
+    pub groups: Vec<Group>,
+}
+
+/// A running period on the days its expressions match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub days: DayRule,
+    /// `None`: no start event (a lone stop, or with `stop` also `None` the whole day).
+    pub start: Option<NaiveTime>,
+    /// `None`: no stop event. Earlier than `start`: the period runs overnight.
+    pub stop: Option<NaiveTime>,
+}
+
+/// A server group: the instances tagged `ScheduleGroupName=<name>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    pub kind: GroupKind,
+    /// Groups that must be fully up before this one starts (and stop after it).
+    pub after: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    Ec2,
+    Rds,
+}
+
+impl GroupKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ec2 => "ec2",
+            Self::Rds => "rds",
+        }
+    }
+}
+
+/// A one-date change: replaces that date's start (or stop), or with `time:
+/// None` removes it. Keyed by (schedule, date, action): setting twice replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Exception {
+    pub date: NaiveDate,
+    pub action: Action,
+    pub time: Option<NaiveTime>,
+}
+
+/// A `force_start` / `force_stop`: an event at the moment it was issued and,
+/// for `force_start for|until`, a stop at its end.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Override {
+    pub issued_at: DateTime<Utc>,
+    pub action: Action,
+    /// The end of a `force_start for|until`: a stop event, and until then the
+    /// schedule's own events are held back.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Override {
+    /// A `force_start` issued at `now`, with its end resolved in `tz`:
+    /// `until 23:00` means the next 23:00 on the wall clock after `now`.
+    pub fn force_start(now: DateTime<Utc>, end: Option<ForceEnd>, tz: Tz) -> Self {
+        let until = end.map(|end| match end {
+            ForceEnd::For(duration) => now + duration.to_chrono(),
+            ForceEnd::Until(time) => next_wall_clock(now, time, tz),
+        });
+        Self {
+            issued_at: now,
+            action: Action::Start,
+            until,
+        }
+    }
+
+    /// A `force_stop` issued at `now`.
+    pub const fn force_stop(now: DateTime<Utc>) -> Self {
+        Self {
+            issued_at: now,
+            action: Action::Stop,
+            until: None,
+        }
+    }
+}
+
+/// The first instant after `now` at which the wall clock in `tz` reads `time`.
+pub fn next_wall_clock(now: DateTime<Utc>, time: NaiveTime, tz: Tz) -> DateTime<Utc> {
+    let today = now.with_timezone(&tz).date_naive();
+    let candidate = local_time::resolve(tz, today, time);
+    if candidate > now {
+        return candidate;
+    }
+    let tomorrow = today.checked_add_days(Days::new(1)).unwrap_or(today);
+    local_time::resolve(tz, tomorrow, time)
+}
+
+impl Schedule {
+    /// The group names in the order they start (dependencies first).
+    pub fn start_order(&self) -> impl Iterator<Item = &Group> {
+        self.groups.iter()
+    }
+
+    /// The group names in the order they stop (dependants first).
+    pub fn stop_order(&self) -> impl Iterator<Item = &Group> {
+        self.groups.iter().rev()
+    }
+}
+
+impl Period {
+    /// One line for `list` and `info`, e.g. `weekdays 09:00-19:00`,
+    /// `sat monthdays 1-7 10:00-`, `all -06:00`, `weekends all day`.
+    pub fn describe(&self) -> String {
+        let mut words = vec![self.days.weekdays.as_str().to_owned()];
+        if let Some(monthdays) = &self.days.monthdays {
+            words.push(format!("monthdays {monthdays}"));
+        }
+        if let Some(months) = &self.days.months {
+            words.push(format!("months {months}"));
+        }
+        let hhmm = |t: Option<NaiveTime>| t.map(|t| t.format("%H:%M").to_string());
+        words.push(match (hhmm(self.start), hhmm(self.stop)) {
+            (None, None) => "00:00-24:00".to_owned(),
+            (start, stop) => format!("{}-{}", start.unwrap_or_default(), stop.unwrap_or_default()),
+        });
+        words.join(" ")
+    }
+}
+
+/// Finds a schedule by the name typed in chat: exactly first, then ignoring case.
+pub fn find_by_name<'a, T>(
+    items: &'a [T],
+    name: &str,
+    name_of: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    items.iter().find(|item| name_of(item) == name).or_else(|| {
+        items
+            .iter()
+            .find(|item| name_of(item).eq_ignore_ascii_case(name))
+    })
+}
+
+/// The known name closest to a mistyped one, if it is close enough to be a typo
+/// (edit distance at most a third of the name, and at most 3).
+pub fn closest_name<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    let limit = (typed.chars().count() / 3).clamp(1, 3);
+    known
+        .into_iter()
+        .map(|name| (edit_distance(&typed, &name.to_lowercase()), name))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, name)| (*distance, *name))
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance over chars (names are short; two rows suffice).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let substitute =
+                previous.get(j).copied().unwrap_or(usize::MAX - 1) + usize::from(ca != *cb);
+            let delete = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
+            let insert = current.last().copied().unwrap_or(usize::MAX - 1) + 1;
+            current.push(substitute.min(delete).min(insert));
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(0)
+}
