@@ -1,0 +1,93 @@
+//! `curfew plan SCHEDULE --file F`: a schedule's events, read from the file
+//! an operator is about to apply, so the timeline can be checked first.
+
+use anyhow::{anyhow, bail, Context as _};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use curfew_shared::schedule::model::find_by_name;
+use curfew_shared::schedule::{parse_schedules, Event, Timeline};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// The schedule's name.
+    schedule: String,
+    /// Read schedules from this TOML file instead of DynamoDB.
+    #[arg(long)]
+    file: Option<PathBuf>,
+    /// Start of the range (RFC 3339 with offset); default now.
+    #[arg(long)]
+    from: Option<String>,
+    /// Number of days to show.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=366))]
+    days: u32,
+    /// One JSON object per line: {"at", "action", "source"}.
+    #[arg(long)]
+    json: bool,
+    /// Time zone for schedules that name none (CURFEW_DEFAULT_TZ).
+    #[arg(long, env = "CURFEW_DEFAULT_TZ", default_value = "Asia/Seoul", hide_env_values = true)]
+    default_tz: String,
+}
+
+/// One `--json` line, exactly as SPEC §9 specifies.
+#[derive(Debug, Serialize)]
+struct JsonEvent<'a> {
+    at: String,
+    action: &'a str,
+    source: &'a str,
+}
+
+pub fn run(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    let Some(path) = &args.file else {
+        bail!(
+            "plan without --file reads the schedules from DynamoDB, which arrives with the \
+             pipeline; pass --file schedules.toml"
+        );
+    };
+    let default_tz: Tz = args
+        .default_tz
+        .parse()
+        .map_err(|_| anyhow!("CURFEW_DEFAULT_TZ: unknown time zone {:?}", args.default_tz))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let schedules =
+        parse_schedules(&text, default_tz).with_context(|| format!("in {}", path.display()))?;
+    let schedule = find_by_name(&schedules, &args.schedule, |s| &s.name).ok_or_else(|| {
+        let known: Vec<&str> = schedules.iter().map(|s| s.name.as_str()).collect();
+        anyhow!("no schedule {:?} in {} (known: {})", args.schedule, path.display(), known.join(", "))
+    })?;
+    let from = match &args.from {
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .with_context(|| format!("--from {text:?} is not RFC 3339 (e.g. 2026-12-04T00:00:00+09:00)"))?
+            .with_timezone(&Utc),
+        None => Utc::now(),
+    };
+    let to = from + Duration::days(i64::from(args.days));
+    let events = Timeline::new(schedule, &[], &[]).events(from, to);
+    for event in &events {
+        writeln!(out, "{}", line(event, schedule.timezone, args.json)?)?;
+    }
+    if events.is_empty() && !args.json {
+        writeln!(out, "no events for {} in {} day(s) from {}", schedule.name, args.days, from)?;
+    }
+    Ok(())
+}
+
+fn line(event: &Event, tz: Tz, json: bool) -> anyhow::Result<String> {
+    let local = event.at.with_timezone(&tz);
+    if json {
+        return Ok(serde_json::to_string(&JsonEvent {
+            at: local.to_rfc3339(),
+            action: event.action.as_str(),
+            source: event.source.as_str(),
+        })?);
+    }
+    Ok(format!(
+        "{}  {:<5}  {}",
+        local.format("%Y-%m-%d %a %H:%M %:z"),
+        event.action.as_str(),
+        event.source.as_str()
+    ))
+}
