@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "curfew", version, about = "ChatOps instance scheduler for AWS EC2 and RDS")]
+#[command(
+    name = "curfew",
+    version,
+    about = "ChatOps instance scheduler for AWS EC2 and RDS"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -27,7 +27,12 @@ pub struct PlanArgs {
     #[arg(long)]
     json: bool,
     /// Time zone for schedules that name none (CURFEW_DEFAULT_TZ).
-    #[arg(long, env = "CURFEW_DEFAULT_TZ", default_value = "Asia/Seoul", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "CURFEW_DEFAULT_TZ",
+        default_value = "Asia/Seoul",
+        hide_env_values = true
+    )]
     default_tz: String,
 }
 
@@ -56,11 +61,18 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
         parse_schedules(&text, default_tz).with_context(|| format!("in {}", path.display()))?;
     let schedule = find_by_name(&schedules, &args.schedule, |s| &s.name).ok_or_else(|| {
         let known: Vec<&str> = schedules.iter().map(|s| s.name.as_str()).collect();
-        anyhow!("no schedule {:?} in {} (known: {})", args.schedule, path.display(), known.join(", "))
+        anyhow!(
+            "no schedule {:?} in {} (known: {})",
+            args.schedule,
+            path.display(),
+            known.join(", ")
+        )
     })?;
     let from = match &args.from {
         Some(text) => DateTime::parse_from_rfc3339(text)
-            .with_context(|| format!("--from {text:?} is not RFC 3339 (e.g. 2026-12-04T00:00:00+09:00)"))?
+            .with_context(|| {
+                format!("--from {text:?} is not RFC 3339 (e.g. 2026-12-04T00:00:00+09:00)")
+            })?
             .with_timezone(&Utc),
         None => Utc::now(),
     };
@@ -70,7 +82,11 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
         writeln!(out, "{}", line(event, schedule.timezone, args.json)?)?;
     }
     if events.is_empty() && !args.json {
-        writeln!(out, "no events for {} in {} day(s) from {}", schedule.name, args.days, from)?;
+        writeln!(
+            out,
+            "no events for {} in {} day(s) from {}",
+            schedule.name, args.days, from
+        )?;
     }
     Ok(())
 }

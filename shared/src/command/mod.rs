@@ -116,3 +116,6 @@ impl ScheduleOp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
