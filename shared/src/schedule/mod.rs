@@ -16,3 +16,6 @@ pub use day_plan::DayPlan;
 pub use file::{parse_schedules, render_schedules, ScheduleDef, ScheduleError, SchedulesFile};
 pub use model::{Exception, Group, GroupKind, Override, Period, Schedule};
 pub use timeline::{Event, Source, Timeline};
+
+#[cfg(test)]
+mod tests;
