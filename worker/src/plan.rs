@@ -107,3 +107,66 @@ fn line(event: &Event, tz: Tz, json: bool) -> anyhow::Result<String> {
         event.source.as_str()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn plan(schedule: &str, from: &str, days: u32, json: bool) -> anyhow::Result<String> {
+        let args = PlanArgs {
+            schedule: schedule.to_owned(),
+            file: Some(PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../examples/schedules.toml"
+            ))),
+            from: Some(from.to_owned()),
+            days,
+            json,
+            default_tz: "Asia/Seoul".to_owned(),
+        };
+        let mut out = Vec::new();
+        run(&args, &mut out)?;
+        Ok(String::from_utf8(out)?)
+    }
+
+    #[test]
+    fn json_lines_for_the_dev_weekend() {
+        let out = plan("dev", "2026-12-04T00:00:00+09:00", 4, true).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 6);
+        assert_eq!(
+            lines[0],
+            r#"{"at":"2026-12-04T09:00:00+09:00","action":"start","source":"schedule"}"#
+        );
+        assert!(!out.contains("2026-12-06"), "Sunday has no events: {out}");
+    }
+
+    #[test]
+    fn text_output_names_weekday_and_offset() {
+        let out = plan("batch", "2026-12-04T00:00:00+09:00", 1, false).unwrap();
+        assert_eq!(
+            out.lines().next(),
+            Some("2026-12-04 Fri 06:00 +09:00  stop   schedule")
+        );
+    }
+
+    #[test]
+    fn schedule_names_match_case_insensitively() {
+        assert!(plan("DEV", "2026-12-04T00:00:00+09:00", 1, true).is_ok());
+    }
+
+    #[test]
+    fn unknown_schedule_lists_the_known_ones() {
+        let error = plan("prod", "2026-12-04T00:00:00+09:00", 1, true)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("dev, staging, batch"), "{error}");
+    }
+
+    #[test]
+    fn bad_from_says_what_to_write() {
+        let error = plan("dev", "2026-12-04", 1, true).unwrap_err().to_string();
+        assert!(error.contains("RFC 3339"), "{error}");
+    }
+}
