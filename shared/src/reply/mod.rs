@@ -1,10 +1,31 @@
 //! Replies (SPEC §3): plain data in [`view`], rendered into JANDI messages in
 //! Korean (the seed's 서버병 voice, the default) or English.
+//!
+//! [`render`] dispatches to one small module per reply kind; each picks its
+//! words with [`pick`]. Times are always shown in the schedule's time zone.
 
+mod accepted;
+mod error;
+mod exception;
+mod force;
+mod help;
+mod history;
+mod info;
+mod list;
+mod next;
+mod status;
 pub mod view;
+
+#[cfg(test)]
+mod tests;
 
 pub use view::*;
 
+use crate::jandi::Message;
+use crate::schedule::Source;
+use crate::Action;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// The reply language, from `CURFEW_LANG`.
@@ -24,5 +45,122 @@ impl Lang {
             "en" => Some(Self::En),
             _ => None,
         }
+    }
+}
+
+/// What rendering needs besides the view: the language, and the team's
+/// command keyword (e.g. `서버`, no slash) for usage lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub lang: Lang,
+    pub keyword: String,
+}
+
+impl Context {
+    pub fn new(lang: Lang, keyword: impl Into<String>) -> Self {
+        Self {
+            lang,
+            keyword: keyword.into(),
+        }
+    }
+}
+
+/// Turns a reply into the JANDI message sent to the room.
+pub fn render(reply: &Reply, ctx: &Context) -> Message {
+    match reply {
+        Reply::Accepted { command } => accepted::render(command, ctx),
+        Reply::Help => help::render(ctx),
+        Reply::List(lines) => list::render(lines, ctx),
+        Reply::Status(view) => status::render(view, ctx),
+        Reply::Info(view) => info::render(view, ctx),
+        Reply::ExceptionInfo(view) => exception::render_info(view, ctx),
+        Reply::ExceptionChanged(view) => exception::render_change(view, ctx),
+        Reply::Forced(view) => force::render(view, ctx),
+        Reply::Next(view) => next::render(view, ctx),
+        Reply::History(view) => history::render(view, ctx),
+        Reply::Error(view) => error::render(view, ctx),
+    }
+}
+
+/// The Korean or the English text.
+pub(crate) fn pick<T>(lang: Lang, ko: T, en: T) -> T {
+    match lang {
+        Lang::Ko => ko,
+        Lang::En => en,
+    }
+}
+
+fn weekday_name(day: Weekday, lang: Lang) -> &'static str {
+    let (ko, en) = match day {
+        Weekday::Mon => ("월", "Mon"),
+        Weekday::Tue => ("화", "Tue"),
+        Weekday::Wed => ("수", "Wed"),
+        Weekday::Thu => ("목", "Thu"),
+        Weekday::Fri => ("금", "Fri"),
+        Weekday::Sat => ("토", "Sat"),
+        Weekday::Sun => ("일", "Sun"),
+    };
+    pick(lang, ko, en)
+}
+
+/// `2026-11-30 (Mon)` / `2026-11-30 (월)`.
+pub(crate) fn date_text(date: NaiveDate, lang: Lang) -> String {
+    format!(
+        "{} ({})",
+        date.format("%Y-%m-%d"),
+        weekday_name(date.weekday(), lang)
+    )
+}
+
+/// `19:00`.
+pub(crate) fn time_text(time: NaiveTime) -> String {
+    time.format("%H:%M").to_string()
+}
+
+/// `2026-11-30 (Mon) 19:00`, in the schedule's time zone.
+pub(crate) fn at_text(at: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
+    let local = at.with_timezone(&tz);
+    format!(
+        "{} {}",
+        date_text(local.date_naive(), lang),
+        time_text(local.time())
+    )
+}
+
+/// A time, or what `None` means for that action.
+pub(crate) fn time_or_none_text(time: Option<NaiveTime>, action: Action, lang: Lang) -> String {
+    match time {
+        Some(time) => time_text(time),
+        None => match action {
+            Action::Start => pick(lang, "None (그날 기상 없음)", "None = no start that day"),
+            Action::Stop => pick(lang, "None (그날 취침 없음)", "None = no stop that day"),
+        }
+        .to_owned(),
+    }
+}
+
+/// `start` / `stop` in words.
+pub(crate) fn action_text(action: Action, lang: Lang) -> &'static str {
+    match action {
+        Action::Start => pick(lang, "기상(start)", "start"),
+        Action::Stop => pick(lang, "취침(stop)", "stop"),
+    }
+}
+
+/// Where an event comes from, in words.
+pub(crate) fn source_text(source: Source, lang: Lang) -> &'static str {
+    match source {
+        Source::Schedule => pick(lang, "정규 일과(schedule)", "schedule"),
+        Source::Exception => pick(lang, "예외(exception)", "exception"),
+        Source::Override => pick(lang, "긴급 명령(override)", "override"),
+    }
+}
+
+/// Lines joined for a block, or a placeholder when there are none.
+pub(crate) fn lines_or(lines: Vec<String>, empty: &str) -> String {
+    if lines.is_empty() {
+        empty.to_owned()
+    } else {
+        lines.join("\n")
     }
 }

@@ -1,0 +1,48 @@
+//! `history`: the latest changes, newest first.
+
+use super::{at_text, pick, Context, HistoryView};
+use crate::jandi::{Color, Message};
+
+pub(super) fn render(view: &HistoryView, ctx: &Context) -> Message {
+    let lang = ctx.lang;
+    if view.entries.is_empty() {
+        return Message::new(
+            Color::Ok,
+            pick(
+                lang,
+                format!("보고드립니다! {}에는 변경 기록이 없습니다!", view.schedule),
+                format!("{}: no changes recorded.", view.schedule),
+            ),
+        );
+    }
+    let mut entries: Vec<_> = view.entries.iter().collect();
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at));
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let room = e
+                .room
+                .as_deref()
+                .map_or_else(String::new, |r| format!(" @{r}"));
+            format!(
+                "{} {}{room} : {}",
+                at_text(e.at, view.timezone, lang),
+                e.writer,
+                e.text
+            )
+        })
+        .collect();
+    Message::new(
+        Color::Ok,
+        pick(
+            lang,
+            format!(
+                "충성! {} 최근 변경 {}건 보고드립니다!",
+                view.schedule,
+                lines.len()
+            ),
+            format!("{}: the last {} change(s).", view.schedule, lines.len()),
+        ),
+    )
+    .block(pick(lang, "변경 기록", "History"), lines.join("\n"))
+}

@@ -1,0 +1,57 @@
+//! `status`: totals in the body, one block per group (or service).
+
+use super::{lines_or, pick, BlockTitle, Context, InstanceState, Lang, StatusView};
+use crate::jandi::{Color, Message};
+
+fn state_text(state: &InstanceState, lang: Lang) -> String {
+    match state {
+        InstanceState::Running => pick(lang, "기상(running)", "running").to_owned(),
+        InstanceState::Stopped => pick(lang, "취침(stopped)", "stopped").to_owned(),
+        InstanceState::Starting => pick(lang, "기상 중(starting)", "starting").to_owned(),
+        InstanceState::Stopping => pick(lang, "취침 중(stopping)", "stopping").to_owned(),
+        InstanceState::Other(other) => other.clone(),
+    }
+}
+
+fn title_text(title: &BlockTitle, lang: Lang) -> String {
+    match title {
+        BlockTitle::Group { name, kind } => {
+            format!("{} {name} ({})", pick(lang, "그룹", "Group"), kind.as_str())
+        }
+        BlockTitle::Ec2 => "EC2".to_owned(),
+        BlockTitle::Rds => "RDS".to_owned(),
+    }
+}
+
+pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
+    let lang = ctx.lang;
+    let all = view.blocks.iter().flat_map(|b| &b.instances);
+    let total = all.clone().count();
+    let running = all
+        .clone()
+        .filter(|i| i.state == InstanceState::Running)
+        .count();
+    let stopped = all.filter(|i| i.state == InstanceState::Stopped).count();
+    let body = pick(
+        lang,
+        format!(
+            "충성! {} 상황 보고드립니다! 전체 {total}대, 기상(running) {running}대, 취침(stopped) {stopped}대입니다!",
+            view.schedule
+        ),
+        format!(
+            "{}: {total} in all, {running} running, {stopped} stopped.",
+            view.schedule
+        ),
+    );
+    let empty = pick(lang, "(인원 없음)", "(no instances)");
+    view.blocks
+        .iter()
+        .fold(Message::new(Color::Ok, body), |message, block| {
+            let lines = block
+                .instances
+                .iter()
+                .map(|i| format!("{} ({}) : {}", i.name, i.id, state_text(&i.state, lang)))
+                .collect();
+            message.block(title_text(&block.title, lang), lines_or(lines, empty))
+        })
+}
