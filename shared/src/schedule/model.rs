@@ -128,12 +128,12 @@ pub fn next_wall_clock(now: DateTime<Utc>, time: NaiveTime, tz: Tz) -> DateTime<
 }
 
 impl Schedule {
-    /// The group names in the order they start (dependencies first).
+    /// The groups in the order they start (dependencies first).
     pub fn start_order(&self) -> impl Iterator<Item = &Group> {
         self.groups.iter()
     }
 
-    /// The group names in the order they stop (dependants first).
+    /// The groups in the order they stop (dependants first).
     pub fn stop_order(&self) -> impl Iterator<Item = &Group> {
         self.groups.iter().rev()
     }
