@@ -7,10 +7,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// The body JANDI's outgoing webhook posts. Two shapes exist in the wild:
 /// flat `writerName` / `writerEmail`, and `writer: {id, name, email}`; both
 /// are accepted. Only `token` and `text` are required; unknown fields are
-/// ignored. `Debug` leaves the token out: this value must never be logged whole.
+/// ignored. A missing token reads as empty, so the ingress refuses it with
+/// 401 exactly like a wrong one. `Debug` leaves the token out: this value
+/// must never be logged whole.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutgoingWebhook {
+    #[serde(default)]
     pub token: String,
     pub text: String,
     #[serde(default)]

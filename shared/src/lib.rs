@@ -14,6 +14,7 @@ pub mod action;
 pub mod command;
 pub mod jandi;
 pub mod job;
+pub mod ports;
 pub mod reply;
 pub mod schedule;
 

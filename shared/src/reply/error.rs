@@ -131,5 +131,17 @@ pub(super) fn render(view: &ErrorView, ctx: &Context) -> Message {
                 format!("Failed: {what}"),
             ),
         ),
+        ErrorView::Replay { created_at } => Message::new(
+            Color::Error,
+            pick(
+                lang,
+                format!(
+                    "충성! 너무 오래된 메시지(createdAt {created_at})라 수행하지 않았습니다! 다시 보내 주십시오!"
+                ),
+                format!(
+                    "Ignored: the message's createdAt ({created_at}) is too far from now. Send it again."
+                ),
+            ),
+        ),
     }
 }

@@ -210,4 +210,7 @@ pub enum ErrorView {
     NotAllowed { writer: String },
     /// The worker could not finish; `what` is safe to show (no secrets).
     Failed { what: String },
+    /// The message's `createdAt` is too far from the ingress clock (a replay,
+    /// or a badly set clock): refused, nothing done.
+    Replay { created_at: String },
 }
