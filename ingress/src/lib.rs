@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod handler;
+pub mod sqs;
 pub mod token;
 
 pub use config::Config;

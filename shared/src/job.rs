@@ -115,11 +115,11 @@ impl Job {
 
     /// The FIFO message group (SPEC §1): the schedule for chat commands, `_`
     /// for commands about no single schedule, `tick` for ticks.
-    pub fn message_group(&self) -> &str {
+    pub fn message_group(&self) -> String {
         match self {
-            Self::Command(job) => job.command.schedule().unwrap_or("_"),
-            Self::Tick(_) => "tick",
-            Self::Reconcile(job) => &job.schedule,
+            Self::Command(job) => fifo_safe(job.command.schedule().unwrap_or("_")),
+            Self::Tick(_) => "tick".to_owned(),
+            Self::Reconcile(job) => fifo_safe(&job.schedule),
         }
     }
 }
@@ -151,6 +151,17 @@ impl CommandJob {
             created_at,
         }
     }
+}
+
+/// SQS allows only ASCII letters, digits and punctuation (at most 128) in a
+/// group id; a name outside that (`개발`) maps to a stable hash of itself, so
+/// one schedule's jobs still share one group.
+fn fifo_safe(name: &str) -> String {
+    if !name.is_empty() && name.len() <= 128 && name.bytes().all(|b| b.is_ascii_graphic()) {
+        return name.to_owned();
+    }
+    let digest = hex::encode(Sha256::digest(name.as_bytes()));
+    format!("h-{}", digest.get(..32).unwrap_or(&digest))
 }
 
 /// hex SHA-256 of `createdAt|writer|room|text` (never the token): the same

@@ -168,6 +168,24 @@ fn list_commands_go_to_the_underscore_group() {
 }
 
 #[test]
+fn group_ids_stay_within_what_sqs_accepts() {
+    let payload =
+        OutgoingWebhook::from_json("{\"token\":\"t\",\"text\":\"/x 개발 status\"}".as_bytes())
+            .unwrap();
+    let job = Job::Command(CommandJob::new(
+        &payload,
+        parse(&payload.text).unwrap(),
+        Utc::now(),
+    ));
+    let group = job.message_group();
+    assert!(
+        group.starts_with("h-") && group.len() == 34 && group.is_ascii(),
+        "{group}"
+    );
+    assert_eq!(group, job.message_group(), "stable");
+}
+
+#[test]
 fn eventbridge_scheduled_event_is_a_tick() {
     let body = r#"{"version":"0","id":"89d1a02d","detail-type":"Scheduled Event","source":"aws.events",
         "account":"123456789012","time":"2026-12-04T00:00:00Z","region":"ap-northeast-2",
