@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod handler;
+pub mod http;
 pub mod sqs;
 pub mod token;
 

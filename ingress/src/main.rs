@@ -1,19 +1,67 @@
 //! `curfew-ingress`: the JANDI outgoing-webhook endpoint.
 //!
-//! The decision itself is built and tested ([`curfew_ingress::handle`]: size
-//! limit, token check in constant time, replay window, parse, one job). The
-//! front ends that feed it — Lambda (`lambda_http`) and plain HTTP on
-//! `CURFEW_INGRESS_ADDR` — and the SQS adapter arrive with the pipeline
-//! (issue 3), so this binary only checks its configuration for now.
+//! Reads its configuration once, builds one SQS client, then serves: under
+//! the Lambda runtime when `AWS_LAMBDA_RUNTIME_API` is set, else plain HTTP
+//! on `CURFEW_INGRESS_ADDR` (Ctrl-C or SIGTERM stops it).
 
-use curfew_ingress::Config;
+use curfew_ingress::sqs::SqsQueue;
+use curfew_ingress::{http, Config};
 use std::process::ExitCode;
+use std::sync::Arc;
 
-fn main() -> ExitCode {
-    if let Err(error) = Config::from_lookup(|name| std::env::var(name).ok()) {
-        eprintln!("curfew-ingress: {error}");
-        return ExitCode::from(2);
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_ansi(false)
+        .init();
+    let config = match Config::from_lookup(|name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(error) => {
+            tracing::error!(%error, "bad configuration");
+            return ExitCode::from(2);
+        }
+    };
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let queue = SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), config.queue_url.clone());
+    let result = if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        http::run_lambda(config, queue)
+            .await
+            .map_err(|e| e.to_string())
+    } else {
+        serve_locally(config, queue)
+            .await
+            .map_err(|e| e.to_string())
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "stopped");
+            ExitCode::FAILURE
+        }
     }
-    eprintln!("curfew-ingress: the Lambda and HTTP front ends are not built yet (the pipeline)");
-    ExitCode::from(2)
+}
+
+async fn serve_locally(config: Config, queue: SqsQueue) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.addr).await?;
+    tracing::info!(addr = %listener.local_addr()?, "ingress listening");
+    http::serve(
+        listener,
+        Arc::new(config),
+        Arc::new(queue),
+        shutdown_signal(),
+    )
+    .await
+}
+
+async fn shutdown_signal() {
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = async { if let Some(t) = terminate.as_mut() { t.recv().await; } else { std::future::pending::<()>().await } } => {}
+    }
 }
