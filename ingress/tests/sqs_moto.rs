@@ -10,19 +10,30 @@ use curfew_ingress::{handle, Config};
 use curfew_shared::job::Job;
 use serde_json::json;
 
-/// The SDK pointed at moto, or `None` outside scripts/test. scripts/test sets
+/// The local AWS endpoint, or `None` outside scripts/test. scripts/test sets
 /// `CURFEW_REQUIRE_LOCAL_AWS=1`, so there a missing endpoint fails the test.
-async fn local_sqs() -> Option<aws_sdk_sqs::Client> {
-    if std::env::var("AWS_ENDPOINT_URL").is_err() {
+fn local_aws() -> Option<String> {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").ok();
+    if endpoint.is_none() {
         assert!(
             std::env::var("CURFEW_REQUIRE_LOCAL_AWS").is_err(),
             "CURFEW_REQUIRE_LOCAL_AWS is set but AWS_ENDPOINT_URL is not"
         );
         eprintln!("skipped: no local AWS (run scripts/test)");
-        return None;
     }
-    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    Some(aws_sdk_sqs::Client::new(&config))
+    endpoint
+}
+
+async fn sqs_at(endpoint: &str) -> aws_sdk_sqs::Client {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .load()
+        .await;
+    aws_sdk_sqs::Client::new(&config)
+}
+
+async fn local_sqs() -> Option<aws_sdk_sqs::Client> {
+    Some(sqs_at(&local_aws()?).await)
 }
 
 async fn fifo_queue(client: &aws_sdk_sqs::Client, name: &str) -> String {
@@ -111,4 +122,37 @@ async fn a_missing_queue_is_told_to_the_writer() {
     let queue = SqsQueue::new(client, url.clone());
     let answer = handle(&body("/서버 dev status"), Utc::now(), &config(&url), &queue).await;
     assert_eq!((answer.status, answer.outcome), (200, Outcome::QueueFailed));
+}
+
+#[tokio::test]
+async fn the_ingress_calls_nothing_but_send_message() {
+    let Some(endpoint) = local_aws() else { return };
+    let setup = sqs_at(&endpoint).await;
+    let url = fifo_queue(&setup, "ingress-calls").await;
+    let upstream = endpoint.trim_start_matches("http://").parse().unwrap();
+    let proxy = curfew_testkit::CountingProxy::start(upstream)
+        .await
+        .unwrap();
+    let queue = SqsQueue::new(sqs_at(&proxy.endpoint()).await, url.clone());
+    let config = config(&url);
+    let texts = [
+        "/서버 dev status",
+        "/서버 list",
+        "/서버 help",
+        "/서버 dev foo",
+        "/서버 dev e s 2026-12-24 stop 15:00",
+    ];
+    for text in texts {
+        handle(&body(text), Utc::now(), &config, &queue).await;
+    }
+    let calls = proxy.calls();
+    let operations: Vec<(&str, &str)> = calls
+        .iter()
+        .map(|c| (c.service.as_str(), c.operation.as_str()))
+        .collect();
+    assert_eq!(
+        operations,
+        [("sqs", "SendMessage"); 3],
+        "help and the syntax error make no call"
+    );
 }

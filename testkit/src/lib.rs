@@ -1,0 +1,148 @@
+//! Test helpers shared by the crates' integration tests.
+//!
+//! [`CountingProxy`] sits between an SDK client and the local AWS (moto) and
+//! records every request's service and operation, so a test can show which
+//! AWS calls a code path makes ("the ingress makes no call but SendMessage",
+//! "an idle tick makes no EC2 or RDS call") with the real SDK over HTTP.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One request that reached the local AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// From the SigV4 credential scope: `sqs`, `dynamodb`, `ec2`, `rds`, ...
+    pub service: String,
+    /// From `X-Amz-Target` (JSON protocols) or the `Action` form field (query protocols).
+    pub operation: String,
+}
+
+/// A forwarding proxy on a free loopback port that records every call.
+#[derive(Debug, Clone)]
+pub struct CountingProxy {
+    pub addr: SocketAddr,
+    calls: Arc<Mutex<Vec<Call>>>,
+}
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+impl CountingProxy {
+    /// Starts a proxy forwarding to `upstream` (e.g. moto's `127.0.0.1:PORT`).
+    pub async fn start(upstream: SocketAddr) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let proxy = Self {
+            addr: listener.local_addr()?,
+            calls: Arc::default(),
+        };
+        let calls = Arc::clone(&proxy.calls);
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let calls = Arc::clone(&calls);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        forward(request, upstream, Arc::clone(&calls))
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(proxy)
+    }
+
+    /// The endpoint URL to give the SDK instead of the local AWS's own.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every call so far, in order.
+    pub fn calls(&self) -> Vec<Call> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Forgets the calls so far.
+    pub fn reset(&self) {
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.clear();
+        }
+    }
+}
+
+async fn forward(
+    request: Request<Incoming>,
+    upstream: SocketAddr,
+    calls: Arc<Mutex<Vec<Call>>>,
+) -> Result<Response<Full<Bytes>>, Error> {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await?.to_bytes();
+    let call = Call {
+        service: service_of(&parts.headers).unwrap_or_default(),
+        operation: operation_of(&parts.headers, &body).unwrap_or_default(),
+    };
+    if let Ok(mut calls) = calls.lock() {
+        calls.push(call);
+    }
+    let stream = TcpStream::connect(upstream).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let response = sender
+        .send_request(Request::from_parts(parts, Full::new(body)))
+        .await?;
+    let (parts, body) = response.into_parts();
+    Ok(Response::from_parts(
+        parts,
+        Full::new(body.collect().await?.to_bytes()),
+    ))
+}
+
+/// `Credential=AKID/20261124/ap-northeast-2/sqs/aws4_request` → `sqs`.
+fn service_of(headers: &hyper::HeaderMap) -> Option<String> {
+    let auth = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
+    let scope = auth.split("Credential=").nth(1)?.split(',').next()?;
+    scope.split('/').nth(3).map(str::to_owned)
+}
+
+fn operation_of(headers: &hyper::HeaderMap, body: &[u8]) -> Option<String> {
+    if let Some(target) = headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
+        return target.rsplit('.').next().map(str::to_owned);
+    }
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("Action="))
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_service_and_operation() {
+        let mut headers = hyper::HeaderMap::new();
+        headers.insert(
+            hyper::header::AUTHORIZATION,
+            "AWS4-HMAC-SHA256 Credential=test/20261124/ap-northeast-2/ec2/aws4_request, SignedHeaders=host"
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(service_of(&headers).as_deref(), Some("ec2"));
+        assert_eq!(
+            operation_of(&headers, b"Action=DescribeInstances&Version=2016-11-15").as_deref(),
+            Some("DescribeInstances")
+        );
+        headers.insert("x-amz-target", "AmazonSQS.SendMessage".parse().unwrap());
+        assert_eq!(
+            operation_of(&headers, b"{}").as_deref(),
+            Some("SendMessage")
+        );
+    }
+}
