@@ -1,0 +1,25 @@
+//! The worker and operator CLI: adapters for DynamoDB / SQS (EC2, RDS and
+//! JANDI arrive with the pipeline) and the commands of SPEC §9 built so far.
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+pub mod apply;
+pub mod plan;
+pub mod setup;
+pub mod store;
+
+/// The SDK configuration, loaded once: region, credentials and
+/// `AWS_ENDPOINT_URL` (a local AWS) from the environment.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
+/// `CURFEW_TABLE`, default `curfew`.
+pub fn table_name() -> String {
+    std::env::var("CURFEW_TABLE")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "curfew".to_owned())
+}
