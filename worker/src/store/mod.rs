@@ -1,7 +1,9 @@
 //! DynamoDB storage, by the key design of docs/DYNAMODB.md.
 
+mod claims;
 mod schedules;
 
+pub use claims::{Claim, ClaimStore};
 pub use schedules::ScheduleStore;
 
 use aws_sdk_dynamodb::error::DisplayErrorContext;

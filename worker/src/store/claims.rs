@@ -1,0 +1,137 @@
+//! Idempotency records (SPEC §7): `pk = JOB#<key>`, `sk = JOB`.
+//!
+//! A worker claims a job's key with a conditional put before acting: the put
+//! succeeds only if no record exists, or the record is an in-progress claim
+//! whose lease has run out (its worker crashed). After the effects are
+//! durable the record is marked done; a later delivery of the same key then
+//! does nothing. Records expire through the table's TTL.
+
+use super::StoreError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Duration, Utc};
+
+const DONE: &str = "done";
+const IN_PROGRESS: &str = "in_progress";
+
+/// The outcome of a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// This worker holds the key until the lease ends: act, then [`ClaimStore::done`].
+    Acquired,
+    /// Another delivery finished this job: do nothing.
+    AlreadyDone,
+    /// Another worker holds a live lease: retry later (leave the message).
+    HeldElsewhere { lease_until: DateTime<Utc> },
+}
+
+/// Claims and completes job keys with conditional writes.
+#[derive(Debug, Clone)]
+pub struct ClaimStore {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+fn s(text: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(text.into())
+}
+
+fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+impl ClaimStore {
+    pub const fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Claims `key` at `now` for `lease`; the record lives `ttl` past `now`.
+    pub async fn claim(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        ttl: Duration,
+    ) -> Result<Claim, StoreError> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(format!("JOB#{key}")))
+            .item("sk", s("JOB"))
+            .item("status", s(IN_PROGRESS))
+            .item("lease_until", n((now + lease).timestamp()))
+            .item("ttl", n((now + ttl).timestamp()))
+            .condition_expression(
+                "attribute_not_exists(pk) OR (#status = :in_progress AND lease_until < :now)",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":in_progress", s(IN_PROGRESS))
+            .expression_attribute_values(":now", n(now.timestamp()))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(Claim::Acquired),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                self.existing(key).await
+            }
+            Err(error) => Err(StoreError::aws("PutItem", error)),
+        }
+    }
+
+    /// Why a claim failed: the record as it is now (read consistently).
+    async fn existing(&self, key: &str) -> Result<Claim, StoreError> {
+        let item = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("JOB#{key}")))
+            .key("sk", s("JOB"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::aws("GetItem", e))?
+            .item
+            .unwrap_or_default();
+        let status = item
+            .get("status")
+            .and_then(|v| v.as_s().ok())
+            .map(String::as_str);
+        if status == Some(DONE) {
+            return Ok(Claim::AlreadyDone);
+        }
+        let lease_until = item
+            .get("lease_until")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|text| text.parse::<i64>().ok())
+            .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+            .unwrap_or_default();
+        Ok(Claim::HeldElsewhere { lease_until })
+    }
+
+    /// Marks `key` done: every later delivery of it is skipped.
+    pub async fn done(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("JOB#{key}")))
+            .key("sk", s("JOB"))
+            .update_expression("SET #status = :done, #ttl = :ttl REMOVE lease_until")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":done", s(DONE))
+            .expression_attribute_values(":ttl", n((now + ttl).timestamp()))
+            .send()
+            .await
+            .map_err(|e| StoreError::aws("UpdateItem", e))?;
+        Ok(())
+    }
+}
