@@ -1,0 +1,197 @@
+//! Posting to JANDI incoming webhooks (SPEC §4): replies and notifications.
+//!
+//! 429, 5xx and transport failures (timeouts, refused connections) are
+//! retried with exponential backoff and full jitter; any other 4xx is
+//! permanent. Posts to one URL are spaced to stay under 60 a minute. Webhook
+//! URLs carry a secret token: no error or log line ever contains one.
+
+use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+/// Which webhook a message goes to.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Routes {
+    /// `CURFEW_JANDI_WEBHOOK_URL`.
+    pub default: Option<String>,
+    /// `CURFEW_JANDI_ROOM_WEBHOOKS`: room name → URL.
+    pub rooms: HashMap<String, String>,
+}
+
+impl std::fmt::Debug for Routes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rooms: Vec<&String> = self.rooms.keys().collect();
+        rooms.sort();
+        f.debug_struct("Routes")
+            .field("default", &self.default.as_ref().map(|_| "<redacted>"))
+            .field("rooms", &rooms)
+            .finish()
+    }
+}
+
+impl Routes {
+    /// Reads the two variables through `lookup`. A malformed room map is an
+    /// error naming the variable (never its value).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let default = lookup("CURFEW_JANDI_WEBHOOK_URL").filter(|u| !u.trim().is_empty());
+        let rooms = match lookup("CURFEW_JANDI_ROOM_WEBHOOKS").filter(|m| !m.trim().is_empty()) {
+            None => HashMap::new(),
+            Some(json) => serde_json::from_str(&json).map_err(|_| {
+                "CURFEW_JANDI_ROOM_WEBHOOKS must be a JSON object of room name to URL".to_owned()
+            })?,
+        };
+        Ok(Self { default, rooms })
+    }
+
+    /// The room's own webhook, else the default.
+    pub fn for_room(&self, room: Option<&str>) -> Option<&str> {
+        room.and_then(|r| self.rooms.get(r))
+            .or(self.default.as_ref())
+            .map(String::as_str)
+    }
+}
+
+/// How hard to try.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    pub timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 5,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A post that did not go through. Says why, never where to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotifyError {
+    /// JANDI refused the message (a 4xx other than 429): retrying will not help.
+    #[error("JANDI refused the message with HTTP {status}")]
+    Rejected { status: u16 },
+    /// Still failing after every attempt: a transient outage; the job may be retried later.
+    #[error("JANDI did not accept the message after {attempts} attempts (last: {last})")]
+    GaveUp { attempts: u32, last: String },
+}
+
+impl NotifyError {
+    /// Whether the job that posted may succeed if retried later.
+    pub const fn is_transient(&self) -> bool {
+        matches!(self, Self::GaveUp { .. })
+    }
+}
+
+/// Posts messages to incoming webhooks.
+#[derive(Debug)]
+pub struct Notifier {
+    http: reqwest::Client,
+    retry: RetryPolicy,
+    /// Send times of the last minute, per URL, for the 60-a-minute limit.
+    recent: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+/// JANDI's limit per webhook URL.
+const PER_MINUTE: usize = 60;
+
+impl Notifier {
+    pub fn new(retry: RetryPolicy) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(retry.timeout)
+            .build()
+            .unwrap_or_default();
+        Self {
+            http,
+            retry,
+            recent: Mutex::default(),
+        }
+    }
+
+    /// Posts `message` to `url`, retrying transient failures.
+    pub async fn post(&self, url: &str, message: &Message) -> Result<(), NotifyError> {
+        let body = serde_json::to_vec(message).unwrap_or_default();
+        let mut last = String::new();
+        for attempt in 0..self.retry.attempts {
+            if attempt > 0 {
+                tokio::time::sleep(self.backoff(attempt)).await;
+            }
+            self.wait_for_rate_limit(url).await;
+            let sent = self
+                .http
+                .post(url)
+                .header(reqwest::header::ACCEPT, INCOMING_ACCEPT)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone())
+                .send()
+                .await;
+            match sent {
+                Ok(response) if response.status().is_success() => return Ok(()),
+                Ok(response) => {
+                    let status = response.status();
+                    if status.is_client_error() && status != reqwest::StatusCode::TOO_MANY_REQUESTS
+                    {
+                        return Err(NotifyError::Rejected {
+                            status: status.as_u16(),
+                        });
+                    }
+                    last = format!("HTTP {}", status.as_u16());
+                }
+                // The error's text may quote the URL: keep only its kind.
+                Err(error) if error.is_timeout() => last = "timeout".to_owned(),
+                Err(error) if error.is_connect() => last = "connection failed".to_owned(),
+                Err(_) => last = "transport error".to_owned(),
+            }
+            tracing::warn!(attempt = attempt + 1, last = %last, "JANDI post failed; retrying");
+        }
+        Err(NotifyError::GaveUp {
+            attempts: self.retry.attempts,
+            last,
+        })
+    }
+
+    /// Full jitter: a random delay up to base × 2^attempt, capped.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let ceiling = self
+            .retry
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(attempt.min(16)))
+            .min(self.retry.max_delay);
+        ceiling.mul_f64(fastrand::f64())
+    }
+
+    /// Waits until a post to `url` keeps it within 60 in any minute, then records it.
+    async fn wait_for_rate_limit(&self, url: &str) {
+        loop {
+            let wait = {
+                let mut recent = self.recent.lock().await;
+                let sent = recent.entry(url.to_owned()).or_default();
+                let now = Instant::now();
+                while sent
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+                {
+                    sent.pop_front();
+                }
+                match sent.front() {
+                    Some(oldest) if sent.len() >= PER_MINUTE => {
+                        Duration::from_secs(60).saturating_sub(now.duration_since(*oldest))
+                    }
+                    _ => {
+                        sent.push_back(now);
+                        return;
+                    }
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
