@@ -6,6 +6,7 @@
 )]
 
 pub mod apply;
+pub mod fleet;
 pub mod jandi;
 pub mod plan;
 pub mod setup;

@@ -1,0 +1,231 @@
+//! EC2 and RDS: find the scheduled instances, start and stop them.
+//!
+//! Describing is one paginated call per service for the whole fleet, filtered
+//! on the schedule tag key (SPEC §6, cost of a tick): EC2 `DescribeInstances`
+//! with a `tag-key` filter, RDS `DescribeDBInstances` whose `TagList` is in
+//! the response. EC2 starts and stops are batched; RDS takes one instance a call.
+
+use aws_sdk_ec2::error::DisplayErrorContext;
+use curfew_shared::reply::InstanceState;
+use curfew_shared::schedule::GroupKind;
+
+/// One scheduled instance, as the scheduler and `status` see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    pub kind: GroupKind,
+    /// EC2 instance id or RDS DB instance identifier.
+    pub id: String,
+    /// The `Name` tag (EC2) or the identifier (RDS).
+    pub name: String,
+    /// The schedule tag's value.
+    pub schedule: String,
+    /// The group tag's value, if any.
+    pub group: Option<String>,
+    pub state: InstanceState,
+}
+
+/// The tag keys (`CURFEW_TAG_KEY`, `CURFEW_GROUP_TAG_KEY`).
+#[derive(Debug, Clone)]
+pub struct TagKeys {
+    pub schedule: String,
+    pub group: String,
+}
+
+impl Default for TagKeys {
+    fn default() -> Self {
+        Self {
+            schedule: "ScheduleName".to_owned(),
+            group: "ScheduleGroupName".to_owned(),
+        }
+    }
+}
+
+/// A failed EC2 / RDS call, naming the operation and the instances.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} {ids:?}: {message}")]
+pub struct FleetError {
+    pub operation: &'static str,
+    pub ids: Vec<String>,
+    pub message: String,
+}
+
+fn fleet_error<E: std::error::Error + 'static>(
+    operation: &'static str,
+    ids: &[String],
+    error: E,
+) -> FleetError {
+    FleetError {
+        operation,
+        ids: ids.to_vec(),
+        message: DisplayErrorContext(&error).to_string(),
+    }
+}
+
+/// The EC2 and RDS clients of one account and region.
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    pub ec2: aws_sdk_ec2::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub tags: TagKeys,
+}
+
+fn ec2_state(name: Option<&aws_sdk_ec2::types::InstanceStateName>) -> InstanceState {
+    use aws_sdk_ec2::types::InstanceStateName as S;
+    match name {
+        Some(S::Running) => InstanceState::Running,
+        Some(S::Stopped) => InstanceState::Stopped,
+        Some(S::Pending) => InstanceState::Starting,
+        Some(S::Stopping) | Some(S::ShuttingDown) => InstanceState::Stopping,
+        Some(other) => InstanceState::Other(other.as_str().to_owned()),
+        None => InstanceState::Other("unknown".to_owned()),
+    }
+}
+
+fn rds_state(status: Option<&str>) -> InstanceState {
+    match status {
+        Some("available") => InstanceState::Running,
+        Some("stopped") => InstanceState::Stopped,
+        Some("starting") => InstanceState::Starting,
+        Some("stopping") => InstanceState::Stopping,
+        Some(other) => InstanceState::Other(other.to_owned()),
+        None => InstanceState::Other("unknown".to_owned()),
+    }
+}
+
+impl Fleet {
+    /// Every instance carrying the schedule tag: EC2 then RDS.
+    pub async fn describe(&self) -> Result<Vec<Instance>, FleetError> {
+        let mut instances = self.describe_ec2().await?;
+        instances.extend(self.describe_rds().await?);
+        Ok(instances)
+    }
+
+    async fn describe_ec2(&self) -> Result<Vec<Instance>, FleetError> {
+        let filter = aws_sdk_ec2::types::Filter::builder()
+            .name("tag-key")
+            .values(&self.tags.schedule)
+            .build();
+        let mut pages = self
+            .ec2
+            .describe_instances()
+            .filters(filter)
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut instances = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| fleet_error("DescribeInstances", &[], e))?;
+            for instance in page.reservations().iter().flat_map(|r| r.instances()) {
+                let tag = |key: &str| {
+                    instance
+                        .tags()
+                        .iter()
+                        .find(|t| t.key() == Some(key))
+                        .and_then(|t| t.value())
+                        .map(str::to_owned)
+                };
+                let (Some(id), Some(schedule)) = (instance.instance_id(), tag(&self.tags.schedule))
+                else {
+                    continue;
+                };
+                let state = ec2_state(instance.state().and_then(|s| s.name()));
+                if state == InstanceState::Other("terminated".to_owned()) {
+                    continue;
+                }
+                instances.push(Instance {
+                    kind: GroupKind::Ec2,
+                    id: id.to_owned(),
+                    name: tag("Name").unwrap_or_else(|| id.to_owned()),
+                    schedule,
+                    group: tag(&self.tags.group),
+                    state,
+                });
+            }
+        }
+        Ok(instances)
+    }
+
+    async fn describe_rds(&self) -> Result<Vec<Instance>, FleetError> {
+        let mut pages = self
+            .rds
+            .describe_db_instances()
+            .max_records(100)
+            .into_paginator()
+            .send();
+        let mut instances = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| fleet_error("DescribeDBInstances", &[], e))?;
+            for db in page.db_instances() {
+                let tag = |key: &str| {
+                    db.tag_list()
+                        .iter()
+                        .find(|t| t.key() == Some(key))
+                        .and_then(|t| t.value())
+                        .map(str::to_owned)
+                };
+                let (Some(id), Some(schedule)) =
+                    (db.db_instance_identifier(), tag(&self.tags.schedule))
+                else {
+                    continue;
+                };
+                instances.push(Instance {
+                    kind: GroupKind::Rds,
+                    id: id.to_owned(),
+                    name: id.to_owned(),
+                    schedule,
+                    group: tag(&self.tags.group),
+                    state: rds_state(db.db_instance_status()),
+                });
+            }
+        }
+        Ok(instances)
+    }
+
+    /// Starts EC2 instances in one call.
+    pub async fn start_ec2(&self, ids: &[String]) -> Result<(), FleetError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.ec2
+            .start_instances()
+            .set_instance_ids(Some(ids.to_vec()))
+            .send()
+            .await
+            .map_err(|e| fleet_error("StartInstances", ids, e))?;
+        Ok(())
+    }
+
+    /// Stops EC2 instances in one call (a normal shutdown, never `Force`).
+    pub async fn stop_ec2(&self, ids: &[String]) -> Result<(), FleetError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.ec2
+            .stop_instances()
+            .set_instance_ids(Some(ids.to_vec()))
+            .send()
+            .await
+            .map_err(|e| fleet_error("StopInstances", ids, e))?;
+        Ok(())
+    }
+
+    pub async fn start_rds(&self, id: &str) -> Result<(), FleetError> {
+        self.rds
+            .start_db_instance()
+            .db_instance_identifier(id)
+            .send()
+            .await
+            .map_err(|e| fleet_error("StartDBInstance", &[id.to_owned()], e))?;
+        Ok(())
+    }
+
+    pub async fn stop_rds(&self, id: &str) -> Result<(), FleetError> {
+        self.rds
+            .stop_db_instance()
+            .db_instance_identifier(id)
+            .send()
+            .await
+            .map_err(|e| fleet_error("StopDBInstance", &[id.to_owned()], e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,161 @@
+//! EC2 and RDS against a real local AWS (moto): tagged instances are found
+//! with one describe call per service, and start / stop take effect.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+use curfew_shared::reply::InstanceState;
+use curfew_shared::schedule::GroupKind;
+use curfew_testkit::CountingProxy;
+use curfew_worker::fleet::{Fleet, TagKeys};
+
+async fn sdk_at(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
+fn local_aws() -> Option<String> {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").ok();
+    if endpoint.is_none() {
+        assert!(
+            std::env::var("CURFEW_REQUIRE_LOCAL_AWS").is_err(),
+            "AWS_ENDPOINT_URL is not set"
+        );
+        eprintln!("skipped: no local AWS (run scripts/test)");
+    }
+    endpoint
+}
+
+/// Two EC2 instances and one RDS instance tagged with `schedule`.
+async fn demo_fleet(sdk: &aws_config::SdkConfig, schedule: &str) {
+    let ec2 = aws_sdk_ec2::Client::new(sdk);
+    let image = ec2.describe_images().send().await.unwrap().images()[0]
+        .image_id()
+        .unwrap()
+        .to_owned();
+    for (name, group) in [("web-1", "app"), ("web-2", "app")] {
+        let tags = TagSpecification::builder()
+            .resource_type(ResourceType::Instance)
+            .tags(Tag::builder().key("ScheduleName").value(schedule).build())
+            .tags(Tag::builder().key("ScheduleGroupName").value(group).build())
+            .tags(
+                Tag::builder()
+                    .key("Name")
+                    .value(format!("{schedule}-{name}"))
+                    .build(),
+            )
+            .build();
+        ec2.run_instances()
+            .image_id(&image)
+            .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+            .min_count(1)
+            .max_count(1)
+            .tag_specifications(tags)
+            .send()
+            .await
+            .unwrap();
+    }
+    let rds = aws_sdk_rds::Client::new(sdk);
+    rds.create_db_instance()
+        .db_instance_identifier(format!("{schedule}-db"))
+        .engine("postgres")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("curfew")
+        .master_user_password("curfew-local-only")
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("ScheduleName")
+                .value(schedule)
+                .build(),
+        )
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("ScheduleGroupName")
+                .value("db")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start() {
+    let Some(endpoint) = local_aws() else { return };
+    let schedule = format!("fleet-{}", std::process::id());
+    demo_fleet(&sdk_at(&endpoint).await, &schedule).await;
+
+    let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
+    let sdk = sdk_at(&proxy.endpoint()).await;
+    let fleet = Fleet {
+        ec2: aws_sdk_ec2::Client::new(&sdk),
+        rds: aws_sdk_rds::Client::new(&sdk),
+        tags: TagKeys::default(),
+    };
+    let mine = |all: Vec<curfew_worker::fleet::Instance>| -> Vec<_> {
+        all.into_iter().filter(|i| i.schedule == schedule).collect()
+    };
+
+    let instances = mine(fleet.describe().await.unwrap());
+    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(ops, ["DescribeInstances", "DescribeDBInstances"]);
+    assert_eq!(instances.len(), 3);
+    let ec2: Vec<_> = instances
+        .iter()
+        .filter(|i| i.kind == GroupKind::Ec2)
+        .collect();
+    assert_eq!(ec2.len(), 2);
+    assert!(ec2
+        .iter()
+        .all(|i| i.group.as_deref() == Some("app") && i.state == InstanceState::Running));
+    assert!(ec2.iter().any(|i| i.name == format!("{schedule}-web-1")));
+    let db = instances.iter().find(|i| i.kind == GroupKind::Rds).unwrap();
+    assert_eq!(
+        (db.group.as_deref(), &db.state),
+        (Some("db"), &InstanceState::Running)
+    );
+
+    let ids: Vec<String> = ec2.iter().map(|i| i.id.clone()).collect();
+    proxy.reset();
+    fleet.stop_ec2(&ids).await.unwrap();
+    fleet.stop_rds(&db.id).await.unwrap();
+    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(
+        ops,
+        ["StopInstances", "StopDBInstance"],
+        "one batched EC2 call"
+    );
+    let stopped = mine(fleet.describe().await.unwrap());
+    assert!(
+        stopped.iter().all(|i| i.state == InstanceState::Stopped),
+        "{stopped:?}"
+    );
+
+    fleet.start_ec2(&ids).await.unwrap();
+    fleet.start_rds(&db.id).await.unwrap();
+    let started = mine(fleet.describe().await.unwrap());
+    assert!(
+        started.iter().all(|i| i.state == InstanceState::Running),
+        "{started:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_call_names_the_operation_and_the_instances() {
+    let Some(endpoint) = local_aws() else { return };
+    let sdk = sdk_at(&endpoint).await;
+    let fleet = Fleet {
+        ec2: aws_sdk_ec2::Client::new(&sdk),
+        rds: aws_sdk_rds::Client::new(&sdk),
+        tags: TagKeys::default(),
+    };
+    let error = fleet.start_rds("no-such-db").await.unwrap_err();
+    assert_eq!(
+        (error.operation, error.ids.as_slice()),
+        ("StartDBInstance", &["no-such-db".to_owned()][..])
+    );
+}
