@@ -2,9 +2,11 @@
 
 mod claims;
 mod schedules;
+mod timeline;
 
 pub use claims::{Claim, ClaimStore};
 pub use schedules::ScheduleStore;
+pub use timeline::{TimelineData, TimelineStore};
 
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 

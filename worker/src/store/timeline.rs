@@ -1,0 +1,191 @@
+//! Exceptions and overrides: the `TIMELINE` partition (docs/DYNAMODB.md).
+//!
+//! An exception is keyed by (schedule, date, action), so `exception set` is
+//! an upsert and can never make duplicates. Overrides are keyed by the
+//! instant they were issued and expire through the TTL once they can no
+//! longer be the latest event (end + 9 days).
+
+use super::StoreError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use curfew_shared::schedule::{Exception, Override};
+use curfew_shared::Action;
+use std::collections::HashMap;
+
+const PARTITION: &str = "TIMELINE";
+
+/// Reads and writes one table's exceptions and overrides.
+#[derive(Debug, Clone)]
+pub struct TimelineStore {
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+/// Everything the timeline of one schedule needs besides its definition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelineData {
+    pub exceptions: Vec<Exception>,
+    pub overrides: Vec<Override>,
+}
+
+fn s(text: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(text.into())
+}
+
+fn exception_sk(schedule: &str, date: NaiveDate, action: Action) -> String {
+    format!("{schedule}#EXC#{}#{action}", date.format("%Y-%m-%d"))
+}
+
+type Item = HashMap<String, AttributeValue>;
+
+fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+impl TimelineStore {
+    pub const fn new(client: aws_sdk_dynamodb::Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Sets (or replaces) the exception of (schedule, date, action).
+    /// Returns the time of the one it replaced, if there was one.
+    pub async fn set_exception(
+        &self,
+        schedule: &str,
+        exception: Exception,
+        writer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Option<NaiveTime>>, StoreError> {
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(PARTITION))
+            .item(
+                "sk",
+                s(exception_sk(schedule, exception.date, exception.action)),
+            )
+            .item("writer", s(writer))
+            .item("at", s(now.to_rfc3339_opts(SecondsFormat::Secs, true)))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld);
+        if let Some(time) = exception.time {
+            put = put.item("time", s(time.format("%H:%M").to_string()));
+        }
+        let old = put
+            .send()
+            .await
+            .map_err(|e| StoreError::aws("PutItem", e))?
+            .attributes;
+        Ok(old.map(|item| time_of(&item)))
+    }
+
+    /// Deletes the exception of (schedule, date, action); returns what it was.
+    pub async fn delete_exception(
+        &self,
+        schedule: &str,
+        date: NaiveDate,
+        action: Action,
+    ) -> Result<Option<Option<NaiveTime>>, StoreError> {
+        let old = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(PARTITION))
+            .key("sk", s(exception_sk(schedule, date, action)))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| StoreError::aws("DeleteItem", e))?
+            .attributes;
+        Ok(old.map(|item| time_of(&item)))
+    }
+
+    /// Records a `force_start` / `force_stop`.
+    pub async fn add_override(
+        &self,
+        schedule: &str,
+        o: &Override,
+        writer: &str,
+    ) -> Result<(), StoreError> {
+        let issued = o.issued_at.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let end = o.until.unwrap_or(o.issued_at);
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(PARTITION))
+            .item("sk", s(format!("{schedule}#OVR#{issued}")))
+            .item("action", s(o.action.as_str()))
+            .item("writer", s(writer))
+            .item(
+                "ttl",
+                AttributeValue::N((end + Duration::days(9)).timestamp().to_string()),
+            );
+        if let Some(until) = o.until {
+            put = put.item(
+                "until",
+                s(until.to_rfc3339_opts(SecondsFormat::Millis, true)),
+            );
+        }
+        put.send()
+            .await
+            .map_err(|e| StoreError::aws("PutItem", e))?;
+        Ok(())
+    }
+
+    /// One schedule's exceptions and overrides: one Query on its key prefix.
+    pub async fn load(&self, schedule: &str) -> Result<TimelineData, StoreError> {
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(PARTITION))
+            .expression_attribute_values(":prefix", s(format!("{schedule}#")))
+            .into_paginator()
+            .send();
+        let mut data = TimelineData::default();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| StoreError::aws("Query", e))?;
+            for item in page.items() {
+                let Some(rest) =
+                    text(item, "sk").and_then(|sk| sk.strip_prefix(&format!("{schedule}#")))
+                else {
+                    continue;
+                };
+                let corrupt = || StoreError::Corrupt {
+                    name: schedule.to_owned(),
+                    message: format!("item {rest:?}"),
+                };
+                if let Some(key) = rest.strip_prefix("EXC#") {
+                    let (date, action) = key.split_once('#').ok_or_else(corrupt)?;
+                    data.exceptions.push(Exception {
+                        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| corrupt())?,
+                        action: Action::parse(action).ok_or_else(corrupt)?,
+                        time: time_of(item),
+                    });
+                } else if let Some(issued) = rest.strip_prefix("OVR#") {
+                    let instant = |t: &str| DateTime::parse_from_rfc3339(t).map(|d| d.to_utc());
+                    data.overrides.push(Override {
+                        issued_at: instant(issued).map_err(|_| corrupt())?,
+                        action: text(item, "action")
+                            .and_then(Action::parse)
+                            .ok_or_else(corrupt)?,
+                        until: text(item, "until")
+                            .map(instant)
+                            .transpose()
+                            .map_err(|_| corrupt())?,
+                    });
+                }
+            }
+        }
+        Ok(data)
+    }
+}
+
+/// An exception item's time: absent means `None` (no start/stop that day).
+fn time_of(item: &Item) -> Option<NaiveTime> {
+    text(item, "time").and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+}

@@ -1,0 +1,135 @@
+//! Exceptions and overrides against a real local DynamoDB (moto): set is an
+//! upsert, del reports what it removed, and what is stored is what the
+//! timeline then shows.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use curfew_shared::command::{ForDuration, ForceEnd};
+use curfew_shared::schedule::{parse_schedules, Exception, Override, Timeline};
+use curfew_shared::Action::{Start, Stop};
+use curfew_worker::setup;
+use curfew_worker::store::TimelineStore;
+
+async fn store(name: &str) -> Option<TimelineStore> {
+    if std::env::var("AWS_ENDPOINT_URL").is_err() {
+        assert!(
+            std::env::var("CURFEW_REQUIRE_LOCAL_AWS").is_err(),
+            "AWS_ENDPOINT_URL is not set"
+        );
+        eprintln!("skipped: no local AWS (run scripts/test)");
+        return None;
+    }
+    let client = aws_sdk_dynamodb::Client::new(&curfew_worker::sdk_config().await);
+    let table = format!("{name}-{}", std::process::id());
+    setup::create_table(&client, &table).await.unwrap();
+    Some(TimelineStore::new(client, table))
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn hm(text: &str) -> NaiveTime {
+    NaiveTime::parse_from_str(text, "%H:%M").unwrap()
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
+
+#[tokio::test]
+async fn exception_set_is_an_upsert_and_the_timeline_shows_it() {
+    let Some(store) = store("timeline-exc").await else {
+        return;
+    };
+    let now = at("2026-12-20T00:00:00Z");
+    let eve = Exception {
+        date: date("2026-12-24"),
+        action: Stop,
+        time: Some(hm("16:00")),
+    };
+    assert_eq!(
+        store.set_exception("dev", eve, "kim", now).await.unwrap(),
+        None
+    );
+    let changed = Exception {
+        time: Some(hm("15:00")),
+        ..eve
+    };
+    assert_eq!(
+        store
+            .set_exception("dev", changed, "kim", now)
+            .await
+            .unwrap(),
+        Some(Some(hm("16:00")))
+    );
+    let other_schedule = Exception {
+        date: date("2026-12-24"),
+        action: Start,
+        time: None,
+    };
+    store
+        .set_exception("dev2", other_schedule, "kim", now)
+        .await
+        .unwrap();
+
+    let data = store.load("dev").await.unwrap();
+    assert_eq!(
+        data.exceptions,
+        [changed],
+        "one exception per (date, action), none from dev2"
+    );
+
+    let schedule = parse_schedules(
+        "[[schedule]]\nname = \"dev\"\n[[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"",
+        chrono_tz::Asia::Seoul,
+    )
+    .unwrap()
+    .remove(0);
+    let timeline = Timeline::new(&schedule, &data.exceptions, &data.overrides);
+    let day = timeline.events(
+        at("2026-12-24T00:00:00+09:00"),
+        at("2026-12-25T00:00:00+09:00"),
+    );
+    assert_eq!(day[1].at, at("2026-12-24T15:00:00+09:00"));
+
+    assert_eq!(
+        store
+            .delete_exception("dev", date("2026-12-24"), Stop)
+            .await
+            .unwrap(),
+        Some(Some(hm("15:00")))
+    );
+    assert_eq!(
+        store
+            .delete_exception("dev", date("2026-12-24"), Stop)
+            .await
+            .unwrap(),
+        None,
+        "nothing to delete"
+    );
+    assert!(store.load("dev").await.unwrap().exceptions.is_empty());
+}
+
+#[tokio::test]
+async fn exception_none_and_overrides_round_trip() {
+    let Some(store) = store("timeline-ovr").await else {
+        return;
+    };
+    let now = at("2026-12-03T13:00:00Z");
+    let none = Exception {
+        date: date("2026-12-24"),
+        action: Stop,
+        time: None,
+    };
+    store.set_exception("dev", none, "kim", now).await.unwrap();
+    let two_hours = Some(ForceEnd::For(ForDuration::from_minutes(120).unwrap()));
+    let start = Override::force_start(now, two_hours, chrono_tz::Asia::Seoul);
+    let stop = Override::force_stop(now + Duration::minutes(30));
+    store.add_override("dev", &start, "kim").await.unwrap();
+    store.add_override("dev", &stop, "lee").await.unwrap();
+
+    let data = store.load("dev").await.unwrap();
+    assert_eq!(data.exceptions, [none]);
+    assert_eq!(data.overrides, [start, stop]);
+}
