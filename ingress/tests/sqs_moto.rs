@@ -10,26 +10,10 @@ use curfew_ingress::{handle, Config};
 use curfew_shared::job::Job;
 use serde_json::json;
 
-/// The local AWS endpoint, or `None` outside scripts/test. scripts/test sets
-/// `CURFEW_REQUIRE_LOCAL_AWS=1`, so there a missing endpoint fails the test.
-fn local_aws() -> Option<String> {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL").ok();
-    if endpoint.is_none() {
-        assert!(
-            std::env::var("CURFEW_REQUIRE_LOCAL_AWS").is_err(),
-            "CURFEW_REQUIRE_LOCAL_AWS is set but AWS_ENDPOINT_URL is not"
-        );
-        eprintln!("skipped: no local AWS (run scripts/test)");
-    }
-    endpoint
-}
+use curfew_testkit::{local_aws, sdk_at};
 
 async fn sqs_at(endpoint: &str) -> aws_sdk_sqs::Client {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .load()
-        .await;
-    aws_sdk_sqs::Client::new(&config)
+    aws_sdk_sqs::Client::new(&sdk_at(endpoint).await)
 }
 
 async fn local_sqs() -> Option<aws_sdk_sqs::Client> {

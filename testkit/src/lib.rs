@@ -14,6 +14,32 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::net::{TcpListener, TcpStream};
 
+/// The local AWS endpoint (`AWS_ENDPOINT_URL`), or `None` when a plain
+/// `cargo test` runs without one: the test then returns early and says so.
+/// scripts/test sets `CURFEW_REQUIRE_LOCAL_AWS=1`, and there a missing
+/// endpoint fails instead, so CI can never skip the integration tests.
+pub fn local_aws() -> Option<String> {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|e| !e.is_empty());
+    if endpoint.is_none() {
+        assert!(
+            std::env::var_os("CURFEW_REQUIRE_LOCAL_AWS").is_none(),
+            "CURFEW_REQUIRE_LOCAL_AWS is set but AWS_ENDPOINT_URL is not"
+        );
+        eprintln!("skipped: no local AWS (scripts/test starts one)");
+    }
+    endpoint
+}
+
+/// The SDK configuration the binaries use, pointed at `endpoint`.
+pub async fn sdk_at(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .load()
+        .await
+}
+
 /// One request that reached the local AWS.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {

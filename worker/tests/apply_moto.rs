@@ -6,18 +6,9 @@ use curfew_shared::schedule::{render_schedules, SchedulesFile};
 use curfew_worker::store::ScheduleStore;
 use curfew_worker::{apply, setup};
 
-/// The SDK configuration for the local AWS, or `None` outside scripts/test
-/// (which sets `CURFEW_REQUIRE_LOCAL_AWS=1`, so there a missing endpoint fails).
-async fn local_aws() -> Option<aws_config::SdkConfig> {
-    if std::env::var("AWS_ENDPOINT_URL").is_err() {
-        assert!(
-            std::env::var("CURFEW_REQUIRE_LOCAL_AWS").is_err(),
-            "AWS_ENDPOINT_URL is not set"
-        );
-        eprintln!("skipped: no local AWS (run scripts/test)");
-        return None;
-    }
-    Some(curfew_worker::sdk_config().await)
+/// The SDK configuration for the local AWS, or `None` outside scripts/test.
+async fn local_sdk() -> Option<aws_config::SdkConfig> {
+    Some(curfew_testkit::sdk_at(&curfew_testkit::local_aws()?).await)
 }
 
 async fn fresh_store(sdk: &aws_config::SdkConfig, name: &str) -> ScheduleStore {
@@ -41,7 +32,7 @@ fn example() -> SchedulesFile {
 
 #[tokio::test]
 async fn apply_then_export_gives_back_the_file() {
-    let Some(sdk) = local_aws().await else { return };
+    let Some(sdk) = local_sdk().await else { return };
     let store = fresh_store(&sdk, "apply-export").await;
     let file = example();
     let changes = apply::apply(&store, &file.schedule, false, false)
@@ -71,7 +62,7 @@ async fn apply_then_export_gives_back_the_file() {
 
 #[tokio::test]
 async fn dry_run_writes_nothing_and_prune_deletes_what_the_file_lacks() {
-    let Some(sdk) = local_aws().await else { return };
+    let Some(sdk) = local_sdk().await else { return };
     let store = fresh_store(&sdk, "apply-prune").await;
     let file = example();
     let dry = apply::apply(&store, &file.schedule, true, false)
@@ -113,7 +104,7 @@ async fn dry_run_writes_nothing_and_prune_deletes_what_the_file_lacks() {
 
 #[tokio::test]
 async fn setup_creates_the_fifo_queue_with_its_dlq() {
-    let Some(sdk) = local_aws().await else { return };
+    let Some(sdk) = local_sdk().await else { return };
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let name = format!("setup-queues-{}", std::process::id());
     let (queue, dlq) = setup::create_queues(&sqs, &name).await.unwrap();

@@ -5,27 +5,8 @@
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
-use curfew_testkit::CountingProxy;
+use curfew_testkit::{local_aws, sdk_at, CountingProxy};
 use curfew_worker::fleet::{Fleet, TagKeys};
-
-async fn sdk_at(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .load()
-        .await
-}
-
-fn local_aws() -> Option<String> {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL").ok();
-    if endpoint.is_none() {
-        assert!(
-            std::env::var("CURFEW_REQUIRE_LOCAL_AWS").is_err(),
-            "AWS_ENDPOINT_URL is not set"
-        );
-        eprintln!("skipped: no local AWS (run scripts/test)");
-    }
-    endpoint
-}
 
 /// Two EC2 instances and one RDS instance tagged with `schedule`.
 async fn demo_fleet(sdk: &aws_config::SdkConfig, schedule: &str) {

@@ -11,15 +11,8 @@ use curfew_worker::setup;
 use curfew_worker::store::TimelineStore;
 
 async fn store(name: &str) -> Option<TimelineStore> {
-    if std::env::var("AWS_ENDPOINT_URL").is_err() {
-        assert!(
-            std::env::var("CURFEW_REQUIRE_LOCAL_AWS").is_err(),
-            "AWS_ENDPOINT_URL is not set"
-        );
-        eprintln!("skipped: no local AWS (run scripts/test)");
-        return None;
-    }
-    let client = aws_sdk_dynamodb::Client::new(&curfew_worker::sdk_config().await);
+    let sdk = curfew_testkit::sdk_at(&curfew_testkit::local_aws()?).await;
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
     let table = format!("{name}-{}", std::process::id());
     setup::create_table(&client, &table).await.unwrap();
     Some(TimelineStore::new(client, table))
