@@ -5,25 +5,15 @@ use chrono::{DateTime, Utc};
 use curfew_ingress::handler::Outcome;
 use curfew_ingress::{handle, Answer, Config};
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, QueueError};
+use curfew_shared::ports::{JobQueue, MemoryQueue, QueueError};
 use serde_json::{json, Value};
-use std::sync::Mutex;
 
-/// Records what would have been sent to SQS (the real queue is exercised by
-/// the pipeline's integration tests against moto).
-#[derive(Default)]
-struct RecordingQueue {
-    jobs: Mutex<Vec<Job>>,
-    fail: bool,
-}
+/// A queue that is down: every send fails.
+struct DownQueue;
 
-impl JobQueue for RecordingQueue {
-    async fn send(&self, job: &Job) -> Result<(), QueueError> {
-        if self.fail {
-            return Err(QueueError("the queue is unreachable".to_owned()));
-        }
-        self.jobs.lock().unwrap().push(job.clone());
-        Ok(())
+impl JobQueue for DownQueue {
+    async fn send(&self, _job: &Job) -> Result<(), QueueError> {
+        Err(QueueError("the queue is unreachable".to_owned()))
     }
 }
 
@@ -56,10 +46,9 @@ fn payload(text: &str) -> Value {
 }
 
 async fn answer(body: &[u8], config: &Config) -> (Answer, Vec<Job>) {
-    let queue = RecordingQueue::default();
+    let queue = MemoryQueue::default();
     let answer = handle(body, now(), config, &queue).await;
-    let jobs = queue.jobs.into_inner().unwrap();
-    (answer, jobs)
+    (answer, queue.jobs())
 }
 
 async fn post(value: &Value) -> (Answer, Vec<Job>) {
@@ -228,15 +217,11 @@ async fn the_replay_window_can_be_disabled() {
 
 #[tokio::test]
 async fn a_queue_failure_is_told_to_the_writer() {
-    let queue = RecordingQueue {
-        fail: true,
-        ..RecordingQueue::default()
-    };
     let answer = handle(
         payload("/서버 dev status").to_string().as_bytes(),
         now(),
         &config(&[]),
-        &queue,
+        &DownQueue,
     )
     .await;
     assert_eq!((answer.status, answer.outcome), (200, Outcome::QueueFailed));

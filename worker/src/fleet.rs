@@ -8,6 +8,7 @@
 use aws_sdk_ec2::error::DisplayErrorContext;
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
+use curfew_shared::Action;
 
 /// One scheduled instance, as the scheduler and `status` see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,51 +182,53 @@ impl Fleet {
         Ok(instances)
     }
 
-    /// Starts EC2 instances in one call.
-    pub async fn start_ec2(&self, ids: &[String]) -> Result<(), FleetError> {
+    /// Starts or stops EC2 instances in one call (a stop is a normal
+    /// shutdown, never `Force`).
+    pub async fn act_ec2(&self, action: Action, ids: &[String]) -> Result<(), FleetError> {
         if ids.is_empty() {
             return Ok(());
         }
-        self.ec2
-            .start_instances()
-            .set_instance_ids(Some(ids.to_vec()))
-            .send()
-            .await
-            .map_err(|e| fleet_error("StartInstances", ids, e))?;
-        Ok(())
-    }
-
-    /// Stops EC2 instances in one call (a normal shutdown, never `Force`).
-    pub async fn stop_ec2(&self, ids: &[String]) -> Result<(), FleetError> {
-        if ids.is_empty() {
-            return Ok(());
+        let batch = Some(ids.to_vec());
+        match action {
+            Action::Start => self
+                .ec2
+                .start_instances()
+                .set_instance_ids(batch)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| fleet_error("StartInstances", ids, e)),
+            Action::Stop => self
+                .ec2
+                .stop_instances()
+                .set_instance_ids(batch)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| fleet_error("StopInstances", ids, e)),
         }
-        self.ec2
-            .stop_instances()
-            .set_instance_ids(Some(ids.to_vec()))
-            .send()
-            .await
-            .map_err(|e| fleet_error("StopInstances", ids, e))?;
-        Ok(())
     }
 
-    pub async fn start_rds(&self, id: &str) -> Result<(), FleetError> {
-        self.rds
-            .start_db_instance()
-            .db_instance_identifier(id)
-            .send()
-            .await
-            .map_err(|e| fleet_error("StartDBInstance", &[id.to_owned()], e))?;
-        Ok(())
-    }
-
-    pub async fn stop_rds(&self, id: &str) -> Result<(), FleetError> {
-        self.rds
-            .stop_db_instance()
-            .db_instance_identifier(id)
-            .send()
-            .await
-            .map_err(|e| fleet_error("StopDBInstance", &[id.to_owned()], e))?;
-        Ok(())
+    /// Starts or stops one RDS instance (RDS takes one a call).
+    pub async fn act_rds(&self, action: Action, id: &str) -> Result<(), FleetError> {
+        let ids = [id.to_owned()];
+        match action {
+            Action::Start => self
+                .rds
+                .start_db_instance()
+                .db_instance_identifier(id)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| fleet_error("StartDBInstance", &ids, e)),
+            Action::Stop => self
+                .rds
+                .stop_db_instance()
+                .db_instance_identifier(id)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| fleet_error("StopDBInstance", &ids, e)),
+        }
     }
 }

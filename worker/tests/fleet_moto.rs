@@ -5,6 +5,7 @@
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
+use curfew_shared::Action::{Start, Stop};
 use curfew_testkit::{local_aws, sdk_at, CountingProxy};
 use curfew_worker::fleet::{Fleet, TagKeys};
 
@@ -102,8 +103,8 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
 
     let ids: Vec<String> = ec2.iter().map(|i| i.id.clone()).collect();
     proxy.reset();
-    fleet.stop_ec2(&ids).await.unwrap();
-    fleet.stop_rds(&db.id).await.unwrap();
+    fleet.act_ec2(Stop, &ids).await.unwrap();
+    fleet.act_rds(Stop, &db.id).await.unwrap();
     let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
     assert_eq!(
         ops,
@@ -116,8 +117,8 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
         "{stopped:?}"
     );
 
-    fleet.start_ec2(&ids).await.unwrap();
-    fleet.start_rds(&db.id).await.unwrap();
+    fleet.act_ec2(Start, &ids).await.unwrap();
+    fleet.act_rds(Start, &db.id).await.unwrap();
     let started = mine(fleet.describe().await.unwrap());
     assert!(
         started.iter().all(|i| i.state == InstanceState::Running),
@@ -134,7 +135,7 @@ async fn a_failing_call_names_the_operation_and_the_instances() {
         rds: aws_sdk_rds::Client::new(&sdk),
         tags: TagKeys::default(),
     };
-    let error = fleet.start_rds("no-such-db").await.unwrap_err();
+    let error = fleet.act_rds(Start, "no-such-db").await.unwrap_err();
     assert_eq!(
         (error.operation, error.ids.as_slice()),
         ("StartDBInstance", &["no-such-db".to_owned()][..])

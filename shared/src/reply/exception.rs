@@ -1,7 +1,7 @@
 //! `exception info` and `exception set` / `del`.
 
 use super::{
-    action_text, at_text, date_text, pick, time_or_none_text, Context, ExceptionChange,
+    action_text, at_text, date_text, listing, pick, time_or_none_text, Context, ExceptionChange,
     ExceptionChangeView, ExceptionInfoView, ExceptionWarning, Lang,
 };
 use crate::jandi::{Color, Message};
@@ -10,19 +10,6 @@ use chrono_tz::Tz;
 pub(super) fn render_info(view: &ExceptionInfoView, ctx: &Context) -> Message {
     let lang = ctx.lang;
     let date = date_text(view.date, lang);
-    if view.exceptions.is_empty() {
-        return Message::new(
-            Color::Ok,
-            pick(
-                lang,
-                format!(
-                    "보고드립니다! {} {date}에는 예외가 없습니다!",
-                    view.schedule
-                ),
-                format!("{}: no exceptions on {date}.", view.schedule),
-            ),
-        );
-    }
     let lines: Vec<String> = view
         .exceptions
         .iter()
@@ -34,19 +21,28 @@ pub(super) fn render_info(view: &ExceptionInfoView, ctx: &Context) -> Message {
             )
         })
         .collect();
-    Message::new(
-        Color::Ok,
+    let heading = pick(
+        lang,
+        format!(
+            "충성! {} {date} 예외 {}건 보고드립니다!",
+            view.schedule,
+            lines.len()
+        ),
+        format!("{}: {} exception(s) on {date}.", view.schedule, lines.len()),
+    );
+    listing(
+        lines,
         pick(
             lang,
             format!(
-                "충성! {} {date} 예외 {}건 보고드립니다!",
-                view.schedule,
-                lines.len()
+                "보고드립니다! {} {date}에는 예외가 없습니다!",
+                view.schedule
             ),
-            format!("{}: {} exception(s) on {date}.", view.schedule, lines.len()),
+            format!("{}: no exceptions on {date}.", view.schedule),
         ),
+        heading,
+        pick(lang, "예외", "Exceptions").to_owned(),
     )
-    .block(pick(lang, "예외", "Exceptions"), lines.join("\n"))
 }
 
 fn warning_text(warning: ExceptionWarning, tz: Tz, lang: Lang) -> String {

@@ -1,20 +1,10 @@
 //! `history`: the latest changes, newest first.
 
-use super::{at_text, pick, Context, HistoryView};
-use crate::jandi::{Color, Message};
+use super::{at_text, listing, pick, Context, HistoryView};
+use crate::jandi::Message;
 
 pub(super) fn render(view: &HistoryView, ctx: &Context) -> Message {
     let lang = ctx.lang;
-    if view.entries.is_empty() {
-        return Message::new(
-            Color::Ok,
-            pick(
-                lang,
-                format!("보고드립니다! {}에는 변경 기록이 없습니다!", view.schedule),
-                format!("{}: no changes recorded.", view.schedule),
-            ),
-        );
-    }
     let mut entries: Vec<_> = view.entries.iter().collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.at));
     let lines: Vec<String> = entries
@@ -32,17 +22,23 @@ pub(super) fn render(view: &HistoryView, ctx: &Context) -> Message {
             )
         })
         .collect();
-    Message::new(
-        Color::Ok,
+    let heading = pick(
+        lang,
+        format!(
+            "충성! {} 최근 변경 {}건 보고드립니다!",
+            view.schedule,
+            lines.len()
+        ),
+        format!("{}: the last {} change(s).", view.schedule, lines.len()),
+    );
+    listing(
+        lines,
         pick(
             lang,
-            format!(
-                "충성! {} 최근 변경 {}건 보고드립니다!",
-                view.schedule,
-                lines.len()
-            ),
-            format!("{}: the last {} change(s).", view.schedule, lines.len()),
+            format!("보고드립니다! {}에는 변경 기록이 없습니다!", view.schedule),
+            format!("{}: no changes recorded.", view.schedule),
         ),
+        heading,
+        pick(lang, "변경 기록", "History").to_owned(),
     )
-    .block(pick(lang, "변경 기록", "History"), lines.join("\n"))
 }

@@ -164,3 +164,19 @@ pub(crate) fn lines_or(lines: Vec<String>, empty: &str) -> String {
         lines.join("\n")
     }
 }
+
+/// The shape of every listing reply (`list`, `next`, `history`, `exception
+/// info`): `empty` alone when there is nothing to list, else `heading` with
+/// the lines in one block titled `title`.
+pub(crate) fn listing(
+    lines: Vec<String>,
+    empty: String,
+    heading: String,
+    title: String,
+) -> Message {
+    if lines.is_empty() {
+        Message::new(crate::jandi::Color::Ok, empty)
+    } else {
+        Message::new(crate::jandi::Color::Ok, heading).block(title, lines.join("\n"))
+    }
+}
