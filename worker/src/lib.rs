@@ -25,3 +25,10 @@ pub fn table_name() -> String {
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "curfew".to_owned())
 }
+
+/// `CURFEW_DEFAULT_TZ`, default `Asia/Seoul`: the zone of schedules that name none.
+pub fn default_tz() -> anyhow::Result<chrono_tz::Tz> {
+    let name = std::env::var("CURFEW_DEFAULT_TZ").unwrap_or_else(|_| "Asia/Seoul".to_owned());
+    name.parse()
+        .map_err(|_| anyhow::anyhow!("CURFEW_DEFAULT_TZ: unknown time zone {name:?}"))
+}

@@ -3,11 +3,10 @@
 //! arrive with the pipeline and the scheduler.
 
 use anyhow::Context as _;
-use chrono_tz::Tz;
 use clap::{Parser, Subcommand};
 use curfew_shared::schedule::{render_schedules, SchedulesFile};
 use curfew_worker::store::ScheduleStore;
-use curfew_worker::{apply, plan, sdk_config, setup, table_name};
+use curfew_worker::{apply, default_tz, plan, sdk_config, setup, table_name};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -62,12 +61,6 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn default_tz() -> anyhow::Result<Tz> {
-    let name = std::env::var("CURFEW_DEFAULT_TZ").unwrap_or_else(|_| "Asia/Seoul".to_owned());
-    name.parse()
-        .map_err(|_| anyhow::anyhow!("CURFEW_DEFAULT_TZ: unknown time zone {name:?}"))
 }
 
 async fn store() -> ScheduleStore {

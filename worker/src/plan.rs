@@ -26,14 +26,6 @@ pub struct PlanArgs {
     /// One JSON object per line: {"at", "action", "source"}.
     #[arg(long)]
     json: bool,
-    /// Time zone for schedules that name none (CURFEW_DEFAULT_TZ).
-    #[arg(
-        long,
-        env = "CURFEW_DEFAULT_TZ",
-        default_value = "Asia/Seoul",
-        hide_env_values = true
-    )]
-    default_tz: String,
 }
 
 /// One `--json` line, exactly as SPEC §9 specifies.
@@ -51,10 +43,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
              pipeline; pass --file schedules.toml"
         );
     };
-    let default_tz: Tz = args
-        .default_tz
-        .parse()
-        .map_err(|_| anyhow!("CURFEW_DEFAULT_TZ: unknown time zone {:?}", args.default_tz))?;
+    let default_tz = crate::default_tz()?;
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let schedules =
@@ -123,7 +112,6 @@ mod tests {
             from: Some(from.to_owned()),
             days,
             json,
-            default_tz: "Asia/Seoul".to_owned(),
         };
         let mut out = Vec::new();
         run(&args, &mut out)?;
