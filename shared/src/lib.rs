@@ -15,6 +15,7 @@ pub mod command;
 pub mod jandi;
 pub mod job;
 pub mod ports;
+pub mod reconcile;
 pub mod reply;
 pub mod schedule;
 

@@ -10,20 +10,7 @@ use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
-/// One scheduled instance, as the scheduler and `status` see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Instance {
-    pub kind: GroupKind,
-    /// EC2 instance id or RDS DB instance identifier.
-    pub id: String,
-    /// The `Name` tag (EC2) or the identifier (RDS).
-    pub name: String,
-    /// The schedule tag's value.
-    pub schedule: String,
-    /// The group tag's value, if any.
-    pub group: Option<String>,
-    pub state: InstanceState,
-}
+pub use curfew_shared::reconcile::Instance;
 
 /// The tag keys (`CURFEW_TAG_KEY`, `CURFEW_GROUP_TAG_KEY`).
 #[derive(Debug, Clone)]
@@ -96,16 +83,36 @@ fn rds_state(status: Option<&str>) -> InstanceState {
 impl Fleet {
     /// Every instance carrying the schedule tag: EC2 then RDS.
     pub async fn describe(&self) -> Result<Vec<Instance>, FleetError> {
-        let mut instances = self.describe_ec2().await?;
-        instances.extend(self.describe_rds().await?);
+        self.describe_where(None).await
+    }
+
+    /// The instances of one schedule tag value (for a chat command): EC2 is
+    /// filtered by AWS, RDS here (RDS cannot filter on tags).
+    pub async fn describe_schedule(&self, tag: &str) -> Result<Vec<Instance>, FleetError> {
+        self.describe_where(Some(tag)).await
+    }
+
+    async fn describe_where(&self, tag: Option<&str>) -> Result<Vec<Instance>, FleetError> {
+        let mut instances = self.describe_ec2(tag).await?;
+        instances.extend(
+            self.describe_rds()
+                .await?
+                .into_iter()
+                .filter(|i| tag.is_none_or(|t| i.schedule == t)),
+        );
         Ok(instances)
     }
 
-    async fn describe_ec2(&self) -> Result<Vec<Instance>, FleetError> {
-        let filter = aws_sdk_ec2::types::Filter::builder()
-            .name("tag-key")
-            .values(&self.tags.schedule)
-            .build();
+    async fn describe_ec2(&self, tag: Option<&str>) -> Result<Vec<Instance>, FleetError> {
+        let filter = match tag {
+            None => aws_sdk_ec2::types::Filter::builder()
+                .name("tag-key")
+                .values(&self.tags.schedule),
+            Some(value) => aws_sdk_ec2::types::Filter::builder()
+                .name(format!("tag:{}", self.tags.schedule))
+                .values(value),
+        }
+        .build();
         let mut pages = self
             .ec2
             .describe_instances()

@@ -6,11 +6,20 @@
 )]
 
 pub mod apply;
+pub mod batch;
+pub mod config;
+pub mod execute;
 pub mod fleet;
 pub mod jandi;
+pub mod lambda;
 pub mod plan;
+pub mod poll;
+pub mod reconciler;
+pub mod services;
 pub mod setup;
+pub mod runner;
 pub mod store;
+pub mod tick;
 
 /// The SDK configuration, loaded once: region, credentials and
 /// `AWS_ENDPOINT_URL` (a local AWS) from the environment.

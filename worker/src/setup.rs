@@ -11,6 +11,11 @@ use aws_sdk_sqs::types::QueueAttributeName;
 /// How many receives before a message goes to the DLQ (SPEC §1).
 pub const MAX_RECEIVE_COUNT: u32 = 5;
 
+/// How long a received job stays invisible: longer than a claim's lease
+/// ([`crate::runner::LEASE`]), so a crashed worker's job is redelivered only
+/// after its lease can be taken over.
+pub const VISIBILITY_TIMEOUT_SECONDS: &str = "120";
+
 /// Creates the table (`pk`, `sk`, on demand, TTL on `ttl`). Returns whether it was new.
 pub async fn create_table(client: &aws_sdk_dynamodb::Client, table: &str) -> anyhow::Result<bool> {
     let key = |name: &str, kind| {
@@ -77,6 +82,7 @@ pub async fn create_queues(
             .queue_name(queue)
             .attributes(QueueAttributeName::FifoQueue, "true")
             .attributes(QueueAttributeName::ContentBasedDeduplication, "true")
+            .attributes(QueueAttributeName::VisibilityTimeout, VISIBILITY_TIMEOUT_SECONDS)
     };
     let dlq_url = fifo(format!("{name}-dlq.fifo"))
         .send()

@@ -402,6 +402,11 @@ fn check_schedule_name(name: &str) -> Result<(), Reason> {
             "`help` and `list` are chat commands, not schedule names",
         ));
     }
+    if name.contains('#') {
+        return Err(Reason::BadName(
+            "must not contain '#' (it separates the parts of storage keys)",
+        ));
+    }
     Ok(())
 }
 

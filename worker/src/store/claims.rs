@@ -134,4 +134,31 @@ impl ClaimStore {
             .map_err(|e| StoreError::aws("UpdateItem", e))?;
         Ok(())
     }
+
+    /// Gives up an in-progress claim after a failure, so the retry need not
+    /// wait for the lease. A done record is never released.
+    pub async fn release(&self, key: &str) -> Result<(), StoreError> {
+        let deleted = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("JOB#{key}")))
+            .key("sk", s("JOB"))
+            .condition_expression("#status = :in_progress")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":in_progress", s(IN_PROGRESS))
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => Ok(()),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(StoreError::aws("DeleteItem", error)),
+        }
+    }
 }

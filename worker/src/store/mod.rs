@@ -1,12 +1,14 @@
 //! DynamoDB storage, by the key design of docs/DYNAMODB.md.
 
+mod audit;
 mod claims;
 mod schedules;
 mod timeline;
 
+pub use audit::AuditStore;
 pub use claims::{Claim, ClaimStore};
 pub use schedules::ScheduleStore;
-pub use timeline::{TimelineData, TimelineStore};
+pub use timeline::{StoredState, TimelineData, TimelineStore};
 
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 

@@ -1,4 +1,5 @@
-//! Exceptions and overrides: the `TIMELINE` partition (docs/DYNAMODB.md).
+//! Exceptions, overrides and scheduler state: the `TIMELINE` partition
+//! (docs/DYNAMODB.md).
 //!
 //! An exception is keyed by (schedule, date, action), so `exception set` is
 //! an upsert and can never make duplicates. Overrides are keyed by the
@@ -8,6 +9,7 @@
 use super::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use curfew_shared::reconcile::SchedulerState;
 use curfew_shared::schedule::{Exception, Override};
 use curfew_shared::Action;
 use std::collections::HashMap;
@@ -26,6 +28,15 @@ pub struct TimelineStore {
 pub struct TimelineData {
     pub exceptions: Vec<Exception>,
     pub overrides: Vec<Override>,
+    pub state: StoredState,
+}
+
+/// The scheduler state with the version it was read at (0: none stored yet),
+/// for the conditional write that replaces it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredState {
+    pub version: u64,
+    pub state: SchedulerState,
 }
 
 fn s(text: impl Into<String>) -> AttributeValue {
@@ -135,54 +146,143 @@ impl TimelineStore {
         Ok(())
     }
 
-    /// One schedule's exceptions and overrides: one Query on its key prefix.
+    /// One schedule's exceptions, overrides and scheduler state: one Query
+    /// on its key prefix.
     pub async fn load(&self, schedule: &str) -> Result<TimelineData, StoreError> {
-        let mut pages = self
+        let mut all = self.query(Some(schedule)).await?;
+        Ok(all.remove(schedule).unwrap_or_default())
+    }
+
+    /// Every schedule's exceptions, overrides and state, by schedule name:
+    /// the whole `TIMELINE` partition in a few Query pages (a tick's read).
+    pub async fn load_all(&self) -> Result<HashMap<String, TimelineData>, StoreError> {
+        self.query(None).await
+    }
+
+    async fn query(
+        &self,
+        schedule: Option<&str>,
+    ) -> Result<HashMap<String, TimelineData>, StoreError> {
+        let mut query = self
             .client
             .query()
             .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(PARTITION))
-            .expression_attribute_values(":prefix", s(format!("{schedule}#")))
-            .into_paginator()
-            .send();
-        let mut data = TimelineData::default();
+            .expression_attribute_values(":pk", s(PARTITION));
+        query = match schedule {
+            Some(name) => query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":prefix", s(format!("{name}#"))),
+            None => query.key_condition_expression("pk = :pk"),
+        };
+        let mut pages = query.into_paginator().send();
+        let mut all: HashMap<String, TimelineData> = HashMap::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| StoreError::aws("Query", e))?;
             for item in page.items() {
-                let Some(rest) =
-                    text(item, "sk").and_then(|sk| sk.strip_prefix(&format!("{schedule}#")))
-                else {
+                // Schedule names never contain '#', so the first one ends the name.
+                let Some((name, rest)) = text(item, "sk").and_then(|sk| sk.split_once('#')) else {
                     continue;
                 };
-                let corrupt = || StoreError::Corrupt {
-                    name: schedule.to_owned(),
-                    message: format!("item {rest:?}"),
-                };
-                if let Some(key) = rest.strip_prefix("EXC#") {
-                    let (date, action) = key.split_once('#').ok_or_else(corrupt)?;
-                    data.exceptions.push(Exception {
-                        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| corrupt())?,
-                        action: Action::parse(action).ok_or_else(corrupt)?,
-                        time: time_of(item),
-                    });
-                } else if let Some(issued) = rest.strip_prefix("OVR#") {
-                    let instant = |t: &str| DateTime::parse_from_rfc3339(t).map(|d| d.to_utc());
-                    data.overrides.push(Override {
-                        issued_at: instant(issued).map_err(|_| corrupt())?,
-                        action: text(item, "action")
-                            .and_then(Action::parse)
-                            .ok_or_else(corrupt)?,
-                        until: text(item, "until")
-                            .map(instant)
-                            .transpose()
-                            .map_err(|_| corrupt())?,
-                    });
+                if schedule.is_some_and(|wanted| wanted != name) {
+                    continue;
                 }
+                let data = all.entry(name.to_owned()).or_default();
+                read_item(name, rest, item, data)?;
             }
         }
-        Ok(data)
+        Ok(all)
     }
+
+    /// Writes a schedule's scheduler state if nobody else wrote it since it
+    /// was read at `expected` (0: never written). Returns whether it was written.
+    pub async fn save_state(
+        &self,
+        schedule: &str,
+        expected: u64,
+        state: &SchedulerState,
+    ) -> Result<bool, StoreError> {
+        let value = serde_dynamo::to_attribute_value(state).map_err(|e| StoreError::Corrupt {
+            name: schedule.to_owned(),
+            message: e.to_string(),
+        })?;
+        let condition = if expected == 0 {
+            "attribute_not_exists(pk)"
+        } else {
+            "version = :expected"
+        };
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(PARTITION))
+            .item("sk", s(format!("{schedule}#STATE")))
+            .item("version", AttributeValue::N((expected + 1).to_string()))
+            .item("state", value)
+            .condition_expression(condition);
+        if expected > 0 {
+            put = put
+                .expression_attribute_values(":expected", AttributeValue::N(expected.to_string()));
+        }
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(error) => Err(StoreError::aws("PutItem", error)),
+        }
+    }
+}
+
+/// Adds one `TIMELINE` item (`rest` = its sort key after `<name>#`) to `data`.
+fn read_item(
+    name: &str,
+    rest: &str,
+    item: &Item,
+    data: &mut TimelineData,
+) -> Result<(), StoreError> {
+    let corrupt = || StoreError::Corrupt {
+        name: name.to_owned(),
+        message: format!("item {rest:?}"),
+    };
+    if let Some(key) = rest.strip_prefix("EXC#") {
+        let (date, action) = key.split_once('#').ok_or_else(corrupt)?;
+        data.exceptions.push(Exception {
+            date: NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| corrupt())?,
+            action: Action::parse(action).ok_or_else(corrupt)?,
+            time: time_of(item),
+        });
+    } else if let Some(issued) = rest.strip_prefix("OVR#") {
+        let instant = |t: &str| DateTime::parse_from_rfc3339(t).map(|d| d.to_utc());
+        data.overrides.push(Override {
+            issued_at: instant(issued).map_err(|_| corrupt())?,
+            action: text(item, "action")
+                .and_then(Action::parse)
+                .ok_or_else(corrupt)?,
+            until: text(item, "until")
+                .map(instant)
+                .transpose()
+                .map_err(|_| corrupt())?,
+        });
+    } else if rest == "STATE" {
+        let version = item
+            .get("version")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(corrupt)?;
+        let state = item
+            .get("state")
+            .cloned()
+            .map(serde_dynamo::from_attribute_value)
+            .transpose()
+            .map_err(|_| corrupt())?
+            .unwrap_or_default();
+        data.state = StoredState { version, state };
+    }
+    Ok(())
 }
 
 /// An exception item's time: absent means `None` (no start/stop that day).

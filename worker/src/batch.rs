@@ -1,0 +1,82 @@
+//! A batch of queue messages, in the order SQS gave them, as both front
+//! ends see it. FIFO order holds per message group: once a message of a
+//! group fails, the rest of that group's messages in the batch are not run
+//! (SPEC §1) but left for redelivery, behind the one that failed.
+
+use crate::runner::{Verdict, Worker};
+use chrono::Utc;
+use std::collections::HashSet;
+
+/// One message as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueMessage {
+    /// The SQS message id (Lambda's batch item identifier).
+    pub id: String,
+    /// The FIFO `MessageGroupId`.
+    pub group: String,
+    pub body: String,
+    /// The handle to delete it with (polling only).
+    pub receipt: Option<String>,
+}
+
+/// Moves a message that can never succeed to the DLQ at once, instead of
+/// letting it burn its receives (and hold up its group) first.
+#[derive(Debug, Clone)]
+pub struct DeadLetters {
+    pub sqs: aws_sdk_sqs::Client,
+    pub url: String,
+}
+
+impl DeadLetters {
+    async fn send(&self, message: &QueueMessage, reason: &str) -> Result<(), String> {
+        self.sqs
+            .send_message()
+            .queue_url(&self.url)
+            .message_body(&message.body)
+            .message_group_id(&message.group)
+            .message_deduplication_id(&message.id)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| {
+                format!(
+                    "SendMessage to the DLQ: {}",
+                    aws_sdk_sqs::error::DisplayErrorContext(&e)
+                )
+            })?;
+        tracing::warn!(message = %message.id, %reason, "moved to the DLQ");
+        Ok(())
+    }
+}
+
+/// Handles `messages` in order; returns each with its verdict. A poison
+/// message that reached the DLQ counts as finished.
+pub async fn handle(
+    worker: &Worker,
+    dead_letters: Option<&DeadLetters>,
+    messages: Vec<QueueMessage>,
+) -> Vec<(QueueMessage, Verdict)> {
+    let mut failed_groups = HashSet::new();
+    let mut verdicts = Vec::with_capacity(messages.len());
+    for message in messages {
+        if failed_groups.contains(&message.group) {
+            verdicts.push((
+                message,
+                Verdict::Retry("an earlier message of its group failed".to_owned()),
+            ));
+            continue;
+        }
+        let mut verdict = worker.handle(&message.body, Utc::now()).await;
+        if let (Verdict::Poison(reason), Some(dlq)) = (&verdict, dead_letters) {
+            verdict = match dlq.send(&message, reason).await {
+                Ok(()) => Verdict::Done,
+                Err(error) => Verdict::Retry(error),
+            };
+        }
+        if !verdict.is_finished() {
+            failed_groups.insert(message.group.clone());
+        }
+        verdicts.push((message, verdict));
+    }
+    verdicts
+}

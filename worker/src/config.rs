@@ -1,0 +1,149 @@
+//! The worker's configuration (SPEC §8), read once at start-up. A bad value
+//! fails at once and names its variable, never its value.
+
+use crate::fleet::TagKeys;
+use crate::jandi::Routes;
+use chrono::Duration;
+use chrono_tz::Tz;
+use curfew_shared::reply::Lang;
+
+/// Everything the job handler needs besides its AWS clients.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// `CURFEW_TABLE`, default `curfew`.
+    pub table: String,
+    /// `CURFEW_QUEUE_URL`: needed to poll (`curfew worker`) and by `tick`.
+    pub queue_url: Option<String>,
+    /// `CURFEW_DLQ_URL`: where a job that can never succeed is moved at once.
+    pub dlq_url: Option<String>,
+    /// `CURFEW_JANDI_WEBHOOK_URL` and `CURFEW_JANDI_ROOM_WEBHOOKS`.
+    pub routes: Routes,
+    /// `CURFEW_LANG`: `ko` (default) or `en`.
+    pub lang: Lang,
+    /// `CURFEW_DEFAULT_TZ`, default `Asia/Seoul`.
+    pub default_tz: Tz,
+    /// `CURFEW_TAG_KEY` / `CURFEW_GROUP_TAG_KEY`.
+    pub tags: TagKeys,
+    /// `CURFEW_ADMINS`: writers (email or name) allowed to mutate; empty = everyone.
+    pub admins: Vec<String>,
+    /// `CURFEW_TICK_MAX_AGE` seconds, default 600; 0 (`None`) = no limit.
+    pub tick_max_age: Option<Duration>,
+}
+
+pub const DEFAULT_TICK_MAX_AGE_SECONDS: i64 = 600;
+
+impl WorkerConfig {
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let lang = match get("CURFEW_LANG") {
+            None => Lang::default(),
+            Some(text) => Lang::parse(&text).ok_or("CURFEW_LANG must be `ko` or `en`")?,
+        };
+        let default_tz = match get("CURFEW_DEFAULT_TZ") {
+            None => chrono_tz::Asia::Seoul,
+            Some(name) => name
+                .parse()
+                .map_err(|_| "CURFEW_DEFAULT_TZ must be an IANA time zone such as Asia/Seoul")?,
+        };
+        let defaults = TagKeys::default();
+        let tick_max_age = match get("CURFEW_TICK_MAX_AGE") {
+            None => Some(Duration::seconds(DEFAULT_TICK_MAX_AGE_SECONDS)),
+            Some(text) => match text.parse::<u32>() {
+                Ok(0) => None,
+                Ok(seconds) => Some(Duration::seconds(i64::from(seconds))),
+                Err(_) => return Err("CURFEW_TICK_MAX_AGE must be a number of seconds".to_owned()),
+            },
+        };
+        Ok(Self {
+            table: get("CURFEW_TABLE").unwrap_or_else(|| "curfew".to_owned()),
+            queue_url: get("CURFEW_QUEUE_URL"),
+            dlq_url: get("CURFEW_DLQ_URL"),
+            routes: Routes::from_lookup(&lookup)?,
+            lang,
+            default_tz,
+            tags: TagKeys {
+                schedule: get("CURFEW_TAG_KEY").unwrap_or(defaults.schedule),
+                group: get("CURFEW_GROUP_TAG_KEY").unwrap_or(defaults.group),
+            },
+            admins: get("CURFEW_ADMINS")
+                .map(|list| {
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            tick_max_age,
+        })
+    }
+
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, String> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// `CURFEW_QUEUE_URL`, or an error naming it.
+    pub fn require_queue(&self) -> Result<&str, String> {
+        self.queue_url
+            .as_deref()
+            .ok_or_else(|| "CURFEW_QUEUE_URL is not set".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<WorkerConfig, String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        WorkerConfig::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_spec() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.table, "curfew");
+        assert_eq!(c.lang, Lang::Ko);
+        assert_eq!(c.default_tz, chrono_tz::Asia::Seoul);
+        assert_eq!(c.tags.schedule, "ScheduleName");
+        assert_eq!(c.tags.group, "ScheduleGroupName");
+        assert!(c.admins.is_empty());
+        assert_eq!(c.tick_max_age, Some(Duration::seconds(600)));
+        assert!(c.require_queue().unwrap_err().contains("CURFEW_QUEUE_URL"));
+    }
+
+    #[test]
+    fn values_are_read_and_bad_ones_named() {
+        let c = config(&[
+            ("CURFEW_ADMINS", " ops@example.com, 김개발 ,"),
+            ("CURFEW_TICK_MAX_AGE", "0"),
+            ("CURFEW_LANG", "EN"),
+            ("CURFEW_TAG_KEY", "Curfew"),
+        ])
+        .unwrap();
+        assert_eq!(c.admins, ["ops@example.com", "김개발"]);
+        assert_eq!(c.tick_max_age, None);
+        assert_eq!(c.lang, Lang::En);
+        assert_eq!(c.tags.schedule, "Curfew");
+        for (name, value) in [
+            ("CURFEW_LANG", "fr"),
+            ("CURFEW_DEFAULT_TZ", "Mars/Olympus"),
+            ("CURFEW_TICK_MAX_AGE", "soon"),
+            ("CURFEW_JANDI_ROOM_WEBHOOKS", "[1]"),
+        ] {
+            let error = config(&[(name, value)]).unwrap_err();
+            assert!(error.contains(name), "{error}");
+            assert!(!error.contains(value), "{error}");
+        }
+    }
+}

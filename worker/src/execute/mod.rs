@@ -1,0 +1,113 @@
+//! Executes chat commands (SPEC §3): reads and changes schedules in
+//! DynamoDB, starts and stops instances, and says what happened as a
+//! [`Reply`] for the room. Mistakes of the writer (an unknown schedule, a
+//! command they may not use) are replies; AWS failures are errors, so the
+//! job is retried.
+
+mod read;
+mod write;
+
+use crate::config::WorkerConfig;
+use crate::services::{ExecError, Services};
+use chrono::{DateTime, Utc};
+use curfew_shared::command::{Command, ScheduleOp};
+use curfew_shared::job::CommandJob;
+use curfew_shared::reply::{ErrorView, Reply};
+use curfew_shared::schedule::model::{closest_name, find_by_name};
+use curfew_shared::schedule::{Schedule, ScheduleDef};
+
+/// Runs one command job at `now`.
+pub async fn execute(
+    services: &Services,
+    config: &WorkerConfig,
+    job: &CommandJob,
+    now: DateTime<Utc>,
+) -> Result<Reply, ExecError> {
+    let (name, op) = match &job.command {
+        Command::Help => return Ok(Reply::Help),
+        Command::List => return read::list(services, config).await,
+        Command::Schedule { schedule, op } => (schedule, op),
+    };
+    if op.is_mutating() && !allowed(config, job) {
+        return Ok(Reply::Error(ErrorView::NotAllowed {
+            writer: job.writer.clone(),
+        }));
+    }
+    let schedule = match find(services, config, name).await? {
+        Found::Schedule(schedule) => schedule,
+        Found::Reply(reply) => return Ok(reply),
+    };
+    let target = Target {
+        services,
+        schedule: &schedule,
+        job,
+        now,
+    };
+    match op {
+        ScheduleOp::Status => read::status(&target).await,
+        ScheduleOp::Info { date } => read::info(&target, *date).await,
+        ScheduleOp::ExceptionInfo { date } => read::exception_info(&target, *date).await,
+        ScheduleOp::Next => read::next(&target).await,
+        ScheduleOp::History => read::history(&target).await,
+        ScheduleOp::ExceptionSet { date, action, time } => {
+            write::exception_set(&target, *date, *action, *time).await
+        }
+        ScheduleOp::ExceptionDel { date, action } => {
+            write::exception_del(&target, *date, *action).await
+        }
+        ScheduleOp::ForceStart { end } => write::force(&target, Some(*end)).await,
+        ScheduleOp::ForceStop => write::force(&target, None).await,
+    }
+}
+
+/// One command about one schedule, with everything its handler needs.
+struct Target<'a> {
+    services: &'a Services,
+    schedule: &'a Schedule,
+    job: &'a CommandJob,
+    now: DateTime<Utc>,
+}
+
+/// `CURFEW_ADMINS` empty lets everyone; otherwise the writer's email or
+/// name must be listed (case-insensitively).
+fn allowed(config: &WorkerConfig, job: &CommandJob) -> bool {
+    config.admins.is_empty()
+        || [Some(job.writer.as_str()), job.writer_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|who| config.admins.iter().any(|a| a.eq_ignore_ascii_case(who)))
+}
+
+enum Found {
+    Schedule(Schedule),
+    Reply(Reply),
+}
+
+/// The schedule a command names (exactly, then ignoring case), or the error
+/// reply that lists the known ones and suggests the closest.
+async fn find(services: &Services, config: &WorkerConfig, name: &str) -> Result<Found, ExecError> {
+    let defs = services.schedules.list().await?;
+    let Some(def) = find_by_name(&defs, name, |d: &ScheduleDef| d.name.as_str()) else {
+        let known: Vec<String> = defs.iter().map(|d| d.name.clone()).collect();
+        let suggestion = closest_name(name, known.iter().map(String::as_str)).map(str::to_owned);
+        return Ok(Found::Reply(Reply::Error(ErrorView::UnknownSchedule {
+            name: name.to_owned(),
+            known,
+            suggestion,
+        })));
+    };
+    match def.validate(config.default_tz) {
+        Ok(schedule) => Ok(Found::Schedule(schedule)),
+        Err(errors) => Ok(Found::Reply(Reply::Error(ErrorView::Failed {
+            what: format!(
+                "the stored schedule {:?} is invalid ({}); fix it with `curfew apply`",
+                def.name,
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        }))),
+    }
+}

@@ -1,0 +1,155 @@
+//! The commands that only read: `list`, `status`, `info`, `exception info`,
+//! `next`, `history`.
+
+use super::Target;
+use crate::config::WorkerConfig;
+use crate::fleet::Instance;
+use crate::services::{ExecError, Services};
+use chrono::Duration;
+use curfew_shared::command::DateArg;
+use curfew_shared::reply::{
+    BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, NextView,
+    Reply, ScheduleLine, StatusView,
+};
+use curfew_shared::schedule::{DayPlan, GroupKind, Timeline};
+
+/// How far `next` looks ahead (SPEC §3: 7 days).
+const NEXT_HORIZON: Duration = Duration::days(7);
+/// How many audit records `history` shows (SPEC §3).
+const HISTORY_LENGTH: i32 = 10;
+
+pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<Reply, ExecError> {
+    let defs = services.schedules.list().await?;
+    let lines = defs
+        .iter()
+        .filter_map(|def| match def.validate(config.default_tz) {
+            Ok(schedule) => Some(ScheduleLine {
+                name: schedule.name.clone(),
+                enabled: schedule.enabled,
+                timezone: schedule.timezone,
+                periods: schedule.periods.iter().map(|p| p.describe()).collect(),
+                groups: schedule.start_order().map(|g| g.name.clone()).collect(),
+            }),
+            Err(_) => {
+                tracing::warn!(schedule = %def.name, "stored schedule is invalid; left out of list");
+                None
+            }
+        })
+        .collect();
+    Ok(Reply::List(lines))
+}
+
+pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let instances = target
+        .services
+        .fleet
+        .describe_schedule(&schedule.tag)
+        .await?;
+    let line = |i: &Instance| InstanceLine {
+        name: i.name.clone(),
+        id: i.id.clone(),
+        state: i.state.clone(),
+    };
+    let mut blocks = Vec::new();
+    for group in schedule.start_order() {
+        let members: Vec<InstanceLine> = instances
+            .iter()
+            .filter(|i| i.group.as_deref() == Some(group.name.as_str()))
+            .map(line)
+            .collect();
+        blocks.push(InstanceBlock {
+            title: BlockTitle::Group {
+                name: group.name.clone(),
+                kind: group.kind,
+            },
+            instances: members,
+        });
+    }
+    // Instances in no declared group: one block per service.
+    let loose = |kind: GroupKind| -> Vec<InstanceLine> {
+        instances
+            .iter()
+            .filter(|i| i.kind == kind)
+            .filter(|i| {
+                !schedule
+                    .groups
+                    .iter()
+                    .any(|g| i.group.as_deref() == Some(g.name.as_str()))
+            })
+            .map(line)
+            .collect()
+    };
+    for (title, kind) in [
+        (BlockTitle::Ec2, GroupKind::Ec2),
+        (BlockTitle::Rds, GroupKind::Rds),
+    ] {
+        let members = loose(kind);
+        if !members.is_empty() || schedule.groups.is_empty() {
+            blocks.push(InstanceBlock {
+                title,
+                instances: members,
+            });
+        }
+    }
+    Ok(Reply::Status(StatusView {
+        schedule: schedule.name.clone(),
+        blocks,
+    }))
+}
+
+pub(super) async fn info(target: &Target<'_>, date: DateArg) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let data = target.services.timeline.load(&schedule.name).await?;
+    let date = date.resolve(target.now, schedule.timezone);
+    let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
+    Ok(Reply::Info(InfoView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        enabled: schedule.enabled,
+        periods: schedule.periods.iter().map(|p| p.describe()).collect(),
+        plan: DayPlan::of(&timeline, date),
+    }))
+}
+
+pub(super) async fn exception_info(target: &Target<'_>, date: DateArg) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let data = target.services.timeline.load(&schedule.name).await?;
+    let date = date.resolve(target.now, schedule.timezone);
+    let mut exceptions: Vec<_> = data
+        .exceptions
+        .into_iter()
+        .filter(|e| e.date == date)
+        .collect();
+    exceptions.sort_by_key(|e| e.action);
+    Ok(Reply::ExceptionInfo(ExceptionInfoView {
+        schedule: schedule.name.clone(),
+        date,
+        exceptions,
+    }))
+}
+
+pub(super) async fn next(target: &Target<'_>) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let data = target.services.timeline.load(&schedule.name).await?;
+    let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
+    Ok(Reply::Next(NextView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        events: timeline.upcoming(target.now, NEXT_HORIZON),
+    }))
+}
+
+pub(super) async fn history(target: &Target<'_>) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let entries = target
+        .services
+        .audit
+        .recent(&schedule.name, HISTORY_LENGTH)
+        .await?;
+    Ok(Reply::History(HistoryView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        entries,
+    }))
+}

@@ -1,0 +1,229 @@
+//! The commands that change things: `exception set|del`, `force_start`,
+//! `force_stop`. Each is recorded in the audit log. Retrying one after a
+//! crash writes the same items again (keys come from the job, not the
+//! clock), so a redelivery never adds a second override or audit record.
+
+use super::Target;
+use crate::reconciler::reconcile;
+use crate::services::ExecError;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use curfew_shared::command::{DateArg, ForceEnd};
+use curfew_shared::reply::{
+    AuditEntry, ErrorView, ExceptionChange, ExceptionChangeView, ExceptionWarning, ForceView, Reply,
+};
+use curfew_shared::schedule::local_time::resolve;
+use curfew_shared::schedule::{DayPlan, Exception, Override, Source, Timeline};
+use curfew_shared::Action;
+
+/// How often a force command re-reads the state when another worker wrote it first.
+const ATTEMPTS: usize = 3;
+
+/// When the command was typed: JANDI's `createdAt` as the job carries it (so
+/// a redelivery is the same instant), else `now`.
+fn issued_at(target: &Target<'_>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&target.job.created_at)
+        .map(|t| t.to_utc())
+        .unwrap_or(target.now)
+}
+
+async fn audit(target: &Target<'_>) -> Result<(), ExecError> {
+    let job = target.job;
+    let entry = AuditEntry {
+        at: issued_at(target),
+        writer: job
+            .writer_name
+            .clone()
+            .unwrap_or_else(|| job.writer.clone()),
+        room: job.room.clone(),
+        text: job.text.clone(),
+    };
+    target
+        .services
+        .audit
+        .record(&target.schedule.name, &job.key, &entry)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn exception_set(
+    target: &Target<'_>,
+    date: DateArg,
+    action: Action,
+    time: Option<NaiveTime>,
+) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let date = date.resolve(target.now, schedule.timezone);
+    let before = target.services.timeline.load(&schedule.name).await?;
+    let exception = Exception { date, action, time };
+    let replaced = target
+        .services
+        .timeline
+        .set_exception(&schedule.name, exception, &target.job.writer, target.now)
+        .await?;
+    audit(target).await?;
+    let mut after = before.exceptions.clone();
+    after.retain(|e| (e.date, e.action) != (date, action));
+    after.push(exception);
+    let warnings = warnings(
+        target,
+        date,
+        time,
+        &before.exceptions,
+        &after,
+        &before.overrides,
+    );
+    Ok(Reply::ExceptionChanged(ExceptionChangeView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        date,
+        action,
+        change: ExceptionChange::Set { time, replaced },
+        warnings,
+    }))
+}
+
+pub(super) async fn exception_del(
+    target: &Target<'_>,
+    date: DateArg,
+    action: Action,
+) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let date = date.resolve(target.now, schedule.timezone);
+    let before = target.services.timeline.load(&schedule.name).await?;
+    let was = target
+        .services
+        .timeline
+        .delete_exception(&schedule.name, date, action)
+        .await?;
+    let change = match was {
+        Some(was) => {
+            audit(target).await?;
+            ExceptionChange::Deleted { was }
+        }
+        None => ExceptionChange::NothingToDelete,
+    };
+    let mut after = before.exceptions.clone();
+    after.retain(|e| (e.date, e.action) != (date, action));
+    let warnings = match change {
+        ExceptionChange::NothingToDelete => Vec::new(),
+        _ => warnings(
+            target,
+            date,
+            None,
+            &before.exceptions,
+            &after,
+            &before.overrides,
+        ),
+    };
+    Ok(Reply::ExceptionChanged(ExceptionChangeView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        date,
+        action,
+        change,
+        warnings,
+    }))
+}
+
+/// What the writer should know about a change: it is already past, or it
+/// leaves the date with a start and no stop after it (where there was one).
+fn warnings(
+    target: &Target<'_>,
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+    before: &[Exception],
+    after: &[Exception],
+    overrides: &[Override],
+) -> Vec<ExceptionWarning> {
+    let schedule = target.schedule;
+    let tz = schedule.timezone;
+    let mut warnings = Vec::new();
+    let past = match time {
+        Some(time) => resolve(tz, date, time) < target.now,
+        None => resolve(tz, date, NaiveTime::MIN) + Duration::days(1) <= target.now,
+    };
+    if past {
+        warnings.push(ExceptionWarning::InPast);
+    }
+    let plan = |exceptions: &[Exception]| {
+        DayPlan::of(&Timeline::new(schedule, exceptions, overrides), date)
+    };
+    let (old, new) = (plan(before), plan(after));
+    if dangling_start(&new) && !dangling_start(&old) {
+        warnings.push(ExceptionWarning::StartWithoutStop {
+            next_stop: new.next_stop.map(|e| e.at),
+        });
+    }
+    warnings
+}
+
+/// Whether the day's last event is a start (no stop follows it that day).
+fn dangling_start(plan: &DayPlan) -> bool {
+    plan.events
+        .last()
+        .is_some_and(|e| e.event.action == Action::Start)
+}
+
+/// `force_start [for|until]` (`Some(end)`) or `force_stop` (`None`): an
+/// override event now, applied at once by the same reconcile a tick runs,
+/// so groups go in dependency order and the rest waits for the next ticks.
+pub(super) async fn force(
+    target: &Target<'_>,
+    start: Option<Option<ForceEnd>>,
+) -> Result<Reply, ExecError> {
+    let schedule = target.schedule;
+    let services = target.services;
+    let issued = issued_at(target);
+    let forced = match start {
+        Some(end) => Override::force_start(issued, end, schedule.timezone),
+        None => Override::force_stop(issued),
+    };
+    services
+        .timeline
+        .add_override(&schedule.name, &forced, &target.job.writer)
+        .await?;
+    audit(target).await?;
+    for _ in 0..ATTEMPTS {
+        let data = services.timeline.load(&schedule.name).await?;
+        let instances = services.fleet.describe_schedule(&schedule.tag).await?;
+        let Some(outcome) = reconcile(
+            &services.timeline,
+            &services.fleet,
+            schedule,
+            &data,
+            &instances,
+            target.now,
+        )
+        .await?
+        else {
+            continue;
+        };
+        if !outcome.failures.is_empty() {
+            let what = outcome
+                .failures
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Ok(Reply::Error(ErrorView::Failed { what }));
+        }
+        let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
+        let after = forced.until.unwrap_or(target.now).max(target.now);
+        let resumes = timeline
+            .next_events(after, Duration::days(8))
+            .into_iter()
+            .find(|e| e.source != Source::Override);
+        let decision = outcome.decision;
+        return Ok(Reply::Forced(ForceView {
+            schedule: schedule.name.clone(),
+            timezone: schedule.timezone,
+            action: forced.action,
+            acted: decision.act.iter().map(|i| i.reference()).collect(),
+            unchanged: decision.unchanged.iter().map(|i| i.reference()).collect(),
+            waiting: decision.waiting,
+            until: forced.until,
+            resumes,
+        }));
+    }
+    Err(ExecError::Contention(schedule.name.clone()))
+}

@@ -1,0 +1,64 @@
+//! The job handler inside AWS Lambda: an SQS event in, the ids of the
+//! messages to retry out (`ReportBatchItemFailures`). A message counts as
+//! failed until its effects are durable; after a failure the rest of its
+//! group fails too, so FIFO order survives the retry.
+
+use crate::batch::{self, DeadLetters, QueueMessage};
+use crate::runner::Worker;
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use lambda_runtime::{service_fn, LambdaEvent};
+use std::sync::Arc;
+
+/// Turns an SQS event into the messages of a batch, in order.
+pub fn messages(event: SqsEvent) -> Vec<QueueMessage> {
+    event
+        .records
+        .into_iter()
+        .map(|record| QueueMessage {
+            group: record
+                .attributes
+                .get("MessageGroupId")
+                .cloned()
+                .unwrap_or_default(),
+            id: record.message_id.unwrap_or_default(),
+            body: record.body.unwrap_or_default(),
+            receipt: None,
+        })
+        .collect()
+}
+
+/// Handles one event; every message not finished is reported for retry.
+pub async fn handle_event(
+    worker: &Worker,
+    dead_letters: Option<&DeadLetters>,
+    event: SqsEvent,
+) -> SqsBatchResponse {
+    let verdicts = batch::handle(worker, dead_letters, messages(event)).await;
+    let mut response = SqsBatchResponse::default();
+    for (message, verdict) in verdicts {
+        if !verdict.is_finished() {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = message.id;
+            response.batch_item_failures.push(failure);
+        }
+    }
+    response
+}
+
+/// Runs under the Lambda runtime until it stops us.
+pub async fn run(
+    worker: Worker,
+    dead_letters: Option<DeadLetters>,
+) -> Result<(), lambda_runtime::Error> {
+    let shared = Arc::new((worker, dead_letters));
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
+        let shared = Arc::clone(&shared);
+        async move {
+            let (worker, dead_letters) = &*shared;
+            Ok::<_, lambda_runtime::Error>(
+                handle_event(worker, dead_letters.as_ref(), event.payload).await,
+            )
+        }
+    }))
+    .await
+}

@@ -1,0 +1,124 @@
+//! `curfew worker`: the job handler as a long-polling process (local use,
+//! ECS). SIGTERM or Ctrl-C stops the polling; the batch in hand is finished
+//! first, so no job is lost (an unfinished one would reappear anyway, after
+//! its visibility timeout).
+
+use crate::batch::{self, DeadLetters, QueueMessage};
+use crate::runner::Worker;
+use aws_sdk_sqs::error::DisplayErrorContext;
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use std::future::Future;
+use std::time::Duration;
+
+/// A queue to poll.
+#[derive(Debug, Clone)]
+pub struct Poller {
+    pub sqs: aws_sdk_sqs::Client,
+    pub queue_url: String,
+    pub dead_letters: Option<DeadLetters>,
+    /// Long-poll wait (at most 20 s).
+    pub wait: Duration,
+}
+
+impl Poller {
+    /// Receives one batch (up to 10) and handles it. Returns how many
+    /// messages it received.
+    pub async fn poll_once(&self, worker: &Worker) -> Result<usize, String> {
+        let messages = self.receive().await?;
+        let count = messages.len();
+        self.process(worker, messages).await;
+        Ok(count)
+    }
+
+    /// Polls until `shutdown` resolves. Only the wait for messages is cut
+    /// short; a batch being handled always finishes.
+    pub async fn run(&self, worker: &Worker, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let received = tokio::select! {
+                received = self.receive() => received,
+                () = &mut shutdown => break,
+            };
+            match received {
+                Ok(messages) => self.process(worker, messages).await,
+                Err(error) => {
+                    tracing::error!(%error, "receiving failed; retrying in 5 s");
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(5)) => {}
+                        () = &mut shutdown => break,
+                    }
+                }
+            }
+        }
+        tracing::info!("worker stopped");
+    }
+
+    async fn receive(&self) -> Result<Vec<QueueMessage>, String> {
+        let output = self
+            .sqs
+            .receive_message()
+            .queue_url(&self.queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(i32::try_from(self.wait.as_secs().min(20)).unwrap_or(20))
+            .message_system_attribute_names(MessageSystemAttributeName::MessageGroupId)
+            .send()
+            .await
+            .map_err(|e| format!("ReceiveMessage: {}", DisplayErrorContext(&e)))?;
+        Ok(output
+            .messages
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| QueueMessage {
+                group: m
+                    .attributes()
+                    .and_then(|a| a.get(&MessageSystemAttributeName::MessageGroupId))
+                    .cloned()
+                    .unwrap_or_default(),
+                id: m.message_id.unwrap_or_default(),
+                body: m.body.unwrap_or_default(),
+                receipt: m.receipt_handle,
+            })
+            .collect())
+    }
+
+    async fn process(&self, worker: &Worker, messages: Vec<QueueMessage>) {
+        if messages.is_empty() {
+            return;
+        }
+        let verdicts = batch::handle(worker, self.dead_letters.as_ref(), messages).await;
+        let finished: Vec<DeleteMessageBatchRequestEntry> = verdicts
+            .iter()
+            .filter(|(_, verdict)| verdict.is_finished())
+            .filter_map(|(message, _)| {
+                DeleteMessageBatchRequestEntry::builder()
+                    .id(message.id.clone())
+                    .set_receipt_handle(message.receipt.clone())
+                    .build()
+                    .ok()
+            })
+            .collect();
+        for (message, verdict) in &verdicts {
+            tracing::info!(message = %message.id, group = %message.group, ?verdict, "handled");
+        }
+        if finished.is_empty() {
+            return;
+        }
+        let deleted = self
+            .sqs
+            .delete_message_batch()
+            .queue_url(&self.queue_url)
+            .set_entries(Some(finished))
+            .send()
+            .await;
+        match deleted {
+            Ok(output) if output.failed().is_empty() => {}
+            Ok(output) => tracing::warn!(
+                failed = output.failed().len(),
+                "some deletes failed; those jobs will be seen again and skipped"
+            ),
+            Err(error) => {
+                tracing::warn!(error = %DisplayErrorContext(&error), "deleting failed; those jobs will be seen again and skipped")
+            }
+        }
+    }
+}

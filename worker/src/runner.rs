@@ -1,0 +1,140 @@
+//! The job handler (SPEC §7): one queue message in, its effects out, exactly
+//! once in effect. Both front ends (Lambda's SQS batch and the long-polling
+//! `curfew worker`) hand every message body to [`Worker::handle`] and act on
+//! its verdict: delete, retry, or dead-letter.
+//!
+//! Each job's key is claimed with a conditional write before anything is
+//! done and marked done after, so a second delivery of a finished job does
+//! nothing. When a job fails half-way its claim is released, and the retry
+//! redoes it: every effect is keyed by the job (override, audit record,
+//! exception) or guarded by the scheduler state, so redoing is safe.
+
+use crate::config::WorkerConfig;
+use crate::execute::execute;
+use crate::jandi::{Notifier, NotifyError};
+use crate::services::{ExecError, Services};
+use crate::store::Claim;
+use crate::tick;
+use chrono::{DateTime, Duration, Utc};
+use curfew_shared::job::{CommandJob, Job};
+use curfew_shared::reply::{render, Context, ErrorView, Reply};
+
+/// How long a claim keeps other workers off a job (less than the queue's
+/// visibility timeout, [`crate::setup::VISIBILITY_TIMEOUT_SECONDS`]).
+pub const LEASE: Duration = Duration::seconds(90);
+/// How long a done record is kept: far longer than any redelivery.
+pub const DONE_TTL: Duration = Duration::days(7);
+/// The keyword for usage lines when a message did not say which one it used.
+const DEFAULT_KEYWORD: &str = "서버";
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Its effects are durable: delete it.
+    Done,
+    /// Already done by an earlier delivery: delete it.
+    Duplicate,
+    /// Could not finish now; leave it to be delivered again.
+    Retry(String),
+    /// Can never succeed (malformed, unknown version): dead-letter it at once.
+    Poison(String),
+}
+
+impl Verdict {
+    /// Whether the message may be deleted from the queue.
+    pub const fn is_finished(&self) -> bool {
+        matches!(self, Self::Done | Self::Duplicate)
+    }
+}
+
+/// The job handler with everything it needs.
+#[derive(Debug)]
+pub struct Worker {
+    pub services: Services,
+    pub config: WorkerConfig,
+    pub notifier: Notifier,
+}
+
+impl Worker {
+    /// Handles one message body at `now`.
+    pub async fn handle(&self, body: &str, now: DateTime<Utc>) -> Verdict {
+        let job = match Job::decode(body) {
+            Ok(job) => job,
+            Err(error) => {
+                // The error describes the shape, never the content.
+                tracing::error!(%error, "poison message");
+                return Verdict::Poison(error.to_string());
+            }
+        };
+        let key = job.idempotency_key();
+        let claims = &self.services.claims;
+        match claims.claim(&key, now, LEASE, DONE_TTL).await {
+            Ok(Claim::Acquired) => {}
+            Ok(Claim::AlreadyDone) => {
+                tracing::info!(%key, "already done; skipped");
+                return Verdict::Duplicate;
+            }
+            Ok(Claim::HeldElsewhere { lease_until }) => {
+                return Verdict::Retry(format!("another worker holds it until {lease_until}"));
+            }
+            Err(error) => return Verdict::Retry(error.to_string()),
+        }
+        let result = match &job {
+            Job::Command(command) => self.command(command, now).await,
+            Job::Tick(tick) => tick::run(self, tick.at, now).await.map_err(Failure::Exec),
+            Job::Reconcile(job) => tick::reconcile_one(self, &job.schedule, job.at)
+                .await
+                .map_err(Failure::Exec),
+        };
+        match result {
+            Ok(()) => match claims.done(&key, Utc::now(), DONE_TTL).await {
+                Ok(()) => Verdict::Done,
+                Err(error) => Verdict::Retry(error.to_string()),
+            },
+            Err(failure) => {
+                tracing::warn!(%key, error = %failure, "job failed; it will be retried");
+                if let Err(error) = claims.release(&key).await {
+                    tracing::warn!(%key, %error, "could not release the claim; the lease will expire");
+                }
+                Verdict::Retry(failure.to_string())
+            }
+        }
+    }
+
+    /// Executes a chat command and posts the reply to its room.
+    async fn command(&self, job: &CommandJob, now: DateTime<Utc>) -> Result<(), Failure> {
+        let reply = match execute(&self.services, &self.config, job, now).await {
+            Ok(reply) => reply,
+            Err(error @ ExecError::Contention(_)) => Reply::Error(ErrorView::Failed {
+                what: error.to_string(),
+            }),
+            Err(error) => return Err(Failure::Exec(error)),
+        };
+        let ctx = Context::new(
+            self.config.lang,
+            job.keyword.as_deref().unwrap_or(DEFAULT_KEYWORD),
+        );
+        let Some(url) = self.config.routes.for_room(job.room.as_deref()) else {
+            tracing::warn!(room = ?job.room, "no incoming webhook for this room; reply dropped");
+            return Ok(());
+        };
+        match self.notifier.post(url, &render(&reply, &ctx)).await {
+            Ok(()) => Ok(()),
+            Err(error @ NotifyError::Rejected { .. }) => {
+                // JANDI refused this message for good: retrying cannot help.
+                tracing::error!(%error, room = ?job.room, "reply refused");
+                Ok(())
+            }
+            Err(error) => Err(Failure::Notify(error)),
+        }
+    }
+}
+
+/// Why a job did not finish this time.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Exec(#[from] ExecError),
+    #[error(transparent)]
+    Notify(NotifyError),
+}

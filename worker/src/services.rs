@@ -1,0 +1,47 @@
+//! The AWS side of the worker in one place: the stores and the fleet, built
+//! once per process from one SDK configuration.
+
+use crate::config::WorkerConfig;
+use crate::fleet::{Fleet, FleetError};
+use crate::store::{AuditStore, ClaimStore, ScheduleStore, StoreError, TimelineStore};
+
+/// Every adapter a job may use.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub schedules: ScheduleStore,
+    pub timeline: TimelineStore,
+    pub audit: AuditStore,
+    pub claims: ClaimStore,
+    pub fleet: Fleet,
+}
+
+impl Services {
+    pub fn new(sdk: &aws_config::SdkConfig, config: &WorkerConfig) -> Self {
+        let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
+        let table = config.table.clone();
+        Self {
+            schedules: ScheduleStore::new(dynamodb.clone(), table.clone()),
+            timeline: TimelineStore::new(dynamodb.clone(), table.clone()),
+            audit: AuditStore::new(dynamodb.clone(), table.clone()),
+            claims: ClaimStore::new(dynamodb, table),
+            fleet: Fleet {
+                ec2: aws_sdk_ec2::Client::new(sdk),
+                rds: aws_sdk_rds::Client::new(sdk),
+                tags: config.tags.clone(),
+            },
+        }
+    }
+}
+
+/// A job that could not finish because AWS did not answer as hoped. All of
+/// these may succeed on a later delivery.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fleet(#[from] FleetError),
+    /// The schedule's state changed under us on every attempt.
+    #[error("the scheduler state of {0:?} kept changing; try again")]
+    Contention(String),
+}
