@@ -119,7 +119,18 @@ impl Decision {
 /// Whether a schedule needs the fleet described at all: a new event, or a
 /// rollout to take further. Everything else is an idle minute.
 pub fn is_due(latest: Option<Event>, state: &SchedulerState) -> bool {
-    state.rollout.is_some() || latest.is_some_and(|event| state.applied != Some(event))
+    state.rollout.is_some() || latest.is_some_and(|event| is_new(event, state))
+}
+
+/// Whether `event` comes after the one applied last. Time only moves
+/// forward: a tick evaluated at an instant before an event that was already
+/// applied (EventBridge's `time` has whole seconds; a `force_start` issued
+/// half a second later is newer) must not re-apply an older event.
+fn is_new(event: Event, state: &SchedulerState) -> bool {
+    match state.applied {
+        None => true,
+        Some(applied) => event.at > applied.at || (event.at == applied.at && event != applied),
+    }
 }
 
 /// Decides one reconcile of `schedule` at `now`. `instances` are the
@@ -135,7 +146,7 @@ pub fn decide(
         state: state.clone(),
         ..Decision::default()
     };
-    let new_event = latest.filter(|event| state.applied != Some(*event));
+    let new_event = latest.filter(|event| is_new(*event, state));
     let mut rollout = match new_event {
         Some(event) => {
             decision.applied_now = Some(event);

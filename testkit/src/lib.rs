@@ -4,7 +4,13 @@
 //! records every request's service and operation, so a test can show which
 //! AWS calls a code path makes ("the ingress makes no call but SendMessage",
 //! "an idle tick makes no EC2 or RDS call") with the real SDK over HTTP.
+//! [`WebhookSink`] is a real HTTP server standing in for JANDI.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod fleet;
+mod webhook;
+pub use fleet::{demo_fleet, ec2_states, rds_status, DemoFleet};
+pub use webhook::WebhookSink;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};

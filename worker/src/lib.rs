@@ -15,9 +15,9 @@ pub mod lambda;
 pub mod plan;
 pub mod poll;
 pub mod reconciler;
+pub mod runner;
 pub mod services;
 pub mod setup;
-pub mod runner;
 pub mod store;
 pub mod tick;
 

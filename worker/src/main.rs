@@ -1,12 +1,19 @@
-//! `curfew`: the operator CLI (SPEC §9). Built so far: `plan`, `setup`,
-//! `apply`, `export`. The worker, `tick`, `replay-dlq`, `import` and `chat`
-//! arrive with the pipeline and the scheduler.
+//! `curfew`: the worker and the operator CLI (SPEC §9): `worker`, `setup`,
+//! `apply`, `export`, `tick`, `plan`, `chat`. Not built yet: `replay-dlq`
+//! and `import` (see README).
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use curfew_shared::job::{scheduled_event, tick_key};
 use curfew_shared::schedule::{render_schedules, SchedulesFile};
+use curfew_worker::batch::DeadLetters;
+use curfew_worker::config::WorkerConfig;
+use curfew_worker::jandi::{Notifier, RetryPolicy};
+use curfew_worker::poll::Poller;
+use curfew_worker::runner::Worker;
+use curfew_worker::services::Services;
 use curfew_worker::store::ScheduleStore;
-use curfew_worker::{apply, default_tz, plan, sdk_config, setup, table_name};
+use curfew_worker::{apply, default_tz, lambda, plan, sdk_config, setup, table_name};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,11 +46,29 @@ enum Command {
     },
     /// Print the stored schedules in the file format.
     Export,
+    /// Run the job handler: under Lambda (SQS trigger) when
+    /// AWS_LAMBDA_RUNTIME_API is set, else long-poll CURFEW_QUEUE_URL until
+    /// SIGTERM / Ctrl-C (the batch in hand is finished first).
+    Worker,
+    /// Put a tick (an EventBridge Scheduled Event) on the queue.
+    Tick {
+        /// The instant to evaluate the schedules at (RFC 3339); default now.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_ansi(false)
+        .with_writer(std::io::stderr)
+        .init();
     let result = match cli.command {
         Command::Plan(args) => plan::run(&args, &mut std::io::stdout().lock()),
         Command::Setup => run_setup().await,
@@ -53,6 +78,8 @@ async fn main() -> ExitCode {
             prune,
         } => run_apply(&file, dry_run, prune).await,
         Command::Export => run_export().await,
+        Command::Worker => run_worker().await,
+        Command::Tick { at } => run_tick(at.map(|t| t.to_utc())).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -114,4 +141,76 @@ async fn run_export() -> anyhow::Result<()> {
     let defs = store().await.list().await?;
     print!("{}", render_schedules(&defs)?);
     Ok(())
+}
+
+async fn run_worker() -> anyhow::Result<()> {
+    let config = WorkerConfig::from_env().map_err(anyhow::Error::msg)?;
+    let sdk = sdk_config().await;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let dead_letters = config.dlq_url.clone().map(|url| DeadLetters {
+        sqs: sqs.clone(),
+        url,
+    });
+    let worker = Worker {
+        services: Services::new(&sdk, &config),
+        notifier: Notifier::new(RetryPolicy::default()),
+        config,
+    };
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        return lambda::run(worker, dead_letters)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    let poller = Poller {
+        sqs,
+        queue_url: worker
+            .config
+            .require_queue()
+            .map_err(anyhow::Error::msg)?
+            .to_owned(),
+        dead_letters,
+        wait: std::time::Duration::from_secs(20),
+    };
+    tracing::info!(table = %worker.config.table, "worker polling");
+    poller.run(&worker, shutdown_signal()).await;
+    Ok(())
+}
+
+async fn run_tick(at: Option<chrono::DateTime<chrono::Utc>>) -> anyhow::Result<()> {
+    let config = WorkerConfig::from_env().map_err(anyhow::Error::msg)?;
+    let queue_url = config.require_queue().map_err(anyhow::Error::msg)?;
+    let at = at.unwrap_or_else(chrono::Utc::now);
+    let sqs = aws_sdk_sqs::Client::new(&sdk_config().await);
+    sqs.send_message()
+        .queue_url(queue_url)
+        .message_body(scheduled_event(at).to_string())
+        .message_group_id("tick")
+        .message_deduplication_id(tick_key(at))
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "SendMessage: {}",
+                aws_sdk_sqs::error::DisplayErrorContext(&e)
+            )
+        })?;
+    println!("tick for {} queued", at.to_rfc3339());
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down after the batch in hand");
 }

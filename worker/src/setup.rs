@@ -82,7 +82,10 @@ pub async fn create_queues(
             .queue_name(queue)
             .attributes(QueueAttributeName::FifoQueue, "true")
             .attributes(QueueAttributeName::ContentBasedDeduplication, "true")
-            .attributes(QueueAttributeName::VisibilityTimeout, VISIBILITY_TIMEOUT_SECONDS)
+            .attributes(
+                QueueAttributeName::VisibilityTimeout,
+                VISIBILITY_TIMEOUT_SECONDS,
+            )
     };
     let dlq_url = fifo(format!("{name}-dlq.fifo"))
         .send()

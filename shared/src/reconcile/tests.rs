@@ -1,6 +1,6 @@
 use super::*;
 use crate::schedule::{parse_schedules, Source};
-use chrono::TimeZone;
+use chrono::{Duration, TimeZone};
 
 const GROUPED: &str = r#"
 [[schedule]]
@@ -299,4 +299,31 @@ fn the_state_round_trips_through_json() {
         serde_json::from_str::<SchedulerState>(&json).unwrap(),
         first.state
     );
+}
+
+#[test]
+fn a_tick_evaluated_before_an_applied_event_does_not_go_back_in_time() {
+    let forced = Event {
+        at: at(0, 0) + Duration::milliseconds(500),
+        action: Action::Start,
+        source: Source::Override,
+    };
+    let state = SchedulerState {
+        applied: Some(forced),
+        rollout: None,
+    };
+    let older_stop = Event {
+        at: at(0, 0) - Duration::hours(5),
+        ..event(Action::Stop, 0)
+    };
+    assert!(!is_due(Some(older_stop), &state));
+    let d = decide(
+        &schedule(),
+        Some(older_stop),
+        &state,
+        &fleet(Running, Running),
+        at(0, 0),
+    );
+    assert!(d.act.is_empty(), "the force_start stands");
+    assert_eq!(d.state, state);
 }

@@ -1,0 +1,131 @@
+//! A small tagged fleet on the local AWS, as the schedules of a test see it.
+
+use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
+
+/// What [`demo_fleet`] created.
+#[derive(Debug, Clone)]
+pub struct DemoFleet {
+    /// EC2 ids of `<tag>-web-1`, `<tag>-web-2` (group `app`).
+    pub app: Vec<String>,
+    /// The RDS identifier `<tag>-db` (group `db`).
+    pub db: String,
+}
+
+/// Two EC2 instances (group `app`) and one RDS instance (group `db`), tagged
+/// `ScheduleName=<tag>`. With `stopped`, all three are stopped before it returns.
+pub async fn demo_fleet(sdk: &aws_config::SdkConfig, tag: &str, stopped: bool) -> DemoFleet {
+    let ec2 = aws_sdk_ec2::Client::new(sdk);
+    let images = ec2.describe_images().send().await.ok();
+    let image = images
+        .as_ref()
+        .and_then(|i| i.images().first())
+        .and_then(|i| i.image_id())
+        .unwrap_or("ami-12c6146b")
+        .to_owned();
+    let mut app = Vec::new();
+    for name in ["web-1", "web-2"] {
+        let tag_spec = TagSpecification::builder()
+            .resource_type(ResourceType::Instance)
+            .tags(Tag::builder().key("ScheduleName").value(tag).build())
+            .tags(Tag::builder().key("ScheduleGroupName").value("app").build())
+            .tags(
+                Tag::builder()
+                    .key("Name")
+                    .value(format!("{tag}-{name}"))
+                    .build(),
+            )
+            .build();
+        let run = ec2
+            .run_instances()
+            .image_id(&image)
+            .instance_type(InstanceType::T3Micro)
+            .min_count(1)
+            .max_count(1)
+            .tag_specifications(tag_spec)
+            .send()
+            .await;
+        if let Some(id) = run.ok().and_then(|r| {
+            r.instances()
+                .first()
+                .and_then(|i| i.instance_id().map(str::to_owned))
+        }) {
+            app.push(id);
+        }
+    }
+    let rds = aws_sdk_rds::Client::new(sdk);
+    let db = format!("{tag}-db");
+    let rds_tag = |key: &str, value: &str| {
+        aws_sdk_rds::types::Tag::builder()
+            .key(key)
+            .value(value)
+            .build()
+    };
+    let _ = rds
+        .create_db_instance()
+        .db_instance_identifier(&db)
+        .engine("postgres")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("curfew")
+        .master_user_password("curfew-local-only")
+        .tags(rds_tag("ScheduleName", tag))
+        .tags(rds_tag("ScheduleGroupName", "db"))
+        .send()
+        .await;
+    if stopped {
+        let _ = ec2
+            .stop_instances()
+            .set_instance_ids(Some(app.clone()))
+            .send()
+            .await;
+        let _ = rds
+            .stop_db_instance()
+            .db_instance_identifier(&db)
+            .send()
+            .await;
+    }
+    DemoFleet { app, db }
+}
+
+/// The EC2 state name (`running`, `stopped`, ...) of each id, in order.
+pub async fn ec2_states(sdk: &aws_config::SdkConfig, ids: &[String]) -> Vec<String> {
+    let ec2 = aws_sdk_ec2::Client::new(sdk);
+    let mut states = Vec::new();
+    for id in ids {
+        let state = ec2
+            .describe_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .ok()
+            .and_then(|o| {
+                o.reservations()
+                    .iter()
+                    .flat_map(|r| r.instances())
+                    .find_map(|i| {
+                        i.state()
+                            .and_then(|s| s.name())
+                            .map(|n| n.as_str().to_owned())
+                    })
+            })
+            .unwrap_or_default();
+        states.push(state);
+    }
+    states
+}
+
+/// The RDS status (`available`, `stopped`, ...) of one DB instance.
+pub async fn rds_status(sdk: &aws_config::SdkConfig, id: &str) -> String {
+    aws_sdk_rds::Client::new(sdk)
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .ok()
+        .and_then(|o| {
+            o.db_instances()
+                .first()
+                .and_then(|d| d.db_instance_status().map(str::to_owned))
+        })
+        .unwrap_or_default()
+}
