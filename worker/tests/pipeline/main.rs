@@ -3,6 +3,7 @@
 //! DynamoDB / EC2 / RDS → a reply received by a real HTTP server.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod batch;
 mod commands;
 mod delivery;
 mod groups;
