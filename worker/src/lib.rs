@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod batch;
+pub mod chat;
 pub mod config;
 pub mod execute;
 pub mod fleet;

@@ -13,7 +13,7 @@ use curfew_worker::poll::Poller;
 use curfew_worker::runner::Worker;
 use curfew_worker::services::Services;
 use curfew_worker::store::ScheduleStore;
-use curfew_worker::{apply, default_tz, lambda, plan, sdk_config, setup, table_name};
+use curfew_worker::{apply, chat, default_tz, lambda, plan, sdk_config, setup, table_name};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -50,6 +50,9 @@ enum Command {
     /// AWS_LAMBDA_RUNTIME_API is set, else long-poll CURFEW_QUEUE_URL until
     /// SIGTERM / Ctrl-C (the batch in hand is finished first).
     Worker,
+    /// A local console: type `/서버 dev status`, see the ingress's answer and
+    /// then the worker's reply, received on a local incoming webhook.
+    Chat(chat::ChatArgs),
     /// Put a tick (an EventBridge Scheduled Event) on the queue.
     Tick {
         /// The instant to evaluate the schedules at (RFC 3339); default now.
@@ -79,6 +82,7 @@ async fn main() -> ExitCode {
         } => run_apply(&file, dry_run, prune).await,
         Command::Export => run_export().await,
         Command::Worker => run_worker().await,
+        Command::Chat(args) => chat::run(args).await,
         Command::Tick { at } => run_tick(at.map(|t| t.to_utc())).await,
     };
     match result {
