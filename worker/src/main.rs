@@ -56,8 +56,12 @@ enum Command {
     /// Put a tick (an EventBridge Scheduled Event) on the queue.
     Tick {
         /// The instant to evaluate the schedules at (RFC 3339); default now.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "every")]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Keep ticking every SECONDS until SIGTERM / Ctrl-C: EventBridge's
+        /// rate(1 minute) for a local stack (scripts/dev runs `--every 60`).
+        #[arg(long, value_name = "SECONDS")]
+        every: Option<u64>,
     },
 }
 
@@ -83,7 +87,11 @@ async fn main() -> ExitCode {
         Command::Export => run_export().await,
         Command::Worker => run_worker().await,
         Command::Chat(args) => chat::run(args).await,
-        Command::Tick { at } => run_tick(at.map(|t| t.to_utc())).await,
+        Command::Tick { at, every: None } => run_tick(at.map(|t| t.to_utc())).await,
+        Command::Tick {
+            every: Some(seconds),
+            ..
+        } => run_ticker(std::time::Duration::from_secs(seconds.max(1))).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -200,6 +208,23 @@ async fn run_tick(at: Option<chrono::DateTime<chrono::Utc>>) -> anyhow::Result<(
         })?;
     println!("tick for {} queued", at.to_rfc3339());
     Ok(())
+}
+
+/// Enqueues a tick now and then every `period`, until Ctrl-C or SIGTERM.
+async fn run_ticker(period: std::time::Duration) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    let mut interval = tokio::time::interval(period);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                if let Err(error) = run_tick(None).await {
+                    eprintln!("curfew: {error:#}");
+                }
+            }
+            () = &mut shutdown => return Ok(()),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -189,7 +189,10 @@ mod chat {
         assert_eq!(answer, "▶ answer (HTTP 200) · ok\n접수했습니다\n");
         let (millis, rest) = reply.split_once(" ms after the last line) · ok\n").unwrap();
         assert!(millis.parse::<u64>().is_ok(), "{out}");
-        assert_eq!(rest, "dev: 2대 중 2대 실행 중\n  [EC2] dev-app-1 : running\n");
+        assert_eq!(
+            rest,
+            "dev: 2대 중 2대 실행 중\n  [EC2] dev-app-1 : running\n"
+        );
         let seen = seen.lock().unwrap();
         assert_eq!(
             seen.len(),

@@ -185,21 +185,29 @@ pub fn closest_name<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -
         .map(|(_, name)| name)
 }
 
-/// Levenshtein distance over chars (names are short; two rows suffice).
+/// Edit distance over chars, counting a swap of two neighbours as one edit
+/// (optimal string alignment): `dve` is one typo away from `dev`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(usize::MAX - 1);
+    let mut before: Vec<usize> = Vec::new();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut current = Vec::with_capacity(b.len() + 1);
         current.push(i + 1);
         for (j, cb) in b.iter().enumerate() {
-            let substitute =
-                previous.get(j).copied().unwrap_or(usize::MAX - 1) + usize::from(ca != *cb);
-            let delete = previous.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let insert = current.last().copied().unwrap_or(usize::MAX - 1) + 1;
-            current.push(substitute.min(delete).min(insert));
+            let substitute = at(&previous, j) + usize::from(ca != cb);
+            let delete = at(&previous, j + 1) + 1;
+            let insert = at(&current, j) + 1;
+            let mut best = substitute.min(delete).min(insert);
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca);
+            if swapped {
+                best = best.min(at(&before, j - 1) + 1);
+            }
+            current.push(best);
         }
-        previous = current;
+        before = std::mem::replace(&mut previous, current);
     }
     previous.last().copied().unwrap_or(0)
 }

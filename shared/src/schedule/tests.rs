@@ -669,3 +669,22 @@ proptest! {
         prop_assert_eq!(timeline.latest(at), expected);
     }
 }
+
+#[test]
+fn the_closest_name_forgives_one_typo_in_short_names_and_more_in_long_ones() {
+    use crate::schedule::model::closest_name;
+    let known = ["batch", "dev", "staging", "개발서버"];
+    for (typed, expected) in [
+        ("dve", Some("dev")),
+        ("de", Some("dev")),
+        ("Dev", Some("dev")),
+        ("stagign", Some("staging")),
+        ("stagin", Some("staging")),
+        ("bathc", Some("batch")),
+        ("개발써버", Some("개발서버")),
+        ("prod", None),
+        ("xyz", None),
+    ] {
+        assert_eq!(closest_name(typed, known), expected, "{typed}");
+    }
+}
