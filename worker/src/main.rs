@@ -24,8 +24,10 @@ use std::process::ExitCode;
     about = "ChatOps instance scheduler for AWS EC2 and RDS"
 )]
 struct Cli {
+    /// With no subcommand under AWS Lambda (AWS_LAMBDA_RUNTIME_API set), the
+    /// worker runs: Lambda starts `bootstrap` without arguments.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,7 +78,16 @@ async fn main() -> ExitCode {
         .with_ansi(false)
         .with_writer(std::io::stderr)
         .init();
-    let result = match cli.command {
+    let command = match cli.command {
+        Some(command) => command,
+        None if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() => Command::Worker,
+        None => {
+            use clap::CommandFactory as _;
+            let _ = Cli::command().print_help();
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
         Command::Plan(args) => plan::run(&args, &mut std::io::stdout().lock()),
         Command::Setup => run_setup().await,
         Command::Apply {
