@@ -12,8 +12,8 @@
 //! the fleet, carries out the [`Decision`] and writes the new state with a
 //! conditional write, so two workers never both apply one event.
 
-use crate::reply::{GroupWait, InstanceRef, InstanceState};
-use crate::schedule::{Event, GroupKind, Schedule};
+use crate::reply::{GroupWait, InstanceRef, InstanceState, Placed};
+use crate::schedule::{Event, GroupKind, Schedule, Timeline};
 use crate::Action;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,8 @@ pub struct Instance {
     /// The group tag's value, if any.
     pub group: Option<String>,
     pub state: InstanceState,
+    /// The availability zone, for notifications.
+    pub zone: Option<String>,
 }
 
 impl Instance {
@@ -38,6 +40,15 @@ impl Instance {
         InstanceRef {
             name: self.name.clone(),
             id: self.id.clone(),
+        }
+    }
+
+    /// Name, id and zone, as a notification lists it.
+    pub fn placed(&self) -> Placed {
+        Placed {
+            name: self.name.clone(),
+            id: self.id.clone(),
+            zone: self.zone.clone(),
         }
     }
 
@@ -77,6 +88,53 @@ pub struct SchedulerState {
     /// A grouped start or stop that is still going.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout: Option<Rollout>,
+    /// The stop (its instant) whose warning was sent: one warning per stop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warned: Option<DateTime<Utc>>,
+    /// Started instances to check once they have had time to come up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Verify>,
+}
+
+/// Instances started by curfew, checked at `due` (SPEC §6: an EC2 start can
+/// fail silently, e.g. with a KMS-encrypted volume).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verify {
+    pub due: DateTime<Utc>,
+    /// When the first of them was started: past `start_timeout_minutes`, one
+    /// still `starting` counts as failed.
+    pub since: DateTime<Utc>,
+    pub ids: Vec<String>,
+}
+
+/// How long after a start curfew checks that it took.
+pub const VERIFY_AFTER: Duration = Duration::minutes(5);
+
+/// What a schedule's timeline says at one instant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outlook {
+    /// The latest event at or before the instant (8 days back at most).
+    pub latest: Option<Event>,
+    /// A stop close enough to warn about: within `stop_warning_minutes`.
+    pub stop_ahead: Option<Event>,
+}
+
+impl Outlook {
+    pub fn of(timeline: &Timeline<'_>, now: DateTime<Utc>) -> Self {
+        let warning = Duration::minutes(i64::from(timeline.schedule.stop_warning_minutes));
+        let stop_ahead = if warning.is_zero() {
+            None
+        } else {
+            timeline
+                .next_events(now, warning)
+                .into_iter()
+                .find(|e| e.action == Action::Stop)
+        };
+        Self {
+            latest: timeline.latest(now),
+            stop_ahead,
+        }
+    }
 }
 
 /// A grouped start or stop in progress.
@@ -105,7 +163,14 @@ pub struct Decision {
     pub waiting: Vec<GroupWait>,
     /// Groups still waiting when the rollout timed out.
     pub timed_out: Vec<String>,
-    /// The state to write (conditionally) once the actions are done.
+    /// `enforce = true` found instances out of the wanted state and re-applies
+    /// the latest event.
+    pub enforced: bool,
+    /// A stop to warn the room about now (something still runs).
+    pub warn: Option<Event>,
+    /// Started instances that did not come up.
+    pub not_up: Vec<Instance>,
+    /// The state to write (conditionally) before acting.
     pub state: SchedulerState,
 }
 
@@ -116,10 +181,22 @@ impl Decision {
     }
 }
 
-/// Whether a schedule needs the fleet described at all: a new event, or a
-/// rollout to take further. Everything else is an idle minute.
-pub fn is_due(latest: Option<Event>, state: &SchedulerState) -> bool {
-    state.rollout.is_some() || latest.is_some_and(|event| is_new(event, state))
+/// Whether a schedule needs the fleet described at all: a new event, a
+/// rollout to take further, a start to verify, a stop to warn about, or
+/// `enforce`. Everything else is an idle minute: no EC2 or RDS call.
+pub fn is_due(
+    schedule: &Schedule,
+    outlook: &Outlook,
+    state: &SchedulerState,
+    now: DateTime<Utc>,
+) -> bool {
+    state.rollout.is_some()
+        || outlook.latest.is_some_and(|event| is_new(event, state))
+        || state.verify.as_ref().is_some_and(|v| v.due <= now)
+        || outlook
+            .stop_ahead
+            .is_some_and(|stop| state.warned != Some(stop.at))
+        || (schedule.enforce && outlook.latest.is_some())
 }
 
 /// Whether `event` comes after the one applied last. Time only moves
@@ -137,7 +214,7 @@ fn is_new(event: Event, state: &SchedulerState) -> bool {
 /// schedule's own (its tag), as described just now.
 pub fn decide(
     schedule: &Schedule,
-    latest: Option<Event>,
+    outlook: &Outlook,
     state: &SchedulerState,
     instances: &[Instance],
     now: DateTime<Utc>,
@@ -146,11 +223,103 @@ pub fn decide(
         state: state.clone(),
         ..Decision::default()
     };
-    let new_event = latest.filter(|event| is_new(*event, state));
-    let mut rollout = match new_event {
+    verify(schedule, &mut decision, instances, now);
+    warn(outlook, &mut decision, instances);
+    roll(schedule, outlook, &mut decision, instances, now);
+    if decision.action == Some(Action::Start) && !decision.act.is_empty() {
+        let ids = decision.act.iter().map(|i| i.id.clone());
+        match &mut decision.state.verify {
+            Some(pending) => pending.ids.extend(ids),
+            None => {
+                decision.state.verify = Some(Verify {
+                    due: now + VERIFY_AFTER,
+                    since: now,
+                    ids: ids.collect(),
+                });
+            }
+        }
+    }
+    decision
+}
+
+/// Checks the starts whose verification is due: an instance that fell back
+/// (or never left `starting` within the timeout) did not come up.
+fn verify(
+    schedule: &Schedule,
+    decision: &mut Decision,
+    instances: &[Instance],
+    now: DateTime<Utc>,
+) {
+    let Some(pending) = decision.state.verify.take() else {
+        return;
+    };
+    if pending.due > now {
+        decision.state.verify = Some(pending);
+        return;
+    }
+    let timeout = Duration::minutes(i64::from(schedule.start_timeout_minutes));
+    let mut still_starting = Vec::new();
+    for id in pending.ids {
+        match instances.iter().find(|i| i.id == id) {
+            Some(i) if i.state == InstanceState::Running => {}
+            Some(i) if i.state == InstanceState::Starting && now - pending.since < timeout => {
+                still_starting.push(id);
+            }
+            // A person stopped it meanwhile: their call, not a failed start.
+            Some(i) if i.state == InstanceState::Stopping => {}
+            Some(i) => decision.not_up.push(i.clone()),
+            None => {}
+        }
+    }
+    if !still_starting.is_empty() {
+        decision.state.verify = Some(Verify {
+            due: now + Duration::minutes(1),
+            since: pending.since,
+            ids: still_starting,
+        });
+    }
+}
+
+/// One warning per stop, while any instance of the schedule runs.
+fn warn(outlook: &Outlook, decision: &mut Decision, instances: &[Instance]) {
+    let Some(stop) = outlook.stop_ahead else {
+        return;
+    };
+    if decision.state.warned == Some(stop.at) {
+        return;
+    }
+    decision.state.warned = Some(stop.at);
+    if instances.iter().any(|i| i.state == InstanceState::Running) {
+        decision.warn = Some(stop);
+    }
+}
+
+/// Applies a new event (or, with `enforce`, the latest one again) and takes
+/// a grouped rollout one step further.
+fn roll(
+    schedule: &Schedule,
+    outlook: &Outlook,
+    decision: &mut Decision,
+    instances: &[Instance],
+    now: DateTime<Utc>,
+) {
+    let state = decision.state.clone();
+    let new_event = outlook.latest.filter(|event| is_new(*event, &state));
+    let enforce = outlook.latest.filter(|event| {
+        new_event.is_none()
+            && state.rollout.is_none()
+            && schedule.enforce
+            && instances.iter().any(|i| i.actionable(event.action))
+    });
+    if enforce.is_some() {
+        decision.enforced = true;
+    }
+    let mut rollout = match new_event.or(enforce) {
         Some(event) => {
-            decision.applied_now = Some(event);
-            decision.state.applied = Some(event);
+            if new_event.is_some() {
+                decision.applied_now = Some(event);
+                decision.state.applied = Some(event);
+            }
             // A newer event replaces whatever rollout was still going.
             let order: Vec<String> = match event.action {
                 Action::Start => schedule.start_order().map(|g| g.name.clone()).collect(),
@@ -158,7 +327,7 @@ pub fn decide(
             };
             // Instances outside every declared group have nothing to wait on.
             let ungrouped = instances.iter().filter(|i| group_of(schedule, i).is_none());
-            sort_into(&mut decision, ungrouped, event.action);
+            sort_into(decision, ungrouped, event.action);
             Rollout {
                 event,
                 began_at: now,
@@ -167,7 +336,7 @@ pub fn decide(
         }
         None => match &state.rollout {
             Some(rollout) => rollout.clone(),
-            None => return decision,
+            None => return,
         },
     };
     let action = rollout.event.action;
@@ -191,7 +360,7 @@ pub fn decide(
             let members = instances
                 .iter()
                 .filter(|i| i.group.as_deref() == Some(group.as_str()));
-            sort_into(&mut decision, members, action);
+            sort_into(decision, members, action);
         } else {
             decision.waiting.push(GroupWait {
                 group: group.clone(),
@@ -210,7 +379,6 @@ pub fn decide(
     } else {
         Some(rollout)
     };
-    decision
 }
 
 /// The declared group an instance belongs to, if its group tag names one.

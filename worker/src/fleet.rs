@@ -147,6 +147,10 @@ impl Fleet {
                     schedule,
                     group: tag(&self.tags.group),
                     state,
+                    zone: instance
+                        .placement()
+                        .and_then(|p| p.availability_zone())
+                        .map(str::to_owned),
                 });
             }
         }
@@ -183,6 +187,7 @@ impl Fleet {
                     schedule,
                     group: tag(&self.tags.group),
                     state: rds_state(db.db_instance_status()),
+                    zone: db.availability_zone().map(str::to_owned),
                 });
             }
         }

@@ -1,74 +1,108 @@
-//! One reconcile of one schedule (SPEC §6), with its I/O: the pure
-//! [`decide`] on the loaded state and the described instances, then the
-//! start / stop calls, then the conditional state write. Used by the tick
-//! and by `force_start` / `force_stop`, which are events like any other.
+//! Reconciling with I/O (SPEC §6): the pure [`decide`] on the loaded state
+//! and the described instances, the conditional state write that claims
+//! the decision, then the start / stop calls.
+//!
+//! The state is written *before* acting: of two workers (two ticks, or a
+//! tick and a `force_start`) deciding on the same schedule, only one write
+//! goes through, and only that one acts; the other re-reads and finds the
+//! event applied. A crash between the write and the calls leaves started
+//! instances unstarted: the verification a few minutes later reports them.
 
 use crate::fleet::{Fleet, FleetError, Instance};
 use crate::services::ExecError;
 use crate::store::{TimelineData, TimelineStore};
 use chrono::{DateTime, Utc};
-use curfew_shared::reconcile::{decide, Decision};
+use curfew_shared::reconcile::{decide, Decision, Outlook};
 use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
+use curfew_shared::Action;
+use std::collections::HashMap;
 
-/// What a reconcile did.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub decision: Decision,
-    /// Calls that failed; their instances were not started (or stopped).
-    pub failures: Vec<FleetError>,
-}
+/// How often a reconcile re-reads after another worker wrote the state first.
+const ATTEMPTS: usize = 3;
 
-/// Reconciles `schedule` at `now` from `data` (its exceptions, overrides and
-/// state as read) and `instances` (its own, described just now). Returns
-/// `None` when another worker wrote the state since it was read: the caller
-/// reloads and tries again (the instances this call acted on are then
-/// `starting`, so a second try does not act twice).
-pub async fn reconcile(
+/// EC2 ids per StartInstances / StopInstances call.
+pub const EC2_BATCH: usize = 1000;
+
+/// Decides one schedule's reconcile at `now` and writes its state. Returns
+/// the decision to carry out (its state is already stored).
+pub async fn claim(
     store: &TimelineStore,
     fleet: &Fleet,
     schedule: &Schedule,
-    data: &TimelineData,
-    instances: &[Instance],
+    mut data: TimelineData,
+    mut instances: Vec<Instance>,
     now: DateTime<Utc>,
-) -> Result<Option<Outcome>, ExecError> {
-    let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
-    let decision = decide(
-        schedule,
-        timeline.latest(now),
-        &data.state.state,
-        instances,
-        now,
-    );
-    let failures = act(fleet, &decision).await;
-    if decision.changes(&data.state.state)
-        && !store
-            .save_state(&schedule.name, data.state.version, &decision.state)
-            .await?
-    {
-        return Ok(None);
+) -> Result<Decision, ExecError> {
+    for _ in 0..ATTEMPTS {
+        let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
+        let outlook = Outlook::of(&timeline, now);
+        let decision = decide(schedule, &outlook, &data.state.state, &instances, now);
+        if !decision.changes(&data.state.state)
+            || store
+                .save_state(&schedule.name, data.state.version, &decision.state)
+                .await?
+        {
+            return Ok(decision);
+        }
+        // Lost the race: the winner may have acted, so describe again too.
+        data = store.load(&schedule.name).await?;
+        instances = fleet.describe_schedule(&schedule.tag).await?;
     }
-    Ok(Some(Outcome { decision, failures }))
+    Err(ExecError::Contention(schedule.name.clone()))
 }
 
-/// Carries out a decision: EC2 in one batched call, RDS one call each.
-async fn act(fleet: &Fleet, decision: &Decision) -> Vec<FleetError> {
-    let Some(action) = decision.action else {
-        return Vec::new();
-    };
-    let mut failures = Vec::new();
-    let ec2: Vec<String> = decision
-        .act
-        .iter()
-        .filter(|i| i.kind == GroupKind::Ec2)
-        .map(|i| i.id.clone())
-        .collect();
-    if let Err(error) = fleet.act_ec2(action, &ec2).await {
-        failures.push(error);
-    }
-    for db in decision.act.iter().filter(|i| i.kind == GroupKind::Rds) {
-        if let Err(error) = fleet.act_rds(action, &db.id).await {
-            failures.push(error);
+/// Carries out decisions of any number of schedules: EC2 starts in batched
+/// calls for all of them at once, then EC2 stops, then RDS one call each.
+/// A failing EC2 batch is split in halves until the failing instances are
+/// alone, so one bad instance never blocks the others. Returns the failure
+/// of each instance that was not started (or stopped), by id.
+pub async fn act(fleet: &Fleet, decisions: &[&Decision]) -> HashMap<String, FleetError> {
+    let mut failures = HashMap::new();
+    for action in [Action::Start, Action::Stop] {
+        let of_kind = |kind: GroupKind| -> Vec<String> {
+            decisions
+                .iter()
+                .filter(|d| d.action == Some(action))
+                .flat_map(|d| d.act.iter())
+                .filter(|i| i.kind == kind)
+                .map(|i| i.id.clone())
+                .collect()
+        };
+        for batch in of_kind(GroupKind::Ec2).chunks(EC2_BATCH) {
+            isolate_ec2(fleet, action, batch.to_vec(), &mut failures).await;
+        }
+        for db in of_kind(GroupKind::Rds) {
+            if let Err(error) = fleet.act_rds(action, &db).await {
+                failures.insert(db, error);
+            }
         }
     }
     failures
+}
+
+/// One EC2 call for `ids`; on failure, bisects (iteratively) to find the
+/// instances that fail on their own.
+async fn isolate_ec2(
+    fleet: &Fleet,
+    action: Action,
+    ids: Vec<String>,
+    failures: &mut HashMap<String, FleetError>,
+) {
+    let mut pending = vec![ids];
+    while let Some(batch) = pending.pop() {
+        match fleet.act_ec2(action, &batch).await {
+            Ok(()) => {}
+            Err(error) => match batch.as_slice() {
+                [] => {}
+                [id] => {
+                    failures.insert(id.clone(), error);
+                }
+                _ => {
+                    let (left, right) = batch.split_at(batch.len() / 2);
+                    pending.push(right.to_vec());
+                    pending.push(left.to_vec());
+                }
+            },
+        }
+    }
 }

@@ -2,23 +2,23 @@
 //!
 //! The reads are a few Query pages (every definition, then the whole
 //! `TIMELINE` partition); the timelines are evaluated in memory; only when
-//! some schedule has something due is the fleet described, once. One
-//! schedule's failure is logged and left for the next tick: it never holds
-//! up another schedule.
-//!
-//! Built with the pipeline so that grouped starts move on; the scheduler
-//! issue adds warnings, notifications, verification and `enforce`.
+//! some schedule has something due (an event, a rollout, a warning, a
+//! verification, `enforce`) is the fleet described — once, for all of them.
+//! Each due schedule's decision is claimed with its own conditional state
+//! write, then all the decisions are carried out together in batched calls.
+//! One schedule's failure is logged and notified, and never holds up another.
 
-use crate::reconciler::reconcile;
+use crate::fleet::{FleetError, Instance};
+use crate::reconciler::{act, claim};
 use crate::runner::Worker;
 use crate::services::ExecError;
 use chrono::{DateTime, Utc};
-use curfew_shared::reconcile::is_due;
+use curfew_shared::reconcile::{is_due, Decision, Outlook};
+use curfew_shared::reply::InstanceState;
+use curfew_shared::reply::{render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
-
-/// How often one schedule's reconcile re-reads after losing a race.
-const ATTEMPTS: usize = 3;
+use std::collections::HashMap;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`).
 pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
@@ -30,46 +30,46 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
     }
     let services = &worker.services;
     let schedules = valid(worker, services.schedules.list().await?);
-    let timelines = services.timeline.load_all().await?;
+    let mut timelines = services.timeline.load_all().await?;
     let due: Vec<&Schedule> = schedules
         .iter()
         .filter(|s| s.enabled)
         .filter(|s| {
             let data = timelines.get(&s.name).cloned().unwrap_or_default();
-            let latest = Timeline::new(s, &data.exceptions, &data.overrides).latest(at);
-            is_due(latest, &data.state.state)
+            let timeline = Timeline::new(s, &data.exceptions, &data.overrides);
+            is_due(s, &Outlook::of(&timeline, at), &data.state.state, at)
         })
         .collect();
     if due.is_empty() {
         return Ok(());
     }
     let fleet = services.fleet.describe().await?;
+    let mut claimed: Vec<(&Schedule, Decision)> = Vec::new();
     for schedule in due {
-        let data = timelines.get(&schedule.name).cloned().unwrap_or_default();
-        let mine: Vec<_> = fleet
-            .iter()
-            .filter(|i| i.schedule == schedule.tag)
-            .cloned()
-            .collect();
-        let result = match reconcile(
+        let data = timelines.remove(&schedule.name).unwrap_or_default();
+        let mine = of_schedule(&fleet, schedule);
+        match claim(
             &services.timeline,
             &services.fleet,
             schedule,
-            &data,
-            &mine,
+            data,
+            mine,
             at,
         )
         .await
         {
-            Ok(Some(outcome)) => Ok(outcome),
-            Ok(None) => retry(worker, schedule, at).await,
-            Err(error) => Err(error),
-        };
-        match result {
-            Ok(outcome) => log(schedule, &outcome),
+            Ok(decision) => claimed.push((schedule, decision)),
             Err(error) => {
-                tracing::error!(schedule = %schedule.name, %error, "reconcile failed; the next tick tries again")
+                tracing::error!(schedule = %schedule.name, %error, "reconcile failed; the next tick tries again");
             }
+        }
+    }
+    let decisions: Vec<&Decision> = claimed.iter().map(|(_, d)| d).collect();
+    let failures = act(&services.fleet, &decisions).await;
+    for (schedule, decision) in &claimed {
+        let mine = of_schedule(&fleet, schedule);
+        for notice in notices(decision, &mine, &failures) {
+            notify(worker, schedule, notice).await;
         }
     }
     Ok(())
@@ -81,41 +81,114 @@ pub async fn reconcile_one(
     name: &str,
     at: DateTime<Utc>,
 ) -> Result<(), ExecError> {
-    let schedules = valid(worker, worker.services.schedules.list().await?);
+    let services = &worker.services;
+    let schedules = valid(worker, services.schedules.list().await?);
     let Some(schedule) = find_by_name(&schedules, name, |s| s.name.as_str()) else {
         tracing::warn!(schedule = name, "reconcile of an unknown schedule dropped");
         return Ok(());
     };
-    let outcome = retry(worker, schedule, at).await?;
-    log(schedule, &outcome);
+    let data = services.timeline.load(&schedule.name).await?;
+    let mine = services.fleet.describe_schedule(&schedule.tag).await?;
+    let decision = claim(
+        &services.timeline,
+        &services.fleet,
+        schedule,
+        data,
+        mine.clone(),
+        at,
+    )
+    .await?;
+    let failures = act(&services.fleet, &[&decision]).await;
+    for notice in notices(&decision, &mine, &failures) {
+        notify(worker, schedule, notice).await;
+    }
     Ok(())
 }
 
-/// Reads the schedule's state and instances afresh and reconciles, until a
-/// state write goes through.
-async fn retry(
-    worker: &Worker,
-    schedule: &Schedule,
-    at: DateTime<Utc>,
-) -> Result<crate::reconciler::Outcome, ExecError> {
-    let services = &worker.services;
-    for _ in 0..ATTEMPTS {
-        let data = services.timeline.load(&schedule.name).await?;
-        let instances = services.fleet.describe_schedule(&schedule.tag).await?;
-        if let Some(outcome) = reconcile(
-            &services.timeline,
-            &services.fleet,
-            schedule,
-            &data,
-            &instances,
-            at,
-        )
-        .await?
-        {
-            return Ok(outcome);
+fn of_schedule(fleet: &[Instance], schedule: &Schedule) -> Vec<Instance> {
+    fleet
+        .iter()
+        .filter(|i| i.schedule == schedule.tag)
+        .cloned()
+        .collect()
+}
+
+/// What the room hears about one reconcile.
+fn notices(
+    decision: &Decision,
+    instances: &[Instance],
+    failures: &HashMap<String, FleetError>,
+) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    if let Some(stop) = decision.warn {
+        let running = instances
+            .iter()
+            .filter(|i| i.state == InstanceState::Running)
+            .map(Instance::placed)
+            .collect();
+        notices.push(Notice::StopWarning { stop, running });
+    }
+    let acted: Vec<_> = decision
+        .act
+        .iter()
+        .filter(|i| !failures.contains_key(&i.id))
+        .map(Instance::placed)
+        .collect();
+    if let Some(action) = decision.action {
+        if !acted.is_empty() || (decision.applied_now.is_some() && !decision.waiting.is_empty()) {
+            notices.push(Notice::Acted {
+                action,
+                event: decision.applied_now,
+                enforced: decision.enforced,
+                acted,
+                waiting: decision.waiting.clone(),
+            });
+        }
+        if !decision.timed_out.is_empty() {
+            notices.push(Notice::TimedOut {
+                action,
+                groups: decision.timed_out.clone(),
+            });
         }
     }
-    Err(ExecError::Contention(schedule.name.clone()))
+    let mut what: Vec<String> = decision
+        .act
+        .iter()
+        .filter_map(|i| failures.get(&i.id))
+        .map(ToString::to_string)
+        .collect();
+    what.dedup();
+    if !what.is_empty() {
+        notices.push(Notice::Failed { what });
+    }
+    if !decision.not_up.is_empty() {
+        notices.push(Notice::NotUp {
+            instances: decision.not_up.iter().map(Instance::placed).collect(),
+        });
+    }
+    notices
+}
+
+/// Posts a notice to the schedule's `notify_room` webhook, else the default.
+/// Best effort: a notice that cannot be posted is logged, and the tick goes on.
+async fn notify(worker: &Worker, schedule: &Schedule, notice: Notice) {
+    let Some(url) = worker
+        .config
+        .routes
+        .for_room(schedule.notify_room.as_deref())
+    else {
+        tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
+        return;
+    };
+    let reply = Reply::Notice(NoticeView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        notice,
+    });
+    let message = render(&reply, &Context::new(worker.config.lang, "서버"));
+    if let Err(error) = worker.notifier.post(url, &message).await {
+        tracing::error!(schedule = %schedule.name, %error, "notice not delivered");
+    }
 }
 
 fn valid(worker: &Worker, defs: Vec<ScheduleDef>) -> Vec<Schedule> {
@@ -128,23 +201,4 @@ fn valid(worker: &Worker, defs: Vec<ScheduleDef>) -> Vec<Schedule> {
             }
         })
         .collect()
-}
-
-fn log(schedule: &Schedule, outcome: &crate::reconciler::Outcome) {
-    let decision = &outcome.decision;
-    if decision.act.is_empty() && decision.applied_now.is_none() && decision.timed_out.is_empty() {
-        return;
-    }
-    tracing::info!(
-        schedule = %schedule.name,
-        action = ?decision.action,
-        acted = ?decision.act.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
-        waiting = ?decision.waiting,
-        timed_out = ?decision.timed_out,
-        failures = outcome.failures.len(),
-        "reconciled"
-    );
-    for failure in &outcome.failures {
-        tracing::error!(schedule = %schedule.name, error = %failure, "action failed");
-    }
 }

@@ -49,6 +49,15 @@ fn instance(id: &str, group: Option<&str>, state: InstanceState) -> Instance {
         schedule: "dev".to_owned(),
         group: group.map(str::to_owned),
         state,
+        zone: Some("ap-northeast-2a".to_owned()),
+    }
+}
+
+/// An outlook with `latest` and no stop ahead.
+fn seen(latest: Option<Event>) -> Outlook {
+    Outlook {
+        latest,
+        stop_ahead: None,
     }
 }
 
@@ -71,7 +80,7 @@ fn a_start_goes_to_the_database_first_and_remembers_the_app() {
     let start = event(Action::Start, 0);
     let d = decide(
         &schedule(),
-        Some(start),
+        &seen(Some(start)),
         &SchedulerState::default(),
         &fleet(Stopped, Stopped),
         at(0, 0),
@@ -89,7 +98,7 @@ fn a_start_goes_to_the_database_first_and_remembers_the_app() {
     assert_eq!(rollout.remaining, ["app"]);
     assert_eq!(d.state.applied, Some(start));
     assert!(
-        is_due(Some(start), &d.state),
+        is_due(&schedule(), &seen(Some(start)), &d.state, at(0, 0)),
         "a rollout in progress is due"
     );
 }
@@ -99,14 +108,14 @@ fn the_app_waits_while_the_database_is_starting_then_starts() {
     let start = event(Action::Start, 0);
     let first = decide(
         &schedule(),
-        Some(start),
+        &seen(Some(start)),
         &SchedulerState::default(),
         &fleet(Stopped, Stopped),
         at(0, 0),
     );
     let waiting = decide(
         &schedule(),
-        Some(start),
+        &seen(Some(start)),
         &first.state,
         &fleet(Starting, Stopped),
         at(0, 1),
@@ -119,7 +128,7 @@ fn the_app_waits_while_the_database_is_starting_then_starts() {
     );
     let up = decide(
         &schedule(),
-        Some(start),
+        &seen(Some(start)),
         &waiting.state,
         &fleet(Running, Stopped),
         at(0, 2),
@@ -127,14 +136,19 @@ fn the_app_waits_while_the_database_is_starting_then_starts() {
     assert_eq!(ids(&up.act), ["app-1", "app-2"]);
     assert!(up.waiting.is_empty());
     assert_eq!(up.state.rollout, None);
-    assert!(!is_due(Some(start), &up.state));
+    assert!(!is_due(
+        &schedule(),
+        &seen(Some(start)),
+        &up.state,
+        at(0, 0)
+    ));
 }
 
 #[test]
 fn a_database_already_up_lets_the_app_start_at_once() {
     let d = decide(
         &schedule(),
-        Some(event(Action::Start, 0)),
+        &seen(Some(event(Action::Start, 0))),
         &SchedulerState::default(),
         &fleet(Running, Stopped),
         at(0, 0),
@@ -149,7 +163,7 @@ fn a_stop_goes_the_other_way_round() {
     let stop = event(Action::Stop, 10);
     let first = decide(
         &schedule(),
-        Some(stop),
+        &seen(Some(stop)),
         &SchedulerState::default(),
         &fleet(Running, Running),
         at(10, 0),
@@ -164,7 +178,7 @@ fn a_stop_goes_the_other_way_round() {
     );
     let second = decide(
         &schedule(),
-        Some(stop),
+        &seen(Some(stop)),
         &first.state,
         &fleet(Running, Stopped),
         at(10, 1),
@@ -178,14 +192,14 @@ fn a_start_still_waiting_after_the_timeout_fails() {
     let start = event(Action::Start, 0);
     let first = decide(
         &schedule(),
-        Some(start),
+        &seen(Some(start)),
         &SchedulerState::default(),
         &fleet(Stopped, Stopped),
         at(0, 0),
     );
     let late = decide(
         &schedule(),
-        Some(start),
+        &seen(Some(start)),
         &first.state,
         &fleet(Starting, Stopped),
         at(0, 30),
@@ -200,12 +214,12 @@ fn an_applied_event_with_nothing_in_progress_is_idle() {
     let start = event(Action::Start, 0);
     let state = SchedulerState {
         applied: Some(start),
-        rollout: None,
+        ..SchedulerState::default()
     };
-    assert!(!is_due(Some(start), &state));
+    assert!(!is_due(&schedule(), &seen(Some(start)), &state, at(0, 0)));
     let d = decide(
         &schedule(),
-        Some(start),
+        &seen(Some(start)),
         &state,
         &fleet(Stopped, Stopped),
         at(0, 5),
@@ -224,7 +238,7 @@ fn instances_outside_every_group_act_with_the_first_step() {
     instances.push(instance("typo", Some("dbb"), Stopped));
     let d = decide(
         &schedule(),
-        Some(event(Action::Start, 0)),
+        &seen(Some(event(Action::Start, 0))),
         &SchedulerState::default(),
         &instances,
         at(0, 0),
@@ -236,7 +250,7 @@ fn instances_outside_every_group_act_with_the_first_step() {
 fn a_newer_event_replaces_a_rollout_in_progress() {
     let first = decide(
         &schedule(),
-        Some(event(Action::Start, 0)),
+        &seen(Some(event(Action::Start, 0))),
         &SchedulerState::default(),
         &fleet(Stopped, Stopped),
         at(0, 0),
@@ -244,7 +258,7 @@ fn a_newer_event_replaces_a_rollout_in_progress() {
     let stop = event(Action::Stop, 1);
     let d = decide(
         &schedule(),
-        Some(stop),
+        &seen(Some(stop)),
         &first.state,
         &fleet(Running, Stopped),
         at(1, 0),
@@ -263,7 +277,7 @@ fn a_newer_event_replaces_a_rollout_in_progress() {
 fn instances_on_their_way_are_left_alone() {
     let d = decide(
         &schedule(),
-        Some(event(Action::Start, 0)),
+        &seen(Some(event(Action::Start, 0))),
         &SchedulerState::default(),
         &fleet(Starting, InstanceState::Stopping),
         at(0, 0),
@@ -276,20 +290,25 @@ fn instances_on_their_way_are_left_alone() {
 fn no_event_at_all_does_nothing() {
     let d = decide(
         &schedule(),
-        None,
+        &seen(None),
         &SchedulerState::default(),
         &fleet(Running, Running),
         at(0, 0),
     );
     assert_eq!(d, Decision::default());
-    assert!(!is_due(None, &SchedulerState::default()));
+    assert!(!is_due(
+        &schedule(),
+        &seen(None),
+        &SchedulerState::default(),
+        at(0, 0)
+    ));
 }
 
 #[test]
 fn the_state_round_trips_through_json() {
     let first = decide(
         &schedule(),
-        Some(event(Action::Start, 0)),
+        &seen(Some(event(Action::Start, 0))),
         &SchedulerState::default(),
         &fleet(Stopped, Stopped),
         at(0, 0),
@@ -310,20 +329,178 @@ fn a_tick_evaluated_before_an_applied_event_does_not_go_back_in_time() {
     };
     let state = SchedulerState {
         applied: Some(forced),
-        rollout: None,
+        ..SchedulerState::default()
     };
     let older_stop = Event {
         at: at(0, 0) - Duration::hours(5),
         ..event(Action::Stop, 0)
     };
-    assert!(!is_due(Some(older_stop), &state));
+    assert!(!is_due(
+        &schedule(),
+        &seen(Some(older_stop)),
+        &state,
+        at(0, 0)
+    ));
     let d = decide(
         &schedule(),
-        Some(older_stop),
+        &seen(Some(older_stop)),
         &state,
         &fleet(Running, Running),
         at(0, 0),
     );
     assert!(d.act.is_empty(), "the force_start stands");
     assert_eq!(d.state, state);
+}
+
+fn applied(event: Event) -> SchedulerState {
+    SchedulerState {
+        applied: Some(event),
+        ..SchedulerState::default()
+    }
+}
+
+#[test]
+fn a_stop_ahead_is_warned_about_once_while_something_runs() {
+    let start = event(Action::Start, 0);
+    let stop = event(Action::Stop, 10);
+    let outlook = Outlook {
+        latest: Some(start),
+        stop_ahead: Some(stop),
+    };
+    let state = applied(start);
+    assert!(is_due(&schedule(), &outlook, &state, at(9, 50)));
+    let first = decide(
+        &schedule(),
+        &outlook,
+        &state,
+        &fleet(Running, Running),
+        at(9, 50),
+    );
+    assert_eq!(first.warn, Some(stop));
+    assert!(first.act.is_empty());
+    assert!(!is_due(&schedule(), &outlook, &first.state, at(9, 55)));
+    let second = decide(
+        &schedule(),
+        &outlook,
+        &first.state,
+        &fleet(Running, Running),
+        at(9, 55),
+    );
+    assert_eq!(second.warn, None, "one warning per stop");
+}
+
+#[test]
+fn no_warning_when_nothing_runs() {
+    let start = event(Action::Start, 0);
+    let outlook = Outlook {
+        latest: Some(start),
+        stop_ahead: Some(event(Action::Stop, 10)),
+    };
+    let d = decide(
+        &schedule(),
+        &outlook,
+        &applied(start),
+        &fleet(Stopped, Stopped),
+        at(9, 50),
+    );
+    assert_eq!(d.warn, None);
+}
+
+#[test]
+fn a_start_that_falls_back_is_reported_by_the_verification() {
+    let start = event(Action::Start, 0);
+    let first = decide(
+        &schedule(),
+        &seen(Some(start)),
+        &SchedulerState::default(),
+        &fleet(Running, Stopped),
+        at(0, 0),
+    );
+    let verify = first.state.verify.clone().unwrap();
+    assert_eq!(verify.ids, ["app-1", "app-2"]);
+    assert_eq!(verify.due, at(0, 5));
+    assert!(!is_due(
+        &schedule(),
+        &seen(Some(start)),
+        &first.state,
+        at(0, 4)
+    ));
+    assert!(is_due(
+        &schedule(),
+        &seen(Some(start)),
+        &first.state,
+        at(0, 5)
+    ));
+    let mut instances = fleet(Running, Running);
+    instances[2].state = Stopped;
+    let check = decide(
+        &schedule(),
+        &seen(Some(start)),
+        &first.state,
+        &instances,
+        at(0, 5),
+    );
+    assert_eq!(ids(&check.not_up), ["app-2"]);
+    assert_eq!(check.state.verify, None);
+    assert!(
+        check.act.is_empty(),
+        "a failed start is reported, not retried in a loop"
+    );
+}
+
+#[test]
+fn an_instance_still_starting_is_checked_again_until_the_timeout() {
+    let start = event(Action::Start, 0);
+    let first = decide(
+        &schedule(),
+        &seen(Some(start)),
+        &SchedulerState::default(),
+        &fleet(Running, Stopped),
+        at(0, 0),
+    );
+    let later = decide(
+        &schedule(),
+        &seen(Some(start)),
+        &first.state,
+        &fleet(Running, Starting),
+        at(0, 5),
+    );
+    assert!(later.not_up.is_empty());
+    assert_eq!(later.state.verify.as_ref().unwrap().due, at(0, 6));
+    let late = decide(
+        &schedule(),
+        &seen(Some(start)),
+        &later.state,
+        &fleet(Running, Starting),
+        at(0, 30),
+    );
+    assert_eq!(ids(&late.not_up), ["app-1", "app-2"]);
+}
+
+#[test]
+fn enforce_puts_back_what_a_person_changed() {
+    let mut schedule = schedule();
+    let start = event(Action::Start, 0);
+    let state = applied(start);
+    let mut instances = fleet(Running, Running);
+    instances[1].state = Stopped;
+    let relaxed = decide(&schedule, &seen(Some(start)), &state, &instances, at(2, 0));
+    assert!(
+        relaxed.act.is_empty(),
+        "without enforce curfew does not fight people"
+    );
+    schedule.enforce = true;
+    assert!(is_due(&schedule, &seen(Some(start)), &state, at(2, 0)));
+    let enforced = decide(&schedule, &seen(Some(start)), &state, &instances, at(2, 0));
+    assert!(enforced.enforced);
+    assert_eq!(ids(&enforced.act), ["app-1"]);
+    assert_eq!(enforced.applied_now, None);
+    let steady = decide(
+        &schedule,
+        &seen(Some(start)),
+        &state,
+        &fleet(Running, Running),
+        at(2, 1),
+    );
+    assert!(steady.act.is_empty() && !steady.enforced);
 }

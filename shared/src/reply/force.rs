@@ -93,27 +93,7 @@ pub(super) fn render(view: &ForceView, ctx: &Context) -> Message {
         );
     }
     if !view.waiting.is_empty() {
-        let lines: Vec<String> = view
-            .waiting
-            .iter()
-            .map(|w| {
-                let on = w.on.join(", ");
-                match (view.action, lang) {
-                    (Action::Start, super::Lang::Ko) => {
-                        format!("{} : {on} 기상 후 기상 대기 중", w.group)
-                    }
-                    (Action::Stop, super::Lang::Ko) => {
-                        format!("{} : {on} 취침 후 취침 대기 중", w.group)
-                    }
-                    (Action::Start, super::Lang::En) => {
-                        format!("{} : starts once {on} is up", w.group)
-                    }
-                    (Action::Stop, super::Lang::En) => {
-                        format!("{} : stops once {on} has stopped", w.group)
-                    }
-                }
-            })
-            .collect();
+        let lines = super::waiting_lines(view.action, &view.waiting, lang);
         message = message.block(
             pick(lang, "대기 중인 그룹", "Waiting groups"),
             lines.join("\n"),

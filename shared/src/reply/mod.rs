@@ -13,6 +13,7 @@ mod history;
 mod info;
 mod list;
 mod next;
+mod notice;
 mod status;
 pub mod view;
 
@@ -79,6 +80,7 @@ pub fn render(reply: &Reply, ctx: &Context) -> Message {
         Reply::Next(view) => next::render(view, ctx),
         Reply::History(view) => history::render(view, ctx),
         Reply::Error(view) => error::render(view, ctx),
+        Reply::Notice(view) => notice::render(view, ctx),
     }
 }
 
@@ -154,6 +156,22 @@ pub(crate) fn source_text(source: Source, lang: Lang) -> &'static str {
         Source::Exception => pick(lang, "예외(exception)", "exception"),
         Source::Override => pick(lang, "긴급 명령(override)", "override"),
     }
+}
+
+/// One line per group that waits, saying on which groups.
+pub(crate) fn waiting_lines(action: Action, waiting: &[GroupWait], lang: Lang) -> Vec<String> {
+    waiting
+        .iter()
+        .map(|w| {
+            let on = w.on.join(", ");
+            match (action, lang) {
+                (Action::Start, Lang::Ko) => format!("{} : {on} 기상 후 기상 대기 중", w.group),
+                (Action::Stop, Lang::Ko) => format!("{} : {on} 취침 후 취침 대기 중", w.group),
+                (Action::Start, Lang::En) => format!("{} : starts once {on} is up", w.group),
+                (Action::Stop, Lang::En) => format!("{} : stops once {on} has stopped", w.group),
+            }
+        })
+        .collect()
 }
 
 /// Lines joined for a block, or a placeholder when there are none.

@@ -27,6 +27,8 @@ pub enum Reply {
     Next(NextView),
     History(HistoryView),
     Error(ErrorView),
+    /// What the scheduler tells a schedule's room on its own.
+    Notice(NoticeView),
 }
 
 /// One line of `list`.
@@ -161,6 +163,44 @@ pub struct ForceView {
 pub struct InstanceRef {
     pub name: String,
     pub id: String,
+}
+
+/// An instance as a notification names it: with its availability zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placed {
+    pub name: String,
+    pub id: String,
+    pub zone: Option<String>,
+}
+
+/// A scheduler notification for one schedule (SPEC §6, notifications).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeView {
+    pub schedule: String,
+    pub timezone: Tz,
+    pub notice: Notice,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A start or stop acted: for `event` (a scheduled, excepted or
+    /// overridden event applied now), for a later step of a grouped
+    /// rollout (`event: None`), or because `enforce` re-applied it.
+    Acted {
+        action: Action,
+        event: Option<Event>,
+        enforced: bool,
+        acted: Vec<Placed>,
+        waiting: Vec<GroupWait>,
+    },
+    /// `stop_warning_minutes` before a stop, while something runs.
+    StopWarning { stop: Event, running: Vec<Placed> },
+    /// Start or stop calls that failed (safe to show: operation and ids).
+    Failed { what: Vec<String> },
+    /// A grouped start still waiting after `start_timeout_minutes`.
+    TimedOut { action: Action, groups: Vec<String> },
+    /// Started instances that did not come up.
+    NotUp { instances: Vec<Placed> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

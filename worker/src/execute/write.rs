@@ -4,7 +4,7 @@
 //! clock), so a redelivery never adds a second override or audit record.
 
 use super::Target;
-use crate::reconciler::reconcile;
+use crate::reconciler::{act, claim};
 use crate::services::ExecError;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{DateArg, ForceEnd};
@@ -14,9 +14,6 @@ use curfew_shared::reply::{
 use curfew_shared::schedule::local_time::resolve;
 use curfew_shared::schedule::{DayPlan, Exception, Override, Source, Timeline};
 use curfew_shared::Action;
-
-/// How often a force command re-reads the state when another worker wrote it first.
-const ATTEMPTS: usize = 3;
 
 /// When the command was typed: JANDI's `createdAt` as the job carries it (so
 /// a redelivery is the same instant), else `now`.
@@ -183,47 +180,39 @@ pub(super) async fn force(
         .add_override(&schedule.name, &forced, &target.job.writer)
         .await?;
     audit(target).await?;
-    for _ in 0..ATTEMPTS {
-        let data = services.timeline.load(&schedule.name).await?;
-        let instances = services.fleet.describe_schedule(&schedule.tag).await?;
-        let Some(outcome) = reconcile(
-            &services.timeline,
-            &services.fleet,
-            schedule,
-            &data,
-            &instances,
-            target.now,
-        )
-        .await?
-        else {
-            continue;
-        };
-        if !outcome.failures.is_empty() {
-            let what = outcome
-                .failures
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Ok(Reply::Error(ErrorView::Failed { what }));
-        }
-        let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
-        let after = forced.until.unwrap_or(target.now).max(target.now);
-        let resumes = timeline
-            .next_events(after, Duration::days(8))
-            .into_iter()
-            .find(|e| e.source != Source::Override);
-        let decision = outcome.decision;
-        return Ok(Reply::Forced(ForceView {
-            schedule: schedule.name.clone(),
-            timezone: schedule.timezone,
-            action: forced.action,
-            acted: decision.act.iter().map(|i| i.reference()).collect(),
-            unchanged: decision.unchanged.iter().map(|i| i.reference()).collect(),
-            waiting: decision.waiting,
-            until: forced.until,
-            resumes,
+    let data = services.timeline.load(&schedule.name).await?;
+    let instances = services.fleet.describe_schedule(&schedule.tag).await?;
+    let decision = claim(
+        &services.timeline,
+        &services.fleet,
+        schedule,
+        data.clone(),
+        instances,
+        target.now,
+    )
+    .await?;
+    let failures = act(&services.fleet, &[&decision]).await;
+    if !failures.is_empty() {
+        let mut what: Vec<String> = failures.values().map(ToString::to_string).collect();
+        what.sort();
+        return Ok(Reply::Error(ErrorView::Failed {
+            what: what.join("; "),
         }));
     }
-    Err(ExecError::Contention(schedule.name.clone()))
+    let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
+    let after = forced.until.unwrap_or(target.now).max(target.now);
+    let resumes = timeline
+        .next_events(after, Duration::days(8))
+        .into_iter()
+        .find(|e| e.source != Source::Override);
+    Ok(Reply::Forced(ForceView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        action: forced.action,
+        acted: decision.act.iter().map(|i| i.reference()).collect(),
+        unchanged: decision.unchanged.iter().map(|i| i.reference()).collect(),
+        waiting: decision.waiting,
+        until: forced.until,
+        resumes,
+    }))
 }

@@ -1,0 +1,130 @@
+//! Scheduler notifications: a start or stop that acted, the warning before
+//! a stop, and anything that went wrong. Short bodies; lists in blocks.
+
+use super::{action_text, at_text, pick, source_text, Context, Notice, NoticeView, Placed};
+use crate::jandi::{Color, Message};
+use crate::Action;
+
+fn placed_lines(instances: &[Placed]) -> String {
+    instances
+        .iter()
+        .map(|i| match &i.zone {
+            Some(zone) => format!("{} ({}, {zone})", i.name, i.id),
+            None => format!("{} ({})", i.name, i.id),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
+    let lang = ctx.lang;
+    let tz = view.timezone;
+    let name = &view.schedule;
+    match &view.notice {
+        Notice::Acted {
+            action,
+            event,
+            enforced,
+            acted,
+            waiting,
+        } => {
+            let why = match (event, enforced) {
+                (Some(event), _) => format!(
+                    "{} {}",
+                    at_text(event.at, tz, lang),
+                    source_text(event.source, lang)
+                ),
+                (None, true) => pick(lang, "상태 유지(enforce)", "enforce").to_owned(),
+                (None, false) => pick(lang, "대기하던 그룹", "waiting groups").to_owned(),
+            };
+            let body = match action {
+                Action::Start => pick(
+                    lang,
+                    format!("충성! {name} {}대 기상시켰습니다! ({why})", acted.len()),
+                    format!("{name}: started {} instance(s) ({why}).", acted.len()),
+                ),
+                Action::Stop => pick(
+                    lang,
+                    format!("충성! {name} {}대 취침시켰습니다! ({why})", acted.len()),
+                    format!("{name}: stopped {} instance(s) ({why}).", acted.len()),
+                ),
+            };
+            let color = if waiting.is_empty() {
+                Color::Ok
+            } else {
+                Color::Warning
+            };
+            let mut message = Message::new(color, body);
+            if !acted.is_empty() {
+                let title = match action {
+                    Action::Start => pick(lang, "기상시킨 서버", "Started"),
+                    Action::Stop => pick(lang, "취침시킨 서버", "Stopped"),
+                };
+                message = message.block(title, placed_lines(acted));
+            }
+            if !waiting.is_empty() {
+                message = message.block(
+                    pick(lang, "대기 중인 그룹", "Waiting groups"),
+                    super::waiting_lines(*action, waiting, lang).join("\n"),
+                );
+            }
+            message
+        }
+        Notice::StopWarning { stop, running } => Message::new(
+            Color::Warning,
+            pick(
+                lang,
+                format!(
+                    "충성! {name} {} {} 예정입니다! 작업 중인 분은 저장해 주십시오!",
+                    at_text(stop.at, tz, lang),
+                    action_text(Action::Stop, lang)
+                ),
+                format!(
+                    "{name} stops at {} ({}). Save your work.",
+                    at_text(stop.at, tz, lang),
+                    source_text(stop.source, lang)
+                ),
+            ),
+        )
+        .block(
+            pick(lang, "실행 중인 서버", "Running"),
+            placed_lines(running),
+        ),
+        Notice::Failed { what } => Message::new(
+            Color::Error,
+            pick(
+                lang,
+                format!("{name} 명령 수행에 실패했습니다!"),
+                format!("{name}: a start or stop failed."),
+            ),
+        )
+        .block(pick(lang, "실패", "Failures"), what.join("\n")),
+        Notice::TimedOut { action, groups } => Message::new(
+            Color::Error,
+            pick(
+                lang,
+                format!(
+                    "{name} 그룹 {}이(가) 제한 시간 안에 끝나지 않았습니다!",
+                    action_text(*action, lang)
+                ),
+                format!(
+                    "{name}: the grouped {} timed out.",
+                    action_text(*action, lang)
+                ),
+            ),
+        )
+        .block(pick(lang, "남은 그룹", "Groups left"), groups.join(", ")),
+        Notice::NotUp { instances } => Message::new(
+            Color::Error,
+            pick(
+                lang,
+                format!("{name} 기상 명령을 받고도 일어나지 않은 서버가 있습니다!"),
+                format!("{name}: started instances did not come up."),
+            ),
+        )
+        .block(
+            pick(lang, "기상 실패", "Not running"),
+            placed_lines(instances),
+        ),
+    }
+}
