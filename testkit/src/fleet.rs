@@ -15,40 +15,12 @@ pub struct DemoFleet {
 /// `ScheduleName=<tag>`. With `stopped`, all three are stopped before it returns.
 pub async fn demo_fleet(sdk: &aws_config::SdkConfig, tag: &str, stopped: bool) -> DemoFleet {
     let ec2 = aws_sdk_ec2::Client::new(sdk);
-    let images = ec2.describe_images().send().await.ok();
-    let image = images
-        .as_ref()
-        .and_then(|i| i.images().first())
-        .and_then(|i| i.image_id())
-        .unwrap_or("ami-12c6146b")
-        .to_owned();
+    let image = any_image(sdk).await;
     let mut app = Vec::new();
     for name in ["web-1", "web-2"] {
-        let tag_spec = TagSpecification::builder()
-            .resource_type(ResourceType::Instance)
-            .tags(Tag::builder().key("ScheduleName").value(tag).build())
-            .tags(Tag::builder().key("ScheduleGroupName").value("app").build())
-            .tags(
-                Tag::builder()
-                    .key("Name")
-                    .value(format!("{tag}-{name}"))
-                    .build(),
-            )
-            .build();
-        let run = ec2
-            .run_instances()
-            .image_id(&image)
-            .instance_type(InstanceType::T3Micro)
-            .min_count(1)
-            .max_count(1)
-            .tag_specifications(tag_spec)
-            .send()
-            .await;
-        if let Some(id) = run.ok().and_then(|r| {
-            r.instances()
-                .first()
-                .and_then(|i| i.instance_id().map(str::to_owned))
-        }) {
+        if let Some(id) =
+            ec2_instance(sdk, &image, tag, &format!("{tag}-{name}"), Some("app")).await
+        {
             app.push(id);
         }
     }
@@ -85,6 +57,53 @@ pub async fn demo_fleet(sdk: &aws_config::SdkConfig, tag: &str, stopped: bool) -
             .await;
     }
     DemoFleet { app, db }
+}
+
+/// The first image the local AWS offers (any will do for moto).
+pub async fn any_image(sdk: &aws_config::SdkConfig) -> String {
+    let images = aws_sdk_ec2::Client::new(sdk)
+        .describe_images()
+        .send()
+        .await
+        .ok();
+    images
+        .as_ref()
+        .and_then(|i| i.images().first())
+        .and_then(|i| i.image_id())
+        .unwrap_or("ami-12c6146b")
+        .to_owned()
+}
+
+/// One running EC2 instance tagged for `tag` (and `group`), named `name`.
+pub async fn ec2_instance(
+    sdk: &aws_config::SdkConfig,
+    image: &str,
+    tag: &str,
+    name: &str,
+    group: Option<&str>,
+) -> Option<String> {
+    let mut tags = TagSpecification::builder()
+        .resource_type(ResourceType::Instance)
+        .tags(Tag::builder().key("ScheduleName").value(tag).build())
+        .tags(Tag::builder().key("Name").value(name).build());
+    if let Some(group) = group {
+        tags = tags.tags(Tag::builder().key("ScheduleGroupName").value(group).build());
+    }
+    aws_sdk_ec2::Client::new(sdk)
+        .run_instances()
+        .image_id(image)
+        .instance_type(InstanceType::T3Micro)
+        .min_count(1)
+        .max_count(1)
+        .tag_specifications(tags.build())
+        .send()
+        .await
+        .ok()
+        .and_then(|r| {
+            r.instances()
+                .first()
+                .and_then(|i| i.instance_id().map(str::to_owned))
+        })
 }
 
 /// The EC2 state name (`running`, `stopped`, ...) of each id, in order.

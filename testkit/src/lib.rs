@@ -9,7 +9,7 @@
 
 mod fleet;
 mod webhook;
-pub use fleet::{demo_fleet, ec2_states, rds_status, DemoFleet};
+pub use fleet::{any_image, demo_fleet, ec2_instance, ec2_states, rds_status, DemoFleet};
 pub use webhook::WebhookSink;
 
 use http_body_util::{BodyExt, Full};
@@ -60,6 +60,19 @@ pub struct Call {
 pub struct CountingProxy {
     pub addr: SocketAddr,
     calls: Arc<Mutex<Vec<Call>>>,
+    rewrites: Arc<Mutex<Vec<Rewrite>>>,
+}
+
+/// A change to the next `times` responses of one operation: how a test makes
+/// the local AWS show a state it cannot produce itself (an RDS instance that
+/// stays `starting` for a few minutes). The only "mock" in the integration
+/// tests, and only for that.
+#[derive(Debug, Clone)]
+struct Rewrite {
+    operation: String,
+    find: String,
+    replace: String,
+    times: usize,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -71,14 +84,16 @@ impl CountingProxy {
         let proxy = Self {
             addr: listener.local_addr()?,
             calls: Arc::default(),
+            rewrites: Arc::default(),
         };
         let calls = Arc::clone(&proxy.calls);
+        let rewrites = Arc::clone(&proxy.rewrites);
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let calls = Arc::clone(&calls);
+                let (calls, rewrites) = (Arc::clone(&calls), Arc::clone(&rewrites));
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
-                        forward(request, upstream, Arc::clone(&calls))
+                        forward(request, upstream, Arc::clone(&calls), Arc::clone(&rewrites))
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -99,6 +114,27 @@ impl CountingProxy {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
+    /// Replaces `find` with `replace` in the next `times` responses to
+    /// `operation` (e.g. `DescribeDBInstances`).
+    pub fn rewrite(&self, operation: &str, find: &str, replace: &str, times: usize) {
+        if let Ok(mut rewrites) = self.rewrites.lock() {
+            rewrites.push(Rewrite {
+                operation: operation.to_owned(),
+                find: find.to_owned(),
+                replace: replace.to_owned(),
+                times,
+            });
+        }
+    }
+
+    /// How many calls of `operation` were made so far.
+    pub fn count(&self, operation: &str) -> usize {
+        self.calls()
+            .iter()
+            .filter(|c| c.operation == operation)
+            .count()
+    }
+
     /// Forgets the calls so far.
     pub fn reset(&self) {
         if let Ok(mut calls) = self.calls.lock() {
@@ -111,6 +147,7 @@ async fn forward(
     request: Request<Incoming>,
     upstream: SocketAddr,
     calls: Arc<Mutex<Vec<Call>>>,
+    rewrites: Arc<Mutex<Vec<Rewrite>>>,
 ) -> Result<Response<Full<Bytes>>, Error> {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
@@ -118,6 +155,7 @@ async fn forward(
         service: service_of(&parts.headers).unwrap_or_default(),
         operation: operation_of(&parts.headers, &body).unwrap_or_default(),
     };
+    let operation = call.operation.clone();
     if let Ok(mut calls) = calls.lock() {
         calls.push(call);
     }
@@ -128,11 +166,19 @@ async fn forward(
     let response = sender
         .send_request(Request::from_parts(parts, Full::new(body)))
         .await?;
-    let (parts, body) = response.into_parts();
-    Ok(Response::from_parts(
-        parts,
-        Full::new(body.collect().await?.to_bytes()),
-    ))
+    let (mut parts, body) = response.into_parts();
+    let mut body = body.collect().await?.to_bytes();
+    if let Ok(mut rewrites) = rewrites.lock() {
+        for rewrite in rewrites.iter_mut() {
+            if rewrite.operation == operation && rewrite.times > 0 {
+                rewrite.times -= 1;
+                let text = String::from_utf8_lossy(&body).replace(&rewrite.find, &rewrite.replace);
+                body = Bytes::from(text);
+                parts.headers.remove(hyper::header::CONTENT_LENGTH);
+            }
+        }
+    }
+    Ok(Response::from_parts(parts, Full::new(body)))
 }
 
 /// `Credential=AKID/20261124/ap-northeast-2/sqs/aws4_request` → `sqs`.

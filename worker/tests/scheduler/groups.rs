@@ -1,0 +1,87 @@
+//! `app after db` driven by ticks: db starts at 09:00, app waits while db is
+//! held in `starting` (the proxy rewrites moto's answers: moto's RDS is up
+//! at once), and starts at the first tick that finds db `available`.
+
+use crate::stack::{kst, Stack};
+use curfew_testkit::{demo_fleet, ec2_states, local_aws, rds_status};
+
+const GROUPED: &str = r#"
+[[schedule]]
+name = "dev"
+tag = "{tag}"
+timezone = "Asia/Seoul"
+stop_warning_minutes = 0
+[[schedule.period]]
+days = "weekdays"
+start = "09:00"
+stop = "19:00"
+[[schedule.group]]
+name = "db"
+kind = "rds"
+[[schedule.group]]
+name = "app"
+kind = "ec2"
+after = ["db"]
+"#;
+
+#[tokio::test]
+async fn app_starts_only_once_db_is_available_and_the_notices_say_so() {
+    let Some(endpoint) = local_aws() else { return };
+    let stack = Stack::start(&endpoint, GROUPED).await;
+    let fleet = demo_fleet(&stack.sdk, &stack.tag, true).await;
+    stack.tick(kst(7, 8, 59)).await;
+
+    stack.tick(kst(7, 9, 0)).await;
+    let notices = stack.notices_after(1).await;
+    assert_eq!(notices.len(), 1, "{notices:#?}");
+    assert!(notices[0].contains(&fleet.db), "db started: {}", notices[0]);
+    assert!(
+        notices[0].contains("app : starts once db is up"),
+        "{}",
+        notices[0]
+    );
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["stopped", "stopped"]
+    );
+
+    // db takes its time: two more describes say `starting`.
+    stack.proxy.rewrite(
+        "DescribeDBInstances",
+        "<DBInstanceStatus>available</DBInstanceStatus>",
+        "<DBInstanceStatus>starting</DBInstanceStatus>",
+        2,
+    );
+    for minute in [1, 2] {
+        stack.tick(kst(7, 9, minute)).await;
+        assert_eq!(
+            ec2_states(&stack.sdk, &fleet.app).await,
+            ["stopped", "stopped"],
+            "09:0{minute}: app waits"
+        );
+    }
+    assert_eq!(stack.notices().len(), 1, "waiting says nothing new");
+
+    stack.tick(kst(7, 9, 3)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["running", "running"]
+    );
+    let notices = stack.notices_after(2).await;
+    assert_eq!(notices.len(), 2, "{notices:#?}");
+    assert!(
+        notices[1].contains(&format!("{}-web-1", stack.tag)),
+        "{}",
+        notices[1]
+    );
+
+    // 19:00: app stops first; db at the next tick, once app is down.
+    stack.tick(kst(7, 19, 0)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["stopped", "stopped"]
+    );
+    assert_eq!(rds_status(&stack.sdk, &fleet.db).await, "available");
+    stack.tick(kst(7, 19, 1)).await;
+    assert_eq!(rds_status(&stack.sdk, &fleet.db).await, "stopped");
+}

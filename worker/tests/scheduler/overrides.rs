@@ -1,0 +1,91 @@
+//! Exceptions and overrides as the ticks see them.
+
+use crate::stack::{kst, Stack};
+use chrono::{DateTime, SecondsFormat, Utc};
+use curfew_shared::command::parse;
+use curfew_shared::jandi::OutgoingWebhook;
+use curfew_shared::job::{CommandJob, Job};
+use curfew_testkit::{demo_fleet, ec2_states, local_aws};
+use curfew_worker::runner::Verdict;
+
+const WEEKDAYS: &str = r#"
+[[schedule]]
+name = "dev"
+tag = "{tag}"
+timezone = "Asia/Seoul"
+stop_warning_minutes = 0
+[[schedule.period]]
+days = "weekdays"
+start = "09:00"
+stop = "19:00"
+"#;
+
+/// A chat command typed at `at`, run by the worker at `at`.
+async fn command(stack: &Stack, text: &str, at: DateTime<Utc>) {
+    let payload = serde_json::json!({
+        "token": "t", "text": text, "roomName": "dev-ops", "writerName": "kim",
+        "createdAt": at.to_rfc3339_opts(SecondsFormat::Millis, true),
+    });
+    let job = Job::Command(CommandJob::new(
+        &OutgoingWebhook::from_json(payload.to_string().as_bytes()).unwrap(),
+        parse(text).unwrap(),
+        at,
+    ));
+    assert_eq!(
+        stack.worker.handle(&job.encode(), at).await,
+        Verdict::Done,
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_exception_stop_today_stops_at_its_time() {
+    let Some(endpoint) = local_aws() else { return };
+    let stack = Stack::start(&endpoint, WEEKDAYS).await;
+    let fleet = demo_fleet(&stack.sdk, &stack.tag, true).await;
+    stack.tick(kst(7, 9, 0)).await;
+    command(
+        &stack,
+        "/서버 dev exception set today stop 15:00",
+        kst(7, 10, 0),
+    )
+    .await;
+    stack.tick(kst(7, 14, 59)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["running", "running"]
+    );
+    stack.tick(kst(7, 15, 0)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["stopped", "stopped"]
+    );
+    stack.tick(kst(7, 19, 0)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["stopped", "stopped"]
+    );
+}
+
+#[tokio::test]
+async fn force_start_for_two_hours_at_22_stops_at_midnight() {
+    let Some(endpoint) = local_aws() else { return };
+    let stack = Stack::start(&endpoint, WEEKDAYS).await;
+    let fleet = demo_fleet(&stack.sdk, &stack.tag, true).await;
+    stack.tick(kst(7, 21, 59)).await;
+    command(&stack, "/서버 dev force_start for 2h", kst(7, 22, 0)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["running", "running"]
+    );
+    stack.tick(kst(7, 23, 59)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["running", "running"]
+    );
+    stack.tick(kst(8, 0, 0)).await;
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["stopped", "stopped"]
+    );
+}

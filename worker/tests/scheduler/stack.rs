@@ -1,0 +1,133 @@
+//! One schedule file, a fleet tagged for it, and a worker whose AWS calls
+//! all pass through a counting proxy in front of moto.
+
+use chrono::{DateTime, TimeZone, Utc};
+use curfew_shared::job::scheduled_event;
+use curfew_shared::schedule::SchedulesFile;
+use curfew_testkit::{sdk_at, CountingProxy, WebhookSink};
+use curfew_worker::config::WorkerConfig;
+use curfew_worker::jandi::{Notifier, RetryPolicy};
+use curfew_worker::runner::{Verdict, Worker};
+use curfew_worker::services::Services;
+use curfew_worker::setup::create_table;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+static STACKS: AtomicU32 = AtomicU32::new(0);
+
+pub struct Stack {
+    /// Straight to moto: for the test's own setup and checks.
+    pub sdk: aws_config::SdkConfig,
+    pub proxy: CountingProxy,
+    pub sink: WebhookSink,
+    pub worker: Worker,
+    /// Unique per stack (moto is shared): `{tag}` in the schedule file.
+    pub tag: String,
+}
+
+/// 2026-12-07 is a Monday. Times are Asia/Seoul wall-clock.
+pub fn kst(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    chrono_tz::Asia::Seoul
+        .with_ymd_and_hms(2026, 12, day, hour, minute, 0)
+        .unwrap()
+        .to_utc()
+}
+
+impl Stack {
+    /// `schedules` is a TOML file in which `{tag}` stands for this stack's tag.
+    pub async fn start(endpoint: &str, schedules: &str) -> Self {
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+        let n = STACKS.fetch_add(1, Ordering::SeqCst);
+        let tag = format!("sched-{}-{n}", std::process::id());
+        let sdk = sdk_at(endpoint).await;
+        create_table(&aws_sdk_dynamodb::Client::new(&sdk), &tag)
+            .await
+            .unwrap();
+        let upstream = endpoint.trim_start_matches("http://").parse().unwrap();
+        let proxy = CountingProxy::start(upstream).await.unwrap();
+        let sink = WebhookSink::start().await.unwrap();
+        let worker = Self::worker(&proxy, &tag, &sink).await;
+        let file = SchedulesFile::from_toml(&schedules.replace("{tag}", &tag)).unwrap();
+        for def in &file.schedule {
+            worker
+                .services
+                .schedules
+                .put(def, Utc::now())
+                .await
+                .unwrap();
+        }
+        Self {
+            sdk,
+            proxy,
+            sink,
+            worker,
+            tag,
+        }
+    }
+
+    /// A worker reaching AWS through the proxy (a second one for concurrency tests).
+    pub async fn worker(proxy: &CountingProxy, table: &str, sink: &WebhookSink) -> Worker {
+        let vars: HashMap<&str, String> = HashMap::from([
+            ("CURFEW_TABLE", table.to_owned()),
+            ("CURFEW_JANDI_WEBHOOK_URL", sink.url.clone()),
+            ("CURFEW_LANG", "en".to_owned()),
+            ("CURFEW_TICK_MAX_AGE", "600".to_owned()),
+        ]);
+        let config = WorkerConfig::from_lookup(|key| vars.get(key).cloned()).unwrap();
+        let sdk = sdk_at(&proxy.endpoint()).await;
+        Worker {
+            services: Services::new(&sdk, &config),
+            config,
+            notifier: Notifier::new(RetryPolicy::default()),
+        }
+    }
+
+    /// The tick of `at`, handled at `at` (so it is never stale).
+    pub async fn tick(&self, at: DateTime<Utc>) {
+        let verdict = self
+            .worker
+            .handle(&scheduled_event(at).to_string(), at)
+            .await;
+        assert_eq!(verdict, Verdict::Done, "tick at {at}");
+    }
+
+    /// The notices so far, each as one line of text.
+    pub fn notices(&self) -> Vec<String> {
+        self.sink.messages().iter().map(text_of).collect()
+    }
+
+    /// Waits briefly for the `count`-th notice (posts are synchronous, so
+    /// this only guards against a slow loopback).
+    pub async fn notices_after(&self, count: usize) -> Vec<String> {
+        self.sink.wait_for(count, Duration::from_millis(300)).await;
+        self.notices()
+    }
+
+    /// EC2 / RDS calls made through the proxy since the last reset.
+    pub fn fleet_calls(&self) -> Vec<String> {
+        self.proxy
+            .calls()
+            .into_iter()
+            .filter(|c| c.service == "ec2" || c.service == "rds")
+            .map(|c| c.operation)
+            .collect()
+    }
+}
+
+pub fn text_of(message: &Value) -> String {
+    let mut text = message["body"].as_str().unwrap_or_default().to_owned();
+    for block in message["connectInfo"].as_array().into_iter().flatten() {
+        text.push_str(" | ");
+        text.push_str(block["title"].as_str().unwrap_or_default());
+        text.push_str(": ");
+        text.push_str(
+            &block["description"]
+                .as_str()
+                .unwrap_or_default()
+                .replace('\n', "; "),
+        );
+    }
+    text
+}
