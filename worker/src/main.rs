@@ -12,7 +12,7 @@ use curfew_worker::jandi::{Notifier, RetryPolicy};
 use curfew_worker::poll::Poller;
 use curfew_worker::runner::Worker;
 use curfew_worker::services::Services;
-use curfew_worker::store::ScheduleStore;
+use curfew_worker::store::{ScheduleStore, TimelineStore};
 use curfew_worker::{apply, chat, default_tz, lambda, plan, sdk_config, setup, table_name};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,7 +88,10 @@ async fn main() -> ExitCode {
         }
     };
     let result = match command {
-        Command::Plan(args) => plan::run(&args, &mut std::io::stdout().lock()),
+        Command::Plan(args) if args.file.is_some() => {
+            plan::run_file(&args, &mut std::io::stdout().lock())
+        }
+        Command::Plan(args) => run_plan(&args).await,
         Command::Setup => run_setup().await,
         Command::Apply {
             file,
@@ -118,6 +121,19 @@ async fn store() -> ScheduleStore {
         aws_sdk_dynamodb::Client::new(&sdk_config().await),
         table_name(),
     )
+}
+
+async fn run_plan(args: &plan::PlanArgs) -> anyhow::Result<()> {
+    let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
+    let table = table_name();
+    plan::run_stored(
+        args,
+        &ScheduleStore::new(client.clone(), table.clone()),
+        &TimelineStore::new(client, table),
+        default_tz()?,
+        &mut std::io::stdout().lock(),
+    )
+    .await
 }
 
 async fn run_setup() -> anyhow::Result<()> {

@@ -1,11 +1,14 @@
-//! `curfew plan SCHEDULE --file F`: a schedule's events, read from the file
-//! an operator is about to apply, so the timeline can be checked first.
+//! `curfew plan SCHEDULE`: a schedule's coming events with their source.
+//! With `--file F` it reads the schedule from the file an operator is about
+//! to apply (no AWS needed: a preview); without, the stored schedule with its
+//! exceptions and overrides, as the scheduler will act on it.
 
+use crate::store::{ScheduleStore, TimelineStore};
 use anyhow::{anyhow, bail, Context as _};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use curfew_shared::schedule::model::find_by_name;
-use curfew_shared::schedule::{parse_schedules, Event, Timeline};
+use curfew_shared::schedule::{parse_schedules, Event, Schedule, Timeline};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,19 +16,19 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct PlanArgs {
     /// The schedule's name.
-    schedule: String,
+    pub schedule: String,
     /// Read schedules from this TOML file instead of DynamoDB.
     #[arg(long)]
-    file: Option<PathBuf>,
+    pub file: Option<PathBuf>,
     /// Start of the range (RFC 3339 with offset); default now.
     #[arg(long)]
-    from: Option<String>,
+    pub from: Option<String>,
     /// Number of days to show.
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=366))]
-    days: u32,
+    pub days: u32,
     /// One JSON object per line: {"at", "action", "source"}.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// One `--json` line, exactly as SPEC §9 specifies.
@@ -36,12 +39,10 @@ struct JsonEvent<'a> {
     source: &'a str,
 }
 
-pub fn run(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
+/// `plan --file`: the schedule as the file has it (no exceptions, no overrides).
+pub fn run_file(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let Some(path) = &args.file else {
-        bail!(
-            "plan without --file reads the schedules from DynamoDB, which arrives with the \
-             pipeline; pass --file schedules.toml"
-        );
+        bail!("plan: no --file given");
     };
     let default_tz = crate::default_tz()?;
     let text =
@@ -57,6 +58,40 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
             known.join(", ")
         )
     })?;
+    print(&Timeline::new(schedule, &[], &[]), args, out)
+}
+
+/// `plan` from DynamoDB: the stored schedule with its exceptions and overrides.
+pub async fn run_stored(
+    args: &PlanArgs,
+    schedules: &ScheduleStore,
+    timeline: &TimelineStore,
+    default_tz: Tz,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let defs = schedules.list().await?;
+    let def = find_by_name(&defs, &args.schedule, |d| &d.name).ok_or_else(|| {
+        let known: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+        anyhow!(
+            "no stored schedule {:?} (known: {})",
+            args.schedule,
+            known.join(", ")
+        )
+    })?;
+    let schedule: Schedule = def.validate(default_tz).map_err(|errors| {
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow!("the stored schedule is invalid: {}", errors.join("; "))
+    })?;
+    let data = timeline.load(&schedule.name).await?;
+    print(
+        &Timeline::new(&schedule, &data.exceptions, &data.overrides),
+        args,
+        out,
+    )
+}
+
+fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    let schedule = timeline.schedule;
     let from = match &args.from {
         Some(text) => DateTime::parse_from_rfc3339(text)
             .with_context(|| {
@@ -66,7 +101,7 @@ pub fn run(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
         None => Utc::now(),
     };
     let to = from + Duration::days(i64::from(args.days));
-    let events = Timeline::new(schedule, &[], &[]).events(from, to);
+    let events = timeline.events(from, to);
     for event in &events {
         writeln!(out, "{}", line(event, schedule.timezone, args.json)?)?;
     }
@@ -114,7 +149,7 @@ mod tests {
             json,
         };
         let mut out = Vec::new();
-        run(&args, &mut out)?;
+        run_file(&args, &mut out)?;
         Ok(String::from_utf8(out)?)
     }
 

@@ -89,3 +89,47 @@ async fn force_start_for_two_hours_at_22_stops_at_midnight() {
         ["stopped", "stopped"]
     );
 }
+
+#[tokio::test]
+async fn plan_from_storage_shows_each_event_with_its_source() {
+    let Some(endpoint) = local_aws() else { return };
+    let stack = Stack::start(&endpoint, WEEKDAYS).await;
+    command(
+        &stack,
+        "/서버 dev exception set 2026-12-08 stop 15:00",
+        kst(7, 10, 0),
+    )
+    .await;
+    command(&stack, "/서버 dev force_start for 2h", kst(7, 22, 0)).await;
+    let args = curfew_worker::plan::PlanArgs {
+        schedule: "dev".to_owned(),
+        file: None,
+        from: Some("2026-12-07T20:00:00+09:00".to_owned()),
+        days: 2,
+        json: false,
+    };
+    let mut out = Vec::new();
+    let services = &stack.worker.services;
+    curfew_worker::plan::run_stored(
+        &args,
+        &services.schedules,
+        &services.timeline,
+        chrono_tz::Asia::Seoul,
+        &mut out,
+    )
+    .await
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "2026-12-07 Mon 22:00 +09:00  start  override",
+            "2026-12-08 Tue 00:00 +09:00  stop   override",
+            "2026-12-08 Tue 09:00 +09:00  start  schedule",
+            "2026-12-08 Tue 15:00 +09:00  stop   exception",
+            "2026-12-09 Wed 09:00 +09:00  start  schedule",
+            "2026-12-09 Wed 19:00 +09:00  stop   schedule",
+        ],
+        "{out}"
+    );
+}
