@@ -320,10 +320,24 @@ fn roll(
                 decision.applied_now = Some(event);
                 decision.state.applied = Some(event);
             }
-            // A newer event replaces whatever rollout was still going.
+            // A newer event replaces whatever rollout was still going. A
+            // group with no instances has nothing to do and nobody to wait for.
+            let has_members = |g: &&crate::schedule::Group| {
+                instances
+                    .iter()
+                    .any(|i| i.group.as_deref() == Some(g.name.as_str()))
+            };
             let order: Vec<String> = match event.action {
-                Action::Start => schedule.start_order().map(|g| g.name.clone()).collect(),
-                Action::Stop => schedule.stop_order().map(|g| g.name.clone()).collect(),
+                Action::Start => schedule
+                    .start_order()
+                    .filter(has_members)
+                    .map(|g| g.name.clone())
+                    .collect(),
+                Action::Stop => schedule
+                    .stop_order()
+                    .filter(has_members)
+                    .map(|g| g.name.clone())
+                    .collect(),
             };
             // Instances outside every declared group have nothing to wait on.
             let ungrouped = instances.iter().filter(|i| group_of(schedule, i).is_none());

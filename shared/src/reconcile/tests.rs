@@ -504,3 +504,21 @@ fn enforce_puts_back_what_a_person_changed() {
     );
     assert!(steady.act.is_empty() && !steady.enforced);
 }
+
+#[test]
+fn a_group_without_instances_holds_nobody_up() {
+    let app_only = vec![instance("app-1", Some("app"), Running)];
+    let d = decide(
+        &schedule(),
+        &seen(Some(event(Action::Stop, 10))),
+        &SchedulerState::default(),
+        &app_only,
+        at(10, 0),
+    );
+    assert_eq!(ids(&d.act), ["app-1"]);
+    assert!(d.waiting.is_empty());
+    assert_eq!(
+        d.state.rollout, None,
+        "the empty db group does not wait for app"
+    );
+}
