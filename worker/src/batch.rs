@@ -3,7 +3,7 @@
 //! group fails, the rest of that group's messages in the batch are not run
 //! (SPEC §1) but left for redelivery, behind the one that failed.
 
-use crate::runner::{Verdict, Worker};
+use crate::runner::{Verdict, Worker, FAILED_RETRY, HELD_RETRY};
 use chrono::Utc;
 use std::collections::HashSet;
 
@@ -62,7 +62,7 @@ pub async fn handle(
         if failed_groups.contains(&message.group) {
             verdicts.push((
                 message,
-                Verdict::Retry("an earlier message of its group failed".to_owned()),
+                Verdict::retry("an earlier message of its group failed", HELD_RETRY),
             ));
             continue;
         }
@@ -70,7 +70,7 @@ pub async fn handle(
         if let (Verdict::Poison(reason), Some(dlq)) = (&verdict, dead_letters) {
             verdict = match dlq.send(&message, reason).await {
                 Ok(()) => Verdict::Done,
-                Err(error) => Verdict::Retry(error),
+                Err(error) => Verdict::retry(error, FAILED_RETRY),
             };
         }
         if !verdict.is_finished() {

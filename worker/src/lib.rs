@@ -16,6 +16,7 @@ pub mod lambda;
 pub mod plan;
 pub mod poll;
 pub mod reconciler;
+pub mod replay;
 pub mod runner;
 pub mod services;
 pub mod setup;

@@ -13,7 +13,7 @@ use curfew_worker::poll::Poller;
 use curfew_worker::runner::Worker;
 use curfew_worker::services::Services;
 use curfew_worker::store::{ScheduleStore, TimelineStore};
-use curfew_worker::{apply, chat, default_tz, lambda, plan, sdk_config, setup, table_name};
+use curfew_worker::{apply, chat, default_tz, lambda, plan, replay, sdk_config, setup, table_name};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,6 +55,8 @@ enum Command {
     /// A local console: type `/서버 dev status`, see the ingress's answer and
     /// then the worker's reply, received on a local incoming webhook.
     Chat(chat::ChatArgs),
+    /// Move dead letters back to the queue (already-done jobs are dropped).
+    ReplayDlq(replay::ReplayArgs),
     /// Put a tick (an EventBridge Scheduled Event) on the queue.
     Tick {
         /// The instant to evaluate the schedules at (RFC 3339); default now.
@@ -101,6 +103,7 @@ async fn main() -> ExitCode {
         Command::Export => run_export().await,
         Command::Worker => run_worker().await,
         Command::Chat(args) => chat::run(args).await,
+        Command::ReplayDlq(args) => run_replay(&args).await,
         Command::Tick { at, every: None } => run_tick(at.map(|t| t.to_utc())).await,
         Command::Tick {
             every: Some(seconds),
@@ -209,9 +212,42 @@ async fn run_worker() -> anyhow::Result<()> {
             .to_owned(),
         dead_letters,
         wait: std::time::Duration::from_secs(20),
+        retry_cap: std::time::Duration::from_secs(30),
     };
     tracing::info!(table = %worker.config.table, "worker polling");
     poller.run(&worker, shutdown_signal()).await;
+    Ok(())
+}
+
+async fn run_replay(args: &replay::ReplayArgs) -> anyhow::Result<()> {
+    let config = WorkerConfig::from_env().map_err(anyhow::Error::msg)?;
+    let dlq_url = config
+        .dlq_url
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("CURFEW_DLQ_URL is not set"))?;
+    let sdk = sdk_config().await;
+    let replayer = replay::Replayer {
+        sqs: aws_sdk_sqs::Client::new(&sdk),
+        dlq_url,
+        queue_url: config
+            .require_queue()
+            .map_err(anyhow::Error::msg)?
+            .to_owned(),
+        claims: Services::new(&sdk, &config).claims,
+    };
+    let verb = if args.dry_run { "would move" } else { "moved" };
+    let done = replayer
+        .run(args, |so_far| {
+            eprintln!(
+                "... {verb} {}, skipped {} already done, kept {} unreadable",
+                so_far.moved, so_far.skipped_done, so_far.kept_unreadable
+            );
+        })
+        .await?;
+    println!(
+        "{verb} {} message(s) back to the queue; skipped {} already done; kept {} unreadable in the DLQ",
+        done.moved, done.skipped_done, done.kept_unreadable
+    );
     Ok(())
 }
 

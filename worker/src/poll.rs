@@ -4,7 +4,7 @@
 //! its visibility timeout).
 
 use crate::batch::{self, DeadLetters, QueueMessage};
-use crate::runner::Worker;
+use crate::runner::{Verdict, Worker};
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use std::future::Future;
@@ -18,6 +18,9 @@ pub struct Poller {
     pub dead_letters: Option<DeadLetters>,
     /// Long-poll wait (at most 20 s).
     pub wait: Duration,
+    /// The longest a failed message waits before its next delivery (tests
+    /// shorten it; the queue's visibility timeout applies when it is longer).
+    pub retry_cap: Duration,
 }
 
 impl Poller {
@@ -51,6 +54,23 @@ impl Poller {
             }
         }
         tracing::info!("worker stopped");
+    }
+
+    /// Makes an unfinished message visible again after `after` instead of
+    /// the queue's visibility timeout: a FIFO group waits behind it.
+    async fn retry_after(&self, receipt: &str, after: Duration) {
+        let seconds = i32::try_from(after.as_secs()).unwrap_or(i32::MAX);
+        let changed = self
+            .sqs
+            .change_message_visibility()
+            .queue_url(&self.queue_url)
+            .receipt_handle(receipt)
+            .visibility_timeout(seconds)
+            .send()
+            .await;
+        if let Err(error) = changed {
+            tracing::warn!(error = %DisplayErrorContext(&error), "could not shorten the retry; the visibility timeout applies");
+        }
     }
 
     async fn receive(&self) -> Result<Vec<QueueMessage>, String> {
@@ -99,6 +119,10 @@ impl Poller {
             .collect();
         for (message, verdict) in &verdicts {
             tracing::info!(message = %message.id, group = %message.group, ?verdict, "handled");
+            if let (Verdict::Retry { after, .. }, Some(receipt)) = (verdict, &message.receipt) {
+                self.retry_after(receipt, (*after).min(self.retry_cap))
+                    .await;
+            }
         }
         if finished.is_empty() {
             return;

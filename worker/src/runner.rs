@@ -34,13 +34,30 @@ pub enum Verdict {
     Done,
     /// Already done by an earlier delivery: delete it.
     Duplicate,
-    /// Could not finish now; leave it to be delivered again.
-    Retry(String),
+    /// Could not finish now; deliver it again after `after`.
+    Retry {
+        reason: String,
+        after: std::time::Duration,
+    },
     /// Can never succeed (malformed, unknown version): dead-letter it at once.
     Poison(String),
 }
 
+/// When to look again at a job another worker holds.
+pub const HELD_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+/// When to retry a job that failed (AWS or JANDI trouble): long enough to
+/// let a brief outage pass, short next to the two-minute visibility timeout
+/// that would otherwise hold up the job's FIFO group.
+pub const FAILED_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Verdict {
+    pub fn retry(reason: impl Into<String>, after: std::time::Duration) -> Self {
+        Self::Retry {
+            reason: reason.into(),
+            after,
+        }
+    }
+
     /// Whether the message may be deleted from the queue.
     pub const fn is_finished(&self) -> bool {
         matches!(self, Self::Done | Self::Duplicate)
@@ -75,9 +92,13 @@ impl Worker {
                 return Verdict::Duplicate;
             }
             Ok(Claim::HeldElsewhere { lease_until }) => {
-                return Verdict::Retry(format!("another worker holds it until {lease_until}"));
+                // Most likely finishing right now: look again soon.
+                return Verdict::retry(
+                    format!("another worker holds it until {lease_until}"),
+                    HELD_RETRY,
+                );
             }
-            Err(error) => return Verdict::Retry(error.to_string()),
+            Err(error) => return Verdict::retry(error.to_string(), FAILED_RETRY),
         }
         let result = match &job {
             Job::Command(command) => self.command(command, now).await,
@@ -89,14 +110,14 @@ impl Worker {
         match result {
             Ok(()) => match claims.done(&key, Utc::now(), DONE_TTL).await {
                 Ok(()) => Verdict::Done,
-                Err(error) => Verdict::Retry(error.to_string()),
+                Err(error) => Verdict::retry(error.to_string(), FAILED_RETRY),
             },
             Err(failure) => {
                 tracing::warn!(%key, error = %failure, "job failed; it will be retried");
                 if let Err(error) = claims.release(&key).await {
                     tracing::warn!(%key, %error, "could not release the claim; the lease will expire");
                 }
-                Verdict::Retry(failure.to_string())
+                Verdict::retry(failure.to_string(), FAILED_RETRY)
             }
         }
     }

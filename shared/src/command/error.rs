@@ -22,6 +22,10 @@ pub enum CommandError {
         reason: ValueError,
         usage: Usage,
     },
+    /// A control character (other than spaces, tabs and line breaks): no
+    /// one types those, and they would end up in names and logs.
+    #[error("the command contains a control character (U+{code:04X})")]
+    ControlCharacter { code: u32, usage: Usage },
 }
 
 impl CommandError {
@@ -31,7 +35,8 @@ impl CommandError {
             Self::UnknownCommand { usage, .. }
             | Self::MissingArgument { usage, .. }
             | Self::UnexpectedArgument { usage, .. }
-            | Self::BadValue { usage, .. } => *usage,
+            | Self::BadValue { usage, .. }
+            | Self::ControlCharacter { usage, .. } => *usage,
         }
     }
 }

@@ -10,6 +10,12 @@ use crate::Action;
 /// Parses the text of a chat message. A leading `/<keyword>` word is skipped
 /// (the team chooses the keyword, so any is accepted); a bare keyword is `help`.
 pub fn parse(text: &str) -> Result<Command, CommandError> {
+    if let Some(c) = text.chars().find(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(CommandError::ControlCharacter {
+            code: u32::from(c),
+            usage: Usage::General,
+        });
+    }
     let mut words = text.split_whitespace().peekable();
     if words.peek().is_some_and(|w| w.starts_with('/')) {
         words.next();

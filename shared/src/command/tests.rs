@@ -327,3 +327,21 @@ proptest! {
         prop_assert_eq!(parse_duration(&mins(minutes).to_string()), Ok(mins(minutes)));
     }
 }
+
+#[test]
+fn control_characters_are_a_syntax_error() {
+    for text in [
+        "/서버 dev\u{7} status",
+        "/서버 dev status\u{0}",
+        "/서버 \u{1b}[31mdev status",
+    ] {
+        assert!(
+            matches!(parse(text), Err(CommandError::ControlCharacter { .. })),
+            "{text:?}"
+        );
+    }
+    assert!(
+        parse("/서버 dev\tstatus\n").is_ok(),
+        "tabs and line breaks are spaces"
+    );
+}

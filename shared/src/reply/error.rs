@@ -71,6 +71,11 @@ fn syntax_text(err: &CommandError, lang: Lang) -> String {
                 reason_text(*reason, lang)
             ),
         ),
+        CommandError::ControlCharacter { code, .. } => pick(
+            lang,
+            format!("명령에 제어 문자(U+{code:04X})가 들어 있습니다! 다시 입력해 주십시오!"),
+            format!("The command contains a control character (U+{code:04X}); type it again."),
+        ),
     }
 }
 

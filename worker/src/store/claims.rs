@@ -82,6 +82,11 @@ impl ClaimStore {
         }
     }
 
+    /// Whether `key`'s job is done (read consistently): `replay-dlq` skips those.
+    pub async fn is_done(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self.existing(key).await? == Claim::AlreadyDone)
+    }
+
     /// Why a claim failed: the record as it is now (read consistently).
     async fn existing(&self, key: &str) -> Result<Claim, StoreError> {
         let item = self

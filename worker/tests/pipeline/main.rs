@@ -6,5 +6,6 @@
 mod batch;
 mod commands;
 mod delivery;
+mod faults;
 mod groups;
 mod stack;

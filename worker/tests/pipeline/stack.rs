@@ -111,6 +111,7 @@ impl Stack {
                 queue_url,
                 dead_letters: None,
                 wait: Duration::ZERO,
+                retry_cap: Duration::from_secs(1),
             },
             sdk,
             sink,

@@ -1,0 +1,146 @@
+//! `curfew replay-dlq [--max N] [--dry-run]` (SPEC §7): moves dead letters
+//! back to the queue once what failed them is fixed (a webhook outage, a
+//! throttled account). A job whose key is already done is dropped instead
+//! of replayed; a message that can never be read stays in the DLQ.
+
+use crate::store::ClaimStore;
+use aws_sdk_sqs::error::DisplayErrorContext;
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use curfew_shared::job::Job;
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReplayArgs {
+    /// Move at most this many messages.
+    #[arg(long)]
+    pub max: Option<usize>,
+    /// Say what would be moved; move and delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// What a replay did (or, with `--dry-run`, would do).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Replayed {
+    /// Sent back to the queue.
+    pub moved: usize,
+    /// Already done: deleted from the DLQ, not replayed.
+    pub skipped_done: usize,
+    /// Not a readable job: left in the DLQ for a person to look at.
+    pub kept_unreadable: usize,
+}
+
+/// The two queues and the claim records.
+#[derive(Debug, Clone)]
+pub struct Replayer {
+    pub sqs: aws_sdk_sqs::Client,
+    pub dlq_url: String,
+    pub queue_url: String,
+    pub claims: ClaimStore,
+}
+
+impl Replayer {
+    /// Replays until the DLQ has nothing new or `max` messages were moved.
+    /// `progress` is called after each batch with the totals so far.
+    pub async fn run(
+        &self,
+        args: &ReplayArgs,
+        mut progress: impl FnMut(&Replayed),
+    ) -> anyhow::Result<Replayed> {
+        let mut done = Replayed::default();
+        let mut seen = HashSet::new();
+        loop {
+            if args.max.is_some_and(|max| done.moved >= max) {
+                break;
+            }
+            let messages = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.dlq_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .message_system_attribute_names(MessageSystemAttributeName::MessageGroupId)
+                .send()
+                .await
+                .map_err(|e| anyhow::anyhow!("ReceiveMessage (DLQ): {}", DisplayErrorContext(&e)))?
+                .messages
+                .unwrap_or_default();
+            let (fresh, again): (Vec<_>, Vec<_>) = messages
+                .into_iter()
+                .partition(|m| seen.insert(m.message_id().unwrap_or_default().to_owned()));
+            // Seen already (a dry run puts messages back): give them back
+            // at once, or they would hide for the DLQ's visibility timeout.
+            for message in &again {
+                self.release(message.receipt_handle().unwrap_or_default())
+                    .await?;
+            }
+            if fresh.is_empty() {
+                break;
+            }
+            for message in fresh {
+                let receipt = message.receipt_handle().unwrap_or_default();
+                let body = message.body().unwrap_or_default();
+                let Ok(job) = Job::decode(body) else {
+                    done.kept_unreadable += 1;
+                    self.release(receipt).await?;
+                    continue;
+                };
+                let over_max = args.max.is_some_and(|max| done.moved >= max);
+                if over_max || args.dry_run {
+                    if !over_max {
+                        if self.claims.is_done(&job.idempotency_key()).await? {
+                            done.skipped_done += 1;
+                        } else {
+                            done.moved += 1;
+                        }
+                    }
+                    self.release(receipt).await?;
+                    continue;
+                }
+                if self.claims.is_done(&job.idempotency_key()).await? {
+                    done.skipped_done += 1;
+                } else {
+                    // A fresh deduplication id: the original one may still be
+                    // inside SQS's five-minute window and would drop the replay.
+                    self.sqs
+                        .send_message()
+                        .queue_url(&self.queue_url)
+                        .message_body(body)
+                        .message_group_id(job.message_group())
+                        .message_deduplication_id(format!(
+                            "replay-{}",
+                            message.message_id().unwrap_or_default()
+                        ))
+                        .send()
+                        .await
+                        .map_err(|e| anyhow::anyhow!("SendMessage: {}", DisplayErrorContext(&e)))?;
+                    done.moved += 1;
+                }
+                self.sqs
+                    .delete_message()
+                    .queue_url(&self.dlq_url)
+                    .receipt_handle(receipt)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("DeleteMessage (DLQ): {}", DisplayErrorContext(&e))
+                    })?;
+            }
+            progress(&done);
+        }
+        Ok(done)
+    }
+
+    /// Makes a message visible again at once (it stays in the DLQ).
+    async fn release(&self, receipt: &str) -> anyhow::Result<()> {
+        self.sqs
+            .change_message_visibility()
+            .queue_url(&self.dlq_url)
+            .receipt_handle(receipt)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .map_err(|e| anyhow::anyhow!("ChangeMessageVisibility: {}", DisplayErrorContext(&e)))?;
+        Ok(())
+    }
+}
