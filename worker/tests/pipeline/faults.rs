@@ -372,9 +372,12 @@ async fn faults_a_thousand_hostile_payloads_enqueue_nothing() {
         let body: Vec<u8> = match n % 10 {
             // Random bytes, and truncated JSON.
             0 => (0..rng.usize(0..200)).map(|_| rng.u8(..)).collect(),
-            1 => payload(TOKEN, "/서버 dev status", &fresh).to_string()[..rng.usize(1..40)]
-                .as_bytes()
-                .to_vec(),
+            1 => {
+                let whole = payload(TOKEN, "/서버 dev status", &fresh)
+                    .to_string()
+                    .into_bytes();
+                whole[..rng.usize(1..40)].to_vec()
+            }
             // Wrong types.
             2 => serde_json::json!({"token": rng.u32(..), "text": ["/서버", "dev"]})
                 .to_string()
