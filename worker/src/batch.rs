@@ -80,3 +80,27 @@ pub async fn handle(
     }
     verdicts
 }
+
+/// Makes an unfinished message visible again after `after` instead of the
+/// queue's visibility timeout: its whole FIFO group waits behind it.
+pub async fn retry_after(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    receipt: &str,
+    after: std::time::Duration,
+) {
+    let seconds = i32::try_from(after.as_secs()).unwrap_or(i32::MAX);
+    let changed = sqs
+        .change_message_visibility()
+        .queue_url(queue_url)
+        .receipt_handle(receipt)
+        .visibility_timeout(seconds)
+        .send()
+        .await;
+    if let Err(error) = changed {
+        tracing::warn!(
+            error = %aws_sdk_sqs::error::DisplayErrorContext(&error),
+            "could not shorten the retry; the visibility timeout applies"
+        );
+    }
+}

@@ -28,6 +28,9 @@ pub struct WorkerConfig {
     pub admins: Vec<String>,
     /// `CURFEW_TICK_MAX_AGE` seconds, default 600; 0 (`None`) = no limit.
     pub tick_max_age: Option<Duration>,
+    /// `CURFEW_CLAIM_LEASE` seconds, default 90: how long a job's claim keeps
+    /// other workers off it. Keep it under the queue's visibility timeout.
+    pub lease: Duration,
 }
 
 pub const DEFAULT_TICK_MAX_AGE_SECONDS: i64 = 600;
@@ -59,7 +62,17 @@ impl WorkerConfig {
                 Err(_) => return Err("CURFEW_TICK_MAX_AGE must be a number of seconds".to_owned()),
             },
         };
+        let lease = match get("CURFEW_CLAIM_LEASE") {
+            None => crate::runner::LEASE,
+            Some(text) => match text.parse::<u32>() {
+                Ok(seconds) if seconds > 0 => Duration::seconds(i64::from(seconds)),
+                _ => {
+                    return Err("CURFEW_CLAIM_LEASE must be a positive number of seconds".to_owned())
+                }
+            },
+        };
         Ok(Self {
+            lease,
             table: get("CURFEW_TABLE").unwrap_or_else(|| "curfew".to_owned()),
             queue_url: get("CURFEW_QUEUE_URL"),
             dlq_url: get("CURFEW_DLQ_URL"),

@@ -4,7 +4,7 @@
 //! group fails too, so FIFO order survives the retry.
 
 use crate::batch::{self, DeadLetters, QueueMessage};
-use crate::runner::Worker;
+use crate::runner::{Verdict, Worker};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{service_fn, LambdaEvent};
 use std::sync::Arc;
@@ -22,20 +22,34 @@ pub fn messages(event: SqsEvent) -> Vec<QueueMessage> {
                 .unwrap_or_default(),
             id: record.message_id.unwrap_or_default(),
             body: record.body.unwrap_or_default(),
-            receipt: None,
+            receipt: record.receipt_handle,
         })
         .collect()
+}
+
+/// The queue, so a failed message can come back sooner than the visibility
+/// timeout (six times the function timeout under Lambda).
+#[derive(Debug, Clone)]
+pub struct Requeue {
+    pub sqs: aws_sdk_sqs::Client,
+    pub queue_url: String,
 }
 
 /// Handles one event; every message not finished is reported for retry.
 pub async fn handle_event(
     worker: &Worker,
     dead_letters: Option<&DeadLetters>,
+    requeue: Option<&Requeue>,
     event: SqsEvent,
 ) -> SqsBatchResponse {
     let verdicts = batch::handle(worker, dead_letters, messages(event)).await;
     let mut response = SqsBatchResponse::default();
     for (message, verdict) in verdicts {
+        if let (Verdict::Retry { after, .. }, Some(requeue), Some(receipt)) =
+            (&verdict, requeue, &message.receipt)
+        {
+            batch::retry_after(&requeue.sqs, &requeue.queue_url, receipt, *after).await;
+        }
         if !verdict.is_finished() {
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = message.id;
@@ -49,14 +63,21 @@ pub async fn handle_event(
 pub async fn run(
     worker: Worker,
     dead_letters: Option<DeadLetters>,
+    requeue: Option<Requeue>,
 ) -> Result<(), lambda_runtime::Error> {
-    let shared = Arc::new((worker, dead_letters));
+    let shared = Arc::new((worker, dead_letters, requeue));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let shared = Arc::clone(&shared);
         async move {
-            let (worker, dead_letters) = &*shared;
+            let (worker, dead_letters, requeue) = &*shared;
             Ok::<_, lambda_runtime::Error>(
-                handle_event(worker, dead_letters.as_ref(), event.payload).await,
+                handle_event(
+                    worker,
+                    dead_letters.as_ref(),
+                    requeue.as_ref(),
+                    event.payload,
+                )
+                .await,
             )
         }
     }))

@@ -199,7 +199,15 @@ async fn run_worker() -> anyhow::Result<()> {
         config,
     };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-        return lambda::run(worker, dead_letters)
+        let requeue = worker
+            .config
+            .queue_url
+            .clone()
+            .map(|queue_url| lambda::Requeue {
+                sqs: sqs.clone(),
+                queue_url,
+            });
+        return lambda::run(worker, dead_letters, requeue)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"));
     }

@@ -33,44 +33,36 @@ impl Poller {
         Ok(count)
     }
 
-    /// Polls until `shutdown` resolves. Only the wait for messages is cut
-    /// short; a batch being handled always finishes.
+    /// Polls until `shutdown` resolves. A receive under way is never cut
+    /// short (SQS may already have handed its messages over, and they would
+    /// hide for the visibility timeout): its messages are handled, then the
+    /// loop ends. So a stop takes at most the long-poll wait plus one batch.
     pub async fn run(&self, worker: &Worker, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
-        loop {
+        let mut stopping = false;
+        while !stopping {
+            let receive = self.receive();
+            tokio::pin!(receive);
             let received = tokio::select! {
-                received = self.receive() => received,
-                () = &mut shutdown => break,
+                received = &mut receive => received,
+                () = &mut shutdown => {
+                    stopping = true;
+                    (&mut receive).await
+                }
             };
             match received {
                 Ok(messages) => self.process(worker, messages).await,
-                Err(error) => {
+                Err(error) if !stopping => {
                     tracing::error!(%error, "receiving failed; retrying in 5 s");
                     tokio::select! {
                         () = tokio::time::sleep(Duration::from_secs(5)) => {}
-                        () = &mut shutdown => break,
+                        () = &mut shutdown => stopping = true,
                     }
                 }
+                Err(_) => {}
             }
         }
         tracing::info!("worker stopped");
-    }
-
-    /// Makes an unfinished message visible again after `after` instead of
-    /// the queue's visibility timeout: a FIFO group waits behind it.
-    async fn retry_after(&self, receipt: &str, after: Duration) {
-        let seconds = i32::try_from(after.as_secs()).unwrap_or(i32::MAX);
-        let changed = self
-            .sqs
-            .change_message_visibility()
-            .queue_url(&self.queue_url)
-            .receipt_handle(receipt)
-            .visibility_timeout(seconds)
-            .send()
-            .await;
-        if let Err(error) = changed {
-            tracing::warn!(error = %DisplayErrorContext(&error), "could not shorten the retry; the visibility timeout applies");
-        }
     }
 
     async fn receive(&self) -> Result<Vec<QueueMessage>, String> {
@@ -120,8 +112,8 @@ impl Poller {
         for (message, verdict) in &verdicts {
             tracing::info!(message = %message.id, group = %message.group, ?verdict, "handled");
             if let (Verdict::Retry { after, .. }, Some(receipt)) = (verdict, &message.receipt) {
-                self.retry_after(receipt, (*after).min(self.retry_cap))
-                    .await;
+                let after = (*after).min(self.retry_cap);
+                batch::retry_after(&self.sqs, &self.queue_url, receipt, after).await;
             }
         }
         if finished.is_empty() {

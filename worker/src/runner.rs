@@ -19,8 +19,10 @@ use chrono::{DateTime, Duration, Utc};
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
 
-/// How long a claim keeps other workers off a job (less than the queue's
-/// visibility timeout, [`crate::setup::VISIBILITY_TIMEOUT_SECONDS`]).
+/// How long a claim keeps other workers off a job, unless
+/// `CURFEW_CLAIM_LEASE` says otherwise (less than the queue's visibility
+/// timeout, [`crate::setup::VISIBILITY_TIMEOUT_SECONDS`], so a crashed
+/// worker's job can be taken over when it is delivered again).
 pub const LEASE: Duration = Duration::seconds(90);
 /// How long a done record is kept: far longer than any redelivery.
 pub const DONE_TTL: Duration = Duration::days(7);
@@ -85,7 +87,7 @@ impl Worker {
         };
         let key = job.idempotency_key();
         let claims = &self.services.claims;
-        match claims.claim(&key, now, LEASE, DONE_TTL).await {
+        match claims.claim(&key, now, self.config.lease, DONE_TTL).await {
             Ok(Claim::Acquired) => {}
             Ok(Claim::AlreadyDone) => {
                 tracing::info!(%key, "already done; skipped");

@@ -31,7 +31,7 @@ impl Write for Capture {
 }
 
 #[tokio::test]
-async fn no_secret_in_any_log_line_of_a_full_run() {
+async fn faults_no_secret_in_any_log_line_of_a_full_run() {
     let Some(endpoint) = local_aws() else { return };
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
