@@ -273,6 +273,12 @@ async fn faults_two_hundred_commands_some_twice_two_workers_each_effect_once() {
     let Some(endpoint) = local_aws() else { return };
     let mut stack = Stack::start(&endpoint, "en").await;
     stack.worker.notifier = quick_retries();
+    // Four rooms, a webhook each: JANDI's 60 posts a minute per webhook would
+    // otherwise make 200 replies take over three minutes.
+    let rooms = 4;
+    stack.worker.config.routes.rooms = (0..rooms)
+        .map(|r| (format!("room-{r}"), format!("{}/room-{r}", stack.sink.url)))
+        .collect();
     let total = 200;
     let mut twice = 0;
     let mut bodies = Vec::new();
@@ -288,7 +294,8 @@ async fn faults_two_hundred_commands_some_twice_two_workers_each_effect_once() {
         } else {
             ["/서버 dev status", "/서버 staging next", "/서버 list"][n % 3].to_owned()
         };
-        let body = payload(TOKEN, &text, &now_text());
+        let mut body = payload(TOKEN, &text, &now_text());
+        body["roomName"] = format!("room-{}", n % rooms).into();
         assert_eq!(
             stack.post_body(body.clone()).await.outcome,
             Outcome::Queued,
