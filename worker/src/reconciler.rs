@@ -15,10 +15,14 @@ use chrono::{DateTime, Utc};
 use curfew_shared::reconcile::{decide, Decision, Outlook};
 use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
 use curfew_shared::Action;
+use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// How often a reconcile re-reads after another worker wrote the state first.
 const ATTEMPTS: usize = 3;
+
+/// RDS start / stop calls in flight at once.
+const RDS_CONCURRENCY: usize = 8;
 
 /// EC2 ids per StartInstances / StopInstances call.
 pub const EC2_BATCH: usize = 1000;
@@ -71,11 +75,14 @@ pub async fn act(fleet: &Fleet, decisions: &[&Decision]) -> HashMap<String, Flee
         for batch in of_kind(GroupKind::Ec2).chunks(EC2_BATCH) {
             isolate_ec2(fleet, action, batch.to_vec(), &mut failures).await;
         }
-        for db in of_kind(GroupKind::Rds) {
-            if let Err(error) = fleet.act_rds(action, &db).await {
-                failures.insert(db, error);
-            }
-        }
+        // RDS takes one instance a call: the calls go out side by side.
+        let rds_failures: Vec<(String, FleetError)> = stream::iter(of_kind(GroupKind::Rds))
+            .map(|db| async move { fleet.act_rds(action, &db).await.err().map(|e| (db, e)) })
+            .buffer_unordered(RDS_CONCURRENCY)
+            .filter_map(std::future::ready)
+            .collect()
+            .await;
+        failures.extend(rds_failures);
     }
     failures
 }

@@ -18,7 +18,11 @@ use curfew_shared::reply::InstanceState;
 use curfew_shared::reply::{render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
+use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
+
+/// How many schedules' state writes (and notices) are in flight at once.
+const CONCURRENCY: usize = 16;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`).
 pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
@@ -44,34 +48,42 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
         return Ok(());
     }
     let fleet = services.fleet.describe().await?;
-    let mut claimed: Vec<(&Schedule, Decision)> = Vec::new();
-    for schedule in due {
-        let data = timelines.remove(&schedule.name).unwrap_or_default();
-        let mine = of_schedule(&fleet, schedule);
-        match claim(
-            &services.timeline,
-            &services.fleet,
-            schedule,
-            data,
-            mine,
-            at,
-        )
-        .await
-        {
-            Ok(decision) => claimed.push((schedule, decision)),
-            Err(error) => {
-                tracing::error!(schedule = %schedule.name, %error, "reconcile failed; the next tick tries again");
+    let work: Vec<_> = due
+        .into_iter()
+        .map(|schedule| {
+            let data = timelines.remove(&schedule.name).unwrap_or_default();
+            (schedule, data, of_schedule(&fleet, schedule))
+        })
+        .collect();
+    // Each schedule's decision is its own conditional write: they need not
+    // wait for each other.
+    let claimed: Vec<(&Schedule, Decision)> = stream::iter(work)
+        .map(|(schedule, data, mine)| async move {
+            match claim(&services.timeline, &services.fleet, schedule, data, mine, at).await {
+                Ok(decision) => Some((schedule, decision)),
+                Err(error) => {
+                    tracing::error!(schedule = %schedule.name, %error, "reconcile failed; the next tick tries again");
+                    None
+                }
             }
-        }
-    }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .filter_map(std::future::ready)
+        .collect()
+        .await;
     let decisions: Vec<&Decision> = claimed.iter().map(|(_, d)| d).collect();
     let failures = act(&services.fleet, &decisions).await;
-    for (schedule, decision) in &claimed {
-        let mine = of_schedule(&fleet, schedule);
-        for notice in notices(decision, &mine, &failures) {
-            notify(worker, schedule, notice).await;
-        }
-    }
+    stream::iter(&claimed)
+        .for_each_concurrent(CONCURRENCY, |(schedule, decision)| {
+            let mine = of_schedule(&fleet, schedule);
+            let failures = &failures;
+            async move {
+                for notice in notices(decision, &mine, failures) {
+                    notify(worker, schedule, notice).await;
+                }
+            }
+        })
+        .await;
     Ok(())
 }
 

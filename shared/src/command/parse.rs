@@ -27,6 +27,15 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
     let Some(first) = words.next() else {
         return Ok(Command::Help);
     };
+    // Schedule names never start with '/' (`apply` refuses them): a second
+    // `/word` is a mistyped command, and taking it for a name would not
+    // survive rendering (the renderer's first `/word` is the keyword).
+    if first.starts_with('/') {
+        return Err(CommandError::UnknownCommand {
+            word: first.to_owned(),
+            usage: Usage::General,
+        });
+    }
     let command = if first.eq_ignore_ascii_case("help") {
         words.usage = Usage::Help;
         Command::Help

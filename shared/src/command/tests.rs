@@ -345,3 +345,14 @@ fn control_characters_are_a_syntax_error() {
         "tabs and line breaks are spaces"
     );
 }
+
+#[test]
+fn a_second_slash_word_is_not_a_schedule_name() {
+    // Found by the `command` fuzz target: `/I/V` was taken for a schedule.
+    for text in ["/서버 /dev status", "/// /I/V I]"] {
+        assert!(
+            matches!(parse(text), Err(CommandError::UnknownCommand { .. })),
+            "{text:?}"
+        );
+    }
+}

@@ -85,3 +85,41 @@ async fn app_starts_only_once_db_is_available_and_the_notices_say_so() {
     stack.tick(kst(7, 19, 1)).await;
     assert_eq!(rds_status(&stack.sdk, &fleet.db).await, "stopped");
 }
+
+/// One bad instance in a batch (here: one AWS does not know) fails alone;
+/// the batch is split until it is isolated, and the others start.
+#[tokio::test]
+async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
+    use curfew_shared::reconcile::{Decision, Instance};
+    use curfew_shared::reply::InstanceState;
+    use curfew_shared::schedule::GroupKind;
+    use curfew_worker::reconciler::act;
+    let Some(endpoint) = local_aws() else { return };
+    let stack = Stack::start(&endpoint, GROUPED).await;
+    let fleet = demo_fleet(&stack.sdk, &stack.tag, true).await;
+    let ec2 = |id: &str| Instance {
+        kind: GroupKind::Ec2,
+        id: id.to_owned(),
+        name: id.to_owned(),
+        schedule: stack.tag.clone(),
+        group: None,
+        state: InstanceState::Stopped,
+        zone: None,
+    };
+    let bad = "i-0123456789abcdef0";
+    let decision = Decision {
+        action: Some(curfew_shared::Action::Start),
+        act: vec![ec2(&fleet.app[0]), ec2(bad), ec2(&fleet.app[1])],
+        ..Decision::default()
+    };
+    stack.proxy.reset();
+    let failures = act(&stack.worker.services.fleet, &[&decision]).await;
+    assert_eq!(failures.keys().collect::<Vec<_>>(), [bad]);
+    assert_eq!(
+        ec2_states(&stack.sdk, &fleet.app).await,
+        ["running", "running"]
+    );
+    let calls = stack.proxy.count("StartInstances");
+    println!("bisection: 3 instances, 1 bad: {calls} StartInstances calls");
+    assert!(calls <= 5, "{calls} calls");
+}
