@@ -97,28 +97,13 @@ async fn wait_all_done(stack: &Stack, within: Duration) {
     }
 }
 
-async fn short_visibility(stack: &Stack) {
-    stack
-        .poller
-        .sqs
-        .set_queue_attributes()
-        .queue_url(&stack.poller.queue_url)
-        .attributes(
-            aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
-            "3",
-        )
-        .send()
-        .await
-        .unwrap();
-}
-
 // Multi-threaded: the test blocks on child processes while its JANDI
 // stand-in must keep answering.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_a_worker_killed_five_times_finishes_every_job_with_no_double_effect() {
     let Some(endpoint) = local_aws() else { return };
     let stack = Stack::start(&endpoint, "en").await;
-    short_visibility(&stack).await;
+    stack.set_visibility_timeout(3).await;
     queue_jobs(&stack).await;
     let mut rng = fastrand::Rng::with_seed(5);
     let mut kills = 0;

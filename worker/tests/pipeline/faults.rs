@@ -120,18 +120,7 @@ async fn faults_dlq_round_trip_delivers_the_reply_once_after_the_outage() {
         url: dlq.clone(),
     });
     // Redeliveries after one second instead of two minutes.
-    stack
-        .poller
-        .sqs
-        .set_queue_attributes()
-        .queue_url(&stack.poller.queue_url)
-        .attributes(
-            aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
-            "1",
-        )
-        .send()
-        .await
-        .unwrap();
+    stack.set_visibility_timeout(1).await;
 
     // A poison job goes to the DLQ at once.
     stack

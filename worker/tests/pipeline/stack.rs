@@ -122,6 +122,22 @@ impl Stack {
         }
     }
 
+    /// Sets the queue's visibility timeout: a failed or crashed job comes
+    /// back after `seconds` instead of two minutes.
+    pub async fn set_visibility_timeout(&self, seconds: u32) {
+        self.poller
+            .sqs
+            .set_queue_attributes()
+            .queue_url(&self.poller.queue_url)
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                seconds.to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
     /// Posts a JANDI payload (flat writer shape) to the ingress handler.
     pub async fn post(&self, text: &str) -> Answer {
         self.post_body(payload(TOKEN, text, &now_text())).await
