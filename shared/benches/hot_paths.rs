@@ -61,7 +61,7 @@ fn status_reply(c: &mut Criterion) {
     let line = |n: usize| InstanceLine {
         name: format!("app-{n}"),
         id: format!("i-{n:017x}"),
-        state: if n % 3 == 0 {
+        state: if n.is_multiple_of(3) {
             InstanceState::Stopped
         } else {
             InstanceState::Running
