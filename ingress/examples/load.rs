@@ -100,6 +100,7 @@ async fn connection(addr: String, first: usize, count: usize) -> Vec<Duration> {
             .body(Full::new(body(n)))
             .unwrap();
         let started = Instant::now();
+        sender.ready().await.unwrap();
         let response = sender.send_request(request).await.unwrap();
         assert_eq!(response.status(), 200);
         response.into_body().collect().await.unwrap();
