@@ -14,8 +14,7 @@ use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
 
-/// The keyword in usage lines when the payload names none (the seed's).
-pub const DEFAULT_KEYWORD: &str = "서버";
+pub use curfew_shared::jandi::DEFAULT_KEYWORD;
 
 /// An HTTP answer: a status and, for 200, the JANDI message.
 #[derive(Debug, Clone, PartialEq, Eq)]

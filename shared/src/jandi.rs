@@ -196,5 +196,9 @@ impl Message {
     }
 }
 
+/// The command keyword when a message does not say which one it used (the
+/// seed team's `/서버`): usage lines in replies and notices show it.
+pub const DEFAULT_KEYWORD: &str = "서버";
+
 /// Headers an incoming webhook requires (SPEC §4).
 pub const INCOMING_ACCEPT: &str = "application/vnd.tosslab.jandi-v2+json";

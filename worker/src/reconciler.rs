@@ -9,7 +9,7 @@
 //! instances unstarted: the verification a few minutes later reports them.
 
 use crate::fleet::{Fleet, FleetError, Instance};
-use crate::services::ExecError;
+use crate::services::{ExecError, Services};
 use crate::store::{TimelineData, TimelineStore};
 use chrono::{DateTime, Utc};
 use curfew_shared::reconcile::{decide, Decision, Outlook};
@@ -53,6 +53,43 @@ pub async fn claim(
         instances = fleet.describe_schedule(&schedule.tag).await?;
     }
     Err(ExecError::Contention(schedule.name.clone()))
+}
+
+/// One schedule reconciled on its own, with what it was decided from.
+#[derive(Debug)]
+pub struct Reconciled {
+    pub data: TimelineData,
+    pub instances: Vec<Instance>,
+    pub decision: Decision,
+    pub failures: HashMap<String, FleetError>,
+}
+
+/// Reconciles one schedule at `now` outside a tick (a `force_*` command, a
+/// reconcile job): its data and instances read fresh, the decision claimed,
+/// then carried out.
+pub async fn reconcile_alone(
+    services: &Services,
+    schedule: &Schedule,
+    now: DateTime<Utc>,
+) -> Result<Reconciled, ExecError> {
+    let data = services.timeline.load(&schedule.name).await?;
+    let instances = services.fleet.describe_schedule(&schedule.tag).await?;
+    let decision = claim(
+        &services.timeline,
+        &services.fleet,
+        schedule,
+        data.clone(),
+        instances.clone(),
+        now,
+    )
+    .await?;
+    let failures = act(&services.fleet, &[&decision]).await;
+    Ok(Reconciled {
+        data,
+        instances,
+        decision,
+        failures,
+    })
 }
 
 /// Carries out decisions of any number of schedules: EC2 starts in batched

@@ -85,21 +85,21 @@ impl Replayer {
                     self.release(receipt).await?;
                     continue;
                 };
-                let over_max = args.max.is_some_and(|max| done.moved >= max);
-                if over_max || args.dry_run {
-                    if !over_max {
-                        if self.claims.is_done(&job.idempotency_key()).await? {
-                            done.skipped_done += 1;
-                        } else {
-                            done.moved += 1;
-                        }
-                    }
+                if args.max.is_some_and(|max| done.moved >= max) {
                     self.release(receipt).await?;
                     continue;
                 }
-                if self.claims.is_done(&job.idempotency_key()).await? {
+                let already_done = self.claims.is_done(&job.idempotency_key()).await?;
+                if already_done {
                     done.skipped_done += 1;
                 } else {
+                    done.moved += 1;
+                }
+                if args.dry_run {
+                    self.release(receipt).await?;
+                    continue;
+                }
+                if !already_done {
                     // A fresh deduplication id: the original one may still be
                     // inside SQS's five-minute window and would drop the replay.
                     self.sqs
@@ -114,7 +114,6 @@ impl Replayer {
                         .send()
                         .await
                         .map_err(|e| anyhow::anyhow!("SendMessage: {}", DisplayErrorContext(&e)))?;
-                    done.moved += 1;
                 }
                 self.sqs
                     .delete_message()

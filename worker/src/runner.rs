@@ -16,6 +16,7 @@ use crate::services::{ExecError, Services};
 use crate::store::Claim;
 use crate::tick;
 use chrono::{DateTime, Duration, Utc};
+use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
 
@@ -26,8 +27,6 @@ use curfew_shared::reply::{render, Context, ErrorView, Reply};
 pub const LEASE: Duration = Duration::seconds(90);
 /// How long a done record is kept: far longer than any redelivery.
 pub const DONE_TTL: Duration = Duration::days(7);
-/// The keyword for usage lines when a message did not say which one it used.
-const DEFAULT_KEYWORD: &str = "서버";
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]

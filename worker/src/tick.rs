@@ -9,10 +9,11 @@
 //! One schedule's failure is logged and notified, and never holds up another.
 
 use crate::fleet::{FleetError, Instance};
-use crate::reconciler::{act, claim};
+use crate::reconciler::{act, claim, reconcile_alone};
 use crate::runner::Worker;
 use crate::services::ExecError;
 use chrono::{DateTime, Utc};
+use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::reconcile::{is_due, Decision, Outlook};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::reply::{render, Context, Notice, NoticeView, Reply};
@@ -99,19 +100,8 @@ pub async fn reconcile_one(
         tracing::warn!(schedule = name, "reconcile of an unknown schedule dropped");
         return Ok(());
     };
-    let data = services.timeline.load(&schedule.name).await?;
-    let mine = services.fleet.describe_schedule(&schedule.tag).await?;
-    let decision = claim(
-        &services.timeline,
-        &services.fleet,
-        schedule,
-        data,
-        mine.clone(),
-        at,
-    )
-    .await?;
-    let failures = act(&services.fleet, &[&decision]).await;
-    for notice in notices(&decision, &mine, &failures) {
+    let done = reconcile_alone(services, schedule, at).await?;
+    for notice in notices(&done.decision, &done.instances, &done.failures) {
         notify(worker, schedule, notice).await;
     }
     Ok(())
@@ -197,7 +187,7 @@ async fn notify(worker: &Worker, schedule: &Schedule, notice: Notice) {
         timezone: schedule.timezone,
         notice,
     });
-    let message = render(&reply, &Context::new(worker.config.lang, "서버"));
+    let message = render(&reply, &Context::new(worker.config.lang, DEFAULT_KEYWORD));
     if let Err(error) = worker.notifier.post(url, &message).await {
         tracing::error!(schedule = %schedule.name, %error, "notice not delivered");
     }

@@ -5,9 +5,9 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
-/// The keyword used when a line does not start with `/<keyword>`: the seed
-/// team's, so `dev status` can be typed without it.
-pub const DEFAULT_KEYWORD: &str = "서버";
+/// Also the keyword used when a line does not start with `/<keyword>`, so
+/// `dev status` can be typed without it.
+pub use curfew_shared::jandi::DEFAULT_KEYWORD;
 
 /// Who the console pretends to be in JANDI. `Debug` leaves the token out,
 /// since it is the ingress's only secret.

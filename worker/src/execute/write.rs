@@ -4,7 +4,7 @@
 //! clock), so a redelivery never adds a second override or audit record.
 
 use super::Target;
-use crate::reconciler::{act, claim};
+use crate::reconciler::{reconcile_alone, Reconciled};
 use crate::services::ExecError;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{DateArg, ForceEnd};
@@ -180,18 +180,12 @@ pub(super) async fn force(
         .add_override(&schedule.name, &forced, &target.job.writer)
         .await?;
     audit(target).await?;
-    let data = services.timeline.load(&schedule.name).await?;
-    let instances = services.fleet.describe_schedule(&schedule.tag).await?;
-    let decision = claim(
-        &services.timeline,
-        &services.fleet,
-        schedule,
-        data.clone(),
-        instances,
-        target.now,
-    )
-    .await?;
-    let failures = act(&services.fleet, &[&decision]).await;
+    let Reconciled {
+        data,
+        decision,
+        failures,
+        ..
+    } = reconcile_alone(services, schedule, target.now).await?;
     if !failures.is_empty() {
         let mut what: Vec<String> = failures.values().map(ToString::to_string).collect();
         what.sort();
