@@ -6,8 +6,9 @@
 //! HTTP ingress with the queue replaced by an in-process sink, so only the
 //! ingress's own cost shows), then drives it with CONNECTIONS keep-alive
 //! connections and prints requests per second and p50 / p99 / max latency
-//! as the client sees them. With `AWS_ENDPOINT_URL` and `CURFEW_QUEUE_URL`
-//! set, the server sends to that real queue instead (`--sqs`). Then it
+//! as the client sees them. With `--sqs` (and `AWS_ENDPOINT_URL`, e.g. from
+//! `scripts/bench`) a second run sends to a real FIFO queue: the one in
+//! `CURFEW_QUEUE_URL`, else a new `curfew-load.fifo`. Then it
 //! measures the cold start of the `curfew-ingress` binary: process start to
 //! first answer. A benchmark: it prints figures and asserts nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -114,8 +115,29 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
+/// The queue of the `--sqs` run: `CURFEW_QUEUE_URL`, else a new FIFO queue.
+async fn sqs_queue_url() -> String {
+    if let Ok(url) = std::env::var("CURFEW_QUEUE_URL") {
+        return url;
+    }
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    aws_sdk_sqs::Client::new(&sdk)
+        .create_queue()
+        .queue_name("curfew-load.fifo")
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .expect("create the load queue (is AWS_ENDPOINT_URL set?)")
+        .queue_url
+        .expect("a queue URL")
+}
+
 async fn drive(sqs: bool, requests: usize, connections: usize) {
-    let mut server = Command::new(std::env::current_exe().unwrap())
+    let mut server = Command::new(std::env::current_exe().unwrap());
+    if sqs {
+        server.env("CURFEW_QUEUE_URL", sqs_queue_url().await);
+    }
+    let mut server = server
         .arg(if sqs { "serve-sqs" } else { "serve" })
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

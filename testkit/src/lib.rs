@@ -16,8 +16,10 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 
 /// The local AWS endpoint (`AWS_ENDPOINT_URL`), or `None` when a plain
@@ -61,6 +63,8 @@ pub struct CountingProxy {
     pub addr: SocketAddr,
     calls: Arc<Mutex<Vec<Call>>>,
     rewrites: Arc<Mutex<Vec<Rewrite>>>,
+    /// How long the local AWS took to answer, per call: where a benchmark's time goes.
+    latencies: Arc<Mutex<Vec<(String, Duration)>>>,
 }
 
 /// A change to the next `times` responses of one operation: how a test makes
@@ -85,15 +89,20 @@ impl CountingProxy {
             addr: listener.local_addr()?,
             calls: Arc::default(),
             rewrites: Arc::default(),
+            latencies: Arc::default(),
         };
-        let calls = Arc::clone(&proxy.calls);
-        let rewrites = Arc::clone(&proxy.rewrites);
+        let shared = (
+            Arc::clone(&proxy.calls),
+            Arc::clone(&proxy.rewrites),
+            Arc::clone(&proxy.latencies),
+        );
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (calls, rewrites) = (Arc::clone(&calls), Arc::clone(&rewrites));
+                let shared = shared.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
-                        forward(request, upstream, Arc::clone(&calls), Arc::clone(&rewrites))
+                        let (calls, rewrites, latencies) = shared.clone();
+                        forward(request, upstream, calls, rewrites, latencies)
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -135,10 +144,24 @@ impl CountingProxy {
             .count()
     }
 
+    /// The local AWS's answering time summed per operation, since the last reset.
+    pub fn time_by_operation(&self) -> BTreeMap<String, Duration> {
+        let mut total: BTreeMap<String, Duration> = BTreeMap::new();
+        if let Ok(latencies) = self.latencies.lock() {
+            for (operation, took) in latencies.iter() {
+                *total.entry(operation.clone()).or_default() += *took;
+            }
+        }
+        total
+    }
+
     /// Forgets the calls so far.
     pub fn reset(&self) {
         if let Ok(mut calls) = self.calls.lock() {
             calls.clear();
+        }
+        if let Ok(mut latencies) = self.latencies.lock() {
+            latencies.clear();
         }
     }
 }
@@ -148,6 +171,7 @@ async fn forward(
     upstream: SocketAddr,
     calls: Arc<Mutex<Vec<Call>>>,
     rewrites: Arc<Mutex<Vec<Rewrite>>>,
+    latencies: Arc<Mutex<Vec<(String, Duration)>>>,
 ) -> Result<Response<Full<Bytes>>, Error> {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
@@ -159,6 +183,7 @@ async fn forward(
     if let Ok(mut calls) = calls.lock() {
         calls.push(call);
     }
+    let started = Instant::now();
     let stream = TcpStream::connect(upstream).await?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -168,6 +193,9 @@ async fn forward(
         .await?;
     let (mut parts, body) = response.into_parts();
     let mut body = body.collect().await?.to_bytes();
+    if let Ok(mut latencies) = latencies.lock() {
+        latencies.push((operation.clone(), started.elapsed()));
+    }
     if let Ok(mut rewrites) = rewrites.lock() {
         for rewrite in rewrites.iter_mut() {
             if rewrite.operation == operation && rewrite.times > 0 {

@@ -1,8 +1,15 @@
-//! The tick benchmark (issue 4): 1,000 EC2 + 50 RDS instances in 100
-//! schedules (groups `app after db` in each) on a local AWS, one real
-//! `curfew worker` process taking ticks from the queue. For each tick it
-//! prints the wall time, the AWS calls by operation next to the SPEC §6
-//! floor, and at the end the worker's peak memory (VmHWM).
+//! The tick benchmark (issues 4 and 7): a fleet of N EC2 instances, 10 to
+//! a schedule (group `app`), and one RDS instance (group `db`, `app after
+//! db`) in every fifth schedule, on a local AWS; one real `curfew worker`
+//! process takes the ticks from the queue and posts its notices to a real
+//! HTTP webhook. For each tick it prints the wall time (enqueue → job done),
+//! the AWS calls by operation (with the local AWS's time answering them)
+//! next to the SPEC §6 floor, and the webhook
+//! posts; then the worker's peak memory (VmHWM). Given several sizes it
+//! resets the local AWS between them and ends with a table of how each
+//! figure grows.
+//!
+//!   tick_bench <curfew binary> [EC2 instances ...]     (default 1000)
 //!
 //! Run with `scripts/bench-tick` (it starts moto). Not a test: it prints
 //! figures and asserts nothing.
@@ -11,107 +18,213 @@
 use chrono::{DateTime, TimeZone, Utc};
 use curfew_shared::job::{scheduled_event, tick_key};
 use curfew_shared::schedule::SchedulesFile;
-use curfew_testkit::{any_image, sdk_at, CountingProxy};
+use curfew_testkit::{any_image, sdk_at, CountingProxy, WebhookSink};
 use curfew_worker::setup::{create_queues, create_table};
 use curfew_worker::store::ScheduleStore;
+use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-const SCHEDULES: usize = 100;
-const EC2_PER_SCHEDULE: i32 = 10;
-const RDS: usize = 50;
+const EC2_PER_SCHEDULE: usize = 10;
+/// One schedule in this many has a database.
+const RDS_EVERY: usize = 5;
 
-fn schedule_file() -> String {
-    (0..SCHEDULES)
+/// The fleet of one run.
+#[derive(Debug, Clone, Copy)]
+struct Size {
+    schedules: usize,
+    rds: usize,
+}
+
+impl Size {
+    fn of_ec2(ec2: usize) -> Self {
+        let schedules = ec2.div_ceil(EC2_PER_SCHEDULE).max(1);
+        Self {
+            schedules,
+            rds: schedules.div_ceil(RDS_EVERY),
+        }
+    }
+
+    const fn ec2(self) -> usize {
+        self.schedules * EC2_PER_SCHEDULE
+    }
+
+    fn has_db(n: usize) -> bool {
+        n.is_multiple_of(RDS_EVERY)
+    }
+}
+
+/// One tick and what the SPEC §6 floor counts for it.
+struct Tick {
+    label: &'static str,
+    at: DateTime<Utc>,
+    ec2_acting: usize,
+    rds_calls: usize,
+    states_written: usize,
+}
+
+impl Tick {
+    /// The floor: the reads every tick makes (one Query page for the
+    /// definitions, one for the `TIMELINE` partition: each is under 1 MB
+    /// here) and the job's claim and done records; when something is due,
+    /// the describe pages (EC2 by 1,000, RDS by 100), the batched actions
+    /// and one state write per schedule that acted.
+    fn floor(&self, size: Size) -> usize {
+        let describe = if self.states_written > 0 {
+            size.ec2().div_ceil(1000) + size.rds.div_ceil(100)
+        } else {
+            0
+        };
+        2 + 2 + describe + self.ec2_acting.div_ceil(1000) + self.rds_calls + self.states_written
+    }
+}
+
+fn ticks(size: Size) -> Vec<Tick> {
+    let (all, dbs) = (size.schedules, size.rds);
+    let tick = |label, at, ec2_acting, rds_calls, states_written| Tick {
+        label,
+        at,
+        ec2_acting,
+        rds_calls,
+        states_written,
+    };
+    vec![
+        tick(
+            "08:59 first tick (records the last stop)",
+            kst(8, 59),
+            0,
+            0,
+            all,
+        ),
+        tick(
+            "09:00 all start (db, or app where no db)",
+            kst(9, 0),
+            (all - dbs) * EC2_PER_SCHEDULE,
+            dbs,
+            all,
+        ),
+        tick(
+            "09:01 app after db",
+            kst(9, 1),
+            dbs * EC2_PER_SCHEDULE,
+            0,
+            dbs,
+        ),
+        tick("09:02 idle", kst(9, 2), 0, 0, 0),
+        tick("19:00 all stop (app first)", kst(19, 0), size.ec2(), 0, all),
+        tick("19:01 db after app", kst(19, 1), 0, dbs, dbs),
+        tick("19:02 idle", kst(19, 2), 0, 0, 0),
+    ]
+}
+
+fn schedule_file(size: Size) -> String {
+    (0..size.schedules)
         .map(|n| {
+            let db = if Size::has_db(n) {
+                "[[schedule.group]]\nname = \"db\"\nkind = \"rds\"\n"
+            } else {
+                ""
+            };
             format!(
                 r#"
 [[schedule]]
-name = "s{n:03}"
+name = "s{n:04}"
 timezone = "Asia/Seoul"
 stop_warning_minutes = 0
 [[schedule.period]]
 days = "weekdays"
 start = "09:00"
 stop = "19:00"
-[[schedule.group]]
-name = "db"
-kind = "rds"
-[[schedule.group]]
+{db}[[schedule.group]]
 name = "app"
 kind = "ec2"
-after = ["db"]
-"#
+after = [{after}]
+"#,
+                after = if db.is_empty() { "" } else { "\"db\"" }
             )
         })
         .collect()
 }
 
-async fn fleet(sdk: &aws_config::SdkConfig) {
+/// Creates the fleet, stopped, the way a team would have tagged it.
+async fn fleet(sdk: &aws_config::SdkConfig, size: Size) {
     use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
     let ec2 = aws_sdk_ec2::Client::new(sdk);
     let rds = aws_sdk_rds::Client::new(sdk);
     let image = any_image(sdk).await;
-    let mut ids = Vec::new();
-    for n in 0..SCHEDULES {
-        let tags = TagSpecification::builder()
-            .resource_type(ResourceType::Instance)
-            .tags(
-                Tag::builder()
-                    .key("ScheduleName")
-                    .value(format!("s{n:03}"))
-                    .build(),
-            )
-            .tags(Tag::builder().key("ScheduleGroupName").value("app").build())
-            .build();
-        let run = ec2
-            .run_instances()
-            .image_id(&image)
-            .instance_type(InstanceType::T3Micro)
-            .min_count(EC2_PER_SCHEDULE)
-            .max_count(EC2_PER_SCHEDULE)
-            .tag_specifications(tags)
-            .send()
-            .await
-            .unwrap();
-        ids.extend(
-            run.instances()
-                .iter()
-                .filter_map(|i| i.instance_id().map(str::to_owned)),
-        );
-    }
-    for chunk in ids.chunks(500) {
+    // One instance a RunInstances call: moto pages DescribeInstances by
+    // reservation, AWS by instance, so only one-instance reservations give
+    // moto's pages AWS's size (1,000 instances). Launched 10 to a call, a
+    // single moto page held all 10,000 instances: 189 MiB in the worker.
+    let ids: Vec<String> = stream::iter(0..size.ec2())
+        .map(|n| {
+            let (ec2, image) = (ec2.clone(), image.clone());
+            async move {
+                let tag = |k: &str, v: String| Tag::builder().key(k).value(v).build();
+                let tags = TagSpecification::builder()
+                    .resource_type(ResourceType::Instance)
+                    .tags(tag("ScheduleName", format!("s{:04}", n / EC2_PER_SCHEDULE)))
+                    .tags(tag("ScheduleGroupName", "app".to_owned()))
+                    .build();
+                let run = ec2
+                    .run_instances()
+                    .image_id(image)
+                    .instance_type(InstanceType::T3Micro)
+                    .min_count(1)
+                    .max_count(1)
+                    .tag_specifications(tags)
+                    .send()
+                    .await
+                    .unwrap();
+                run.instances()
+                    .iter()
+                    .filter_map(|i| i.instance_id().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            }
+        })
+        .buffer_unordered(8)
+        .flat_map(stream::iter)
+        .collect()
+        .await;
+    for chunk in ids.chunks(1000) {
         ec2.stop_instances()
             .set_instance_ids(Some(chunk.to_vec()))
             .send()
             .await
             .unwrap();
     }
-    // Every other schedule has a database.
-    for n in (0..SCHEDULES).step_by(SCHEDULES / RDS) {
-        let tag = |k: &str, v: &str| aws_sdk_rds::types::Tag::builder().key(k).value(v).build();
-        let id = format!("s{n:03}-db");
-        rds.create_db_instance()
-            .db_instance_identifier(&id)
-            .engine("postgres")
-            .db_instance_class("db.t3.micro")
-            .allocated_storage(20)
-            .master_username("curfew")
-            .master_user_password("curfew-local-only")
-            .tags(tag("ScheduleName", &format!("s{n:03}")))
-            .tags(tag("ScheduleGroupName", "db"))
-            .send()
-            .await
-            .unwrap();
-        rds.stop_db_instance()
-            .db_instance_identifier(&id)
-            .send()
-            .await
-            .unwrap();
-    }
+    stream::iter((0..size.schedules).filter(|n| Size::has_db(*n)))
+        .for_each_concurrent(8, |n| {
+            let rds = rds.clone();
+            async move {
+                let tag =
+                    |k: &str, v: &str| aws_sdk_rds::types::Tag::builder().key(k).value(v).build();
+                let id = format!("s{n:04}-db");
+                rds.create_db_instance()
+                    .db_instance_identifier(&id)
+                    .engine("postgres")
+                    .db_instance_class("db.t3.micro")
+                    .allocated_storage(20)
+                    .master_username("curfew")
+                    .master_user_password("curfew-local-only")
+                    .tags(tag("ScheduleName", &format!("s{n:04}")))
+                    .tags(tag("ScheduleGroupName", "db"))
+                    .send()
+                    .await
+                    .unwrap();
+                rds.stop_db_instance()
+                    .db_instance_identifier(&id)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        })
+        .await;
     println!(
-        "fleet: {} EC2, {RDS} RDS in {SCHEDULES} schedules",
-        ids.len()
+        "fleet: {} EC2, {} RDS in {} schedules",
+        ids.len(),
+        size.rds,
+        size.schedules
     );
 }
 
@@ -152,88 +265,75 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-#[tokio::main]
-async fn main() {
-    let endpoint =
-        std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: run scripts/bench-tick");
-    let worker_bin = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "target/debug/curfew".to_owned());
-    let sdk = sdk_at(&endpoint).await;
+/// What one tick measured.
+struct Measured {
+    wall: Duration,
+    calls: usize,
+    floor: usize,
+    posts: usize,
+}
+
+/// What one fleet size measured.
+struct Run {
+    size: Size,
+    ticks: Vec<(&'static str, Measured)>,
+    peak_rss_kib: Option<u64>,
+}
+
+async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
+    let sdk = sdk_at(endpoint).await;
     let table = "bench";
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
     create_table(&dynamodb, table).await.unwrap();
     let (queue, dlq) = create_queues(&aws_sdk_sqs::Client::new(&sdk), table)
         .await
         .unwrap();
-    let file = SchedulesFile::from_toml(&schedule_file()).unwrap();
+    let file = SchedulesFile::from_toml(&schedule_file(size)).unwrap();
     let store = ScheduleStore::new(dynamodb.clone(), table.to_owned());
-    for def in &file.schedule {
-        store.put(def, Utc::now()).await.unwrap();
-    }
-    fleet(&sdk).await;
+    stream::iter(&file.schedule)
+        .for_each_concurrent(8, |def| {
+            let store = &store;
+            async move { store.put(def, Utc::now()).await.unwrap() }
+        })
+        .await;
+    fleet(&sdk, size).await;
 
     let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
         .await
         .unwrap();
-    let mut worker = std::process::Command::new(&worker_bin)
+    let jandi = WebhookSink::start().await.unwrap();
+    let mut worker = std::process::Command::new(worker_bin)
         .arg("worker")
         .env("AWS_ENDPOINT_URL", proxy.endpoint())
         .env("CURFEW_TABLE", table)
         .env("CURFEW_QUEUE_URL", &queue)
         .env("CURFEW_DLQ_URL", &dlq)
         .env("CURFEW_TICK_MAX_AGE", "0")
+        .env("CURFEW_LANG", "en")
+        .env("CURFEW_JANDI_WEBHOOK_URL", &jandi.url)
         .env("RUST_LOG", "error")
-        .env_remove("CURFEW_JANDI_WEBHOOK_URL")
         .spawn()
         .unwrap();
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    // (label, instant, EC2 batches, RDS calls, schedules whose state is
-    // written): what the SPEC §6 floor counts for each tick.
-    let ticks = [
-        (
-            "08:59 first tick after apply (records the last stop)",
-            kst(8, 59),
-            0,
-            0,
-            SCHEDULES,
-        ),
-        (
-            "09:00 every schedule starts (db, or app where no db)",
-            kst(9, 0),
-            1,
-            RDS,
-            SCHEDULES,
-        ),
-        ("09:01 app after db", kst(9, 1), 1, 0, RDS),
-        ("09:02 idle", kst(9, 2), 0, 0, 0),
-        (
-            "19:00 every schedule stops (app first)",
-            kst(19, 0),
-            1,
-            0,
-            SCHEDULES,
-        ),
-        ("19:01 db after app", kst(19, 1), 0, RDS, RDS),
-        ("19:02 idle", kst(19, 2), 0, 0, 0),
-    ];
     println!();
     println!(
-        "{:<62} {:>8} {:>6} {:>6}  calls by operation",
-        "tick", "wall ms", "calls", "floor"
+        "{:<44} {:>8} {:>6} {:>6} {:>6}  calls by operation",
+        "tick", "wall ms", "calls", "floor", "posts"
     );
-    for (label, at, ec2_batches, rds_calls, states_written) in ticks {
+    let mut measured = Vec::new();
+    for tick in ticks(size) {
         proxy.reset();
+        let posted_before = jandi.messages().len();
         let started = Instant::now();
         sqs.send_message()
             .queue_url(&queue)
-            .message_body(scheduled_event(at).to_string())
+            .message_body(scheduled_event(tick.at).to_string())
             .message_group_id("tick")
-            .message_deduplication_id(tick_key(at))
+            .message_deduplication_id(tick_key(tick.at))
             .send()
             .await
             .unwrap();
-        wait_done(&dynamodb, table, &tick_key(at)).await;
+        wait_done(&dynamodb, table, &tick_key(tick.at)).await;
         let wall = started.elapsed();
         // Let the worker delete the message before counting.
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -243,25 +343,135 @@ async fn main() {
                 *by_op.entry(call.operation).or_default() += 1;
             }
         }
-        let total: usize = by_op.values().sum();
-        // SPEC §6 floor: the reads every tick makes (2 Query pages) and the
-        // job's claim and done records; when something is due, the describe
-        // pages (1 EC2 page of 1,000, 1 RDS page of 100), the batched actions
-        // and one state write per schedule that acted.
-        let describe = if states_written > 0 { 2 } else { 0 };
-        let floor = 2 + 2 + describe + ec2_batches + rds_calls + states_written;
-        let ops: Vec<String> = by_op.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let calls: usize = by_op.values().sum();
+        let floor = tick.floor(size);
+        let posts = jandi.messages().len() - posted_before;
+        // Each operation with the local AWS's summed answering time: where
+        // the wall time goes (calls overlap, so the times may add up to more).
+        let took = proxy.time_by_operation();
+        let ops: Vec<String> = by_op
+            .iter()
+            .map(|(op, n)| {
+                let secs = took.get(op).map_or(0.0, Duration::as_secs_f64);
+                format!("{op} {n} ({secs:.1} s)")
+            })
+            .collect();
         println!(
-            "{label:<62} {:>8} {total:>6} {floor:>6}  {}",
+            "{:<44} {:>8} {calls:>6} {floor:>6} {posts:>6}  {}",
+            tick.label,
             wall.as_millis(),
             ops.join(", ")
         );
+        measured.push((
+            tick.label,
+            Measured {
+                wall,
+                calls,
+                floor,
+                posts,
+            },
+        ));
     }
+    let peak_rss_kib = peak_rss_kib(worker.id());
     println!();
-    match peak_rss_kib(worker.id()) {
+    match peak_rss_kib {
         Some(kib) => println!("worker peak RSS (VmHWM): {:.1} MiB", kib as f64 / 1024.0),
         None => println!("worker peak RSS: unavailable"),
     }
     let _ = worker.kill();
     let _ = worker.wait();
+    Run {
+        size,
+        ticks: measured,
+        peak_rss_kib,
+    }
+}
+
+/// Empties the local AWS (moto's reset API) so the next size starts clean.
+async fn reset_local_aws(endpoint: &str) {
+    reqwest::Client::new()
+        .post(format!("{endpoint}/moto-api/reset"))
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .expect("moto reset");
+}
+
+/// How every figure grows from the first size to the others.
+fn print_growth(runs: &[Run]) {
+    println!();
+    println!("growth (calls / floor, wall s, posts):");
+    print!("{:<44}", "tick");
+    for run in runs {
+        print!(
+            " | {:>28}",
+            format!("{} EC2 + {} RDS", run.size.ec2(), run.size.rds)
+        );
+    }
+    println!();
+    let Some(first) = runs.first() else { return };
+    for (row, (label, _)) in first.ticks.iter().enumerate() {
+        print!("{label:<44}");
+        for run in runs {
+            let m = &run.ticks[row].1;
+            let ratio = m.calls as f64 / m.floor as f64;
+            print!(
+                " | {:>28}",
+                format!(
+                    "{}/{} ({ratio:.2}×) {:.1} s {}p",
+                    m.calls,
+                    m.floor,
+                    m.wall.as_secs_f64(),
+                    m.posts
+                )
+            );
+        }
+        println!();
+    }
+    print!("{:<44}", "worker peak RSS (VmHWM)");
+    for run in runs {
+        let rss = run.peak_rss_kib.map_or("?".to_owned(), |kib| {
+            format!("{:.1} MiB", kib as f64 / 1024.0)
+        });
+        print!(" | {rss:>28}");
+    }
+    println!();
+}
+
+#[tokio::main]
+async fn main() {
+    let endpoint =
+        std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: run scripts/bench-tick");
+    let mut args = std::env::args().skip(1);
+    let worker_bin = args
+        .next()
+        .unwrap_or_else(|| "target/debug/curfew".to_owned());
+    let mut sizes: Vec<Size> = args
+        .map(|a| Size::of_ec2(a.parse().expect("sizes are EC2 instance counts")))
+        .collect();
+    if sizes.is_empty() {
+        sizes.push(Size::of_ec2(1000));
+    }
+    let mut runs = Vec::new();
+    for (n, size) in sizes.into_iter().enumerate() {
+        if n > 0 {
+            reset_local_aws(&endpoint).await;
+        }
+        println!();
+        println!(
+            "== {} EC2 + {} RDS in {} schedules ==",
+            size.ec2(),
+            size.rds,
+            size.schedules
+        );
+        let started = Instant::now();
+        runs.push(run_size(&endpoint, &worker_bin, size).await);
+        println!(
+            "(this size took {:.0} s with setup)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if runs.len() > 1 {
+        print_growth(&runs);
+    }
 }

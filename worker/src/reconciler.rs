@@ -24,6 +24,9 @@ const ATTEMPTS: usize = 3;
 /// RDS start / stop calls in flight at once.
 const RDS_CONCURRENCY: usize = 8;
 
+/// EC2 StartInstances / StopInstances batches in flight at once.
+const EC2_CONCURRENCY: usize = 4;
+
 /// EC2 ids per StartInstances / StopInstances call.
 pub const EC2_BATCH: usize = 1000;
 
@@ -109,9 +112,17 @@ pub async fn act(fleet: &Fleet, decisions: &[&Decision]) -> HashMap<String, Flee
                 .map(|i| i.id.clone())
                 .collect()
         };
-        for batch in of_kind(GroupKind::Ec2).chunks(EC2_BATCH) {
-            isolate_ec2(fleet, action, batch.to_vec(), &mut failures).await;
-        }
+        // Batches of different instances do not wait for each other either.
+        let ec2_failures: Vec<HashMap<String, FleetError>> = stream::iter(
+            of_kind(GroupKind::Ec2)
+                .chunks(EC2_BATCH)
+                .map(<[String]>::to_vec),
+        )
+        .map(|batch| isolate_ec2(fleet, action, batch))
+        .buffer_unordered(EC2_CONCURRENCY)
+        .collect()
+        .await;
+        failures.extend(ec2_failures.into_iter().flatten());
         // RDS takes one instance a call: the calls go out side by side.
         let rds_failures: Vec<(String, FleetError)> = stream::iter(of_kind(GroupKind::Rds))
             .map(|db| async move { fleet.act_rds(action, &db).await.err().map(|e| (db, e)) })
@@ -125,13 +136,13 @@ pub async fn act(fleet: &Fleet, decisions: &[&Decision]) -> HashMap<String, Flee
 }
 
 /// One EC2 call for `ids`; on failure, bisects (iteratively) to find the
-/// instances that fail on their own.
+/// instances that fail on their own, and returns their failures.
 async fn isolate_ec2(
     fleet: &Fleet,
     action: Action,
     ids: Vec<String>,
-    failures: &mut HashMap<String, FleetError>,
-) {
+) -> HashMap<String, FleetError> {
+    let mut failures = HashMap::new();
     let mut pending = vec![ids];
     while let Some(batch) = pending.pop() {
         match fleet.act_ec2(action, &batch).await {
@@ -149,4 +160,5 @@ async fn isolate_ec2(
             },
         }
     }
+    failures
 }

@@ -12,11 +12,13 @@ use crate::fleet::{FleetError, Instance};
 use crate::reconciler::{act, claim, reconcile_alone};
 use crate::runner::Worker;
 use crate::services::ExecError;
+use crate::store::TimelineData;
 use chrono::{DateTime, Utc};
+use curfew_shared::jandi::Message;
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::reconcile::{is_due, Decision, Outlook};
 use curfew_shared::reply::InstanceState;
-use curfew_shared::reply::{render, Context, Notice, NoticeView, Reply};
+use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
 use futures::stream::{self, StreamExt};
@@ -40,7 +42,8 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
         .iter()
         .filter(|s| s.enabled)
         .filter(|s| {
-            let data = timelines.get(&s.name).cloned().unwrap_or_default();
+            let empty = TimelineData::default();
+            let data = timelines.get(&s.name).unwrap_or(&empty);
             let timeline = Timeline::new(s, &data.exceptions, &data.overrides);
             is_due(s, &Outlook::of(&timeline, at), &data.state.state, at)
         })
@@ -48,20 +51,23 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
     if due.is_empty() {
         return Ok(());
     }
-    let fleet = services.fleet.describe().await?;
+    let mut fleet = by_tag(services.fleet.describe().await?);
     let work: Vec<_> = due
         .into_iter()
         .map(|schedule| {
             let data = timelines.remove(&schedule.name).unwrap_or_default();
-            (schedule, data, of_schedule(&fleet, schedule))
+            let mine = fleet.remove(schedule.tag.as_str()).unwrap_or_default();
+            (schedule, data, mine)
         })
         .collect();
     // Each schedule's decision is its own conditional write: they need not
     // wait for each other.
-    let claimed: Vec<(&Schedule, Decision)> = stream::iter(work)
+    let claimed: Vec<(&Schedule, Vec<Instance>, Decision)> = stream::iter(work)
         .map(|(schedule, data, mine)| async move {
-            match claim(&services.timeline, &services.fleet, schedule, data, mine, at).await {
-                Ok(decision) => Some((schedule, decision)),
+            let decided =
+                claim(&services.timeline, &services.fleet, schedule, data, mine.clone(), at).await;
+            match decided {
+                Ok(decision) => Some((schedule, mine, decision)),
                 Err(error) => {
                     tracing::error!(schedule = %schedule.name, %error, "reconcile failed; the next tick tries again");
                     None
@@ -72,20 +78,33 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
         .filter_map(std::future::ready)
         .collect()
         .await;
-    let decisions: Vec<&Decision> = claimed.iter().map(|(_, d)| d).collect();
+    let decisions: Vec<&Decision> = claimed.iter().map(|(_, _, d)| d).collect();
     let failures = act(&services.fleet, &decisions).await;
-    stream::iter(&claimed)
-        .for_each_concurrent(CONCURRENCY, |(schedule, decision)| {
-            let mine = of_schedule(&fleet, schedule);
-            let failures = &failures;
-            async move {
-                for notice in notices(decision, &mine, failures) {
-                    notify(worker, schedule, notice).await;
-                }
-            }
+    let mut outbox: Vec<(&Schedule, Notice)> = claimed
+        .iter()
+        .flat_map(|(schedule, mine, decision)| {
+            notices(decision, mine, &failures)
+                .into_iter()
+                .map(move |notice| (*schedule, notice))
         })
-        .await;
+        .collect();
+    // The claims finished in any order; a room reads its notices by name.
+    outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    post_notices(worker, outbox).await;
     Ok(())
+}
+
+/// The described fleet by schedule tag value, so each schedule finds its
+/// instances without scanning the whole fleet.
+fn by_tag(fleet: Vec<Instance>) -> HashMap<String, Vec<Instance>> {
+    let mut grouped: HashMap<String, Vec<Instance>> = HashMap::new();
+    for instance in fleet {
+        grouped
+            .entry(instance.schedule.clone())
+            .or_default()
+            .push(instance);
+    }
+    grouped
 }
 
 /// Reconciles one schedule at `at` (a reconcile job).
@@ -101,18 +120,12 @@ pub async fn reconcile_one(
         return Ok(());
     };
     let done = reconcile_alone(services, schedule, at).await?;
-    for notice in notices(&done.decision, &done.instances, &done.failures) {
-        notify(worker, schedule, notice).await;
-    }
+    let outbox = notices(&done.decision, &done.instances, &done.failures)
+        .into_iter()
+        .map(|notice| (schedule, notice))
+        .collect();
+    post_notices(worker, outbox).await;
     Ok(())
-}
-
-fn of_schedule(fleet: &[Instance], schedule: &Schedule) -> Vec<Instance> {
-    fleet
-        .iter()
-        .filter(|i| i.schedule == schedule.tag)
-        .cloned()
-        .collect()
 }
 
 /// What the room hears about one reconcile.
@@ -171,26 +184,44 @@ fn notices(
     notices
 }
 
-/// Posts a notice to the schedule's `notify_room` webhook, else the default.
+/// Posts each notice to its schedule's `notify_room` webhook, else the
+/// default. The notices bound for one webhook are folded into digests past a
+/// few ([`digest`]), so a tick over hundreds of schedules stays inside
+/// JANDI's 60 posts a minute; different webhooks are posted to side by side.
 /// Best effort: a notice that cannot be posted is logged, and the tick goes on.
-async fn notify(worker: &Worker, schedule: &Schedule, notice: Notice) {
-    let Some(url) = worker
-        .config
-        .routes
-        .for_room(schedule.notify_room.as_deref())
-    else {
-        tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
-        return;
-    };
-    let reply = Reply::Notice(NoticeView {
-        schedule: schedule.name.clone(),
-        timezone: schedule.timezone,
-        notice,
-    });
-    let message = render(&reply, &Context::new(worker.config.lang, DEFAULT_KEYWORD));
-    if let Err(error) = worker.notifier.post(url, &message).await {
-        tracing::error!(schedule = %schedule.name, %error, "notice not delivered");
+async fn post_notices(worker: &Worker, outbox: Vec<(&Schedule, Notice)>) {
+    let lang = worker.config.lang;
+    let ctx = Context::new(lang, DEFAULT_KEYWORD);
+    let mut by_webhook: HashMap<&str, Vec<Message>> = HashMap::new();
+    for (schedule, notice) in outbox {
+        let Some(url) = worker
+            .config
+            .routes
+            .for_room(schedule.notify_room.as_deref())
+        else {
+            tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
+            continue;
+        };
+        let reply = Reply::Notice(NoticeView {
+            schedule: schedule.name.clone(),
+            timezone: schedule.timezone,
+            notice,
+        });
+        by_webhook
+            .entry(url)
+            .or_default()
+            .push(render(&reply, &ctx));
     }
+    stream::iter(by_webhook)
+        .for_each_concurrent(CONCURRENCY, |(url, notices)| async move {
+            let count = notices.len();
+            for message in digest(notices, lang) {
+                if let Err(error) = worker.notifier.post(url, &message).await {
+                    tracing::error!(notices = count, %error, "notice not delivered");
+                }
+            }
+        })
+        .await;
 }
 
 fn valid(worker: &Worker, defs: Vec<ScheduleDef>) -> Vec<Schedule> {

@@ -5,6 +5,7 @@
 //! words with [`pick`]. Times are always shown in the schedule's time zone.
 
 mod accepted;
+mod digest;
 mod error;
 mod exception;
 mod force;
@@ -20,6 +21,7 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
+pub use digest::{digest, PER_DIGEST, SEPARATE_UP_TO};
 pub use view::*;
 
 use crate::jandi::Message;

@@ -5,5 +5,6 @@
 
 mod day;
 mod groups;
+mod notices;
 mod overrides;
 mod stack;

@@ -69,12 +69,23 @@ impl Stack {
 
     /// A worker reaching AWS through the proxy (a second one for concurrency tests).
     pub async fn worker(proxy: &CountingProxy, table: &str, sink: &WebhookSink) -> Worker {
-        let vars: HashMap<&str, String> = HashMap::from([
+        Self::worker_with(proxy, table, sink, &[]).await
+    }
+
+    /// A worker as [`Self::worker`], with more variables (`extra`) set.
+    pub async fn worker_with(
+        proxy: &CountingProxy,
+        table: &str,
+        sink: &WebhookSink,
+        extra: &[(&'static str, String)],
+    ) -> Worker {
+        let mut vars: HashMap<&str, String> = HashMap::from([
             ("CURFEW_TABLE", table.to_owned()),
             ("CURFEW_JANDI_WEBHOOK_URL", sink.url.clone()),
             ("CURFEW_LANG", "en".to_owned()),
             ("CURFEW_TICK_MAX_AGE", "600".to_owned()),
         ]);
+        vars.extend(extra.iter().cloned());
         let config = WorkerConfig::from_lookup(|key| vars.get(key).cloned()).unwrap();
         let sdk = sdk_at(&proxy.endpoint()).await;
         Worker {
