@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod fleet;
+mod paging;
 mod webhook;
 pub use fleet::{any_image, demo_fleet, ec2_instance, ec2_states, rds_status, DemoFleet};
 pub use webhook::WebhookSink;
@@ -16,7 +17,8 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use std::collections::BTreeMap;
+use paging::Pager;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -61,10 +63,19 @@ pub struct Call {
 #[derive(Debug, Clone)]
 pub struct CountingProxy {
     pub addr: SocketAddr,
-    calls: Arc<Mutex<Vec<Call>>>,
-    rewrites: Arc<Mutex<Vec<Rewrite>>>,
+    state: Arc<ProxyState>,
+}
+
+/// What the proxy's connections share.
+#[derive(Debug, Default)]
+struct ProxyState {
+    calls: Mutex<Vec<Call>>,
+    rewrites: Mutex<Vec<Rewrite>>,
     /// How long the local AWS took to answer, per call: where a benchmark's time goes.
-    latencies: Arc<Mutex<Vec<(String, Duration)>>>,
+    latencies: Mutex<Vec<(String, Duration)>>,
+    pagers: Mutex<Vec<Pager>>,
+    /// Makes every page token unique.
+    pages_cut: std::sync::atomic::AtomicUsize,
 }
 
 /// A change to the next `times` responses of one operation: how a test makes
@@ -87,22 +98,15 @@ impl CountingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let proxy = Self {
             addr: listener.local_addr()?,
-            calls: Arc::default(),
-            rewrites: Arc::default(),
-            latencies: Arc::default(),
+            state: Arc::default(),
         };
-        let shared = (
-            Arc::clone(&proxy.calls),
-            Arc::clone(&proxy.rewrites),
-            Arc::clone(&proxy.latencies),
-        );
+        let state = Arc::clone(&proxy.state);
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let shared = shared.clone();
+                let state = Arc::clone(&state);
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
-                        let (calls, rewrites, latencies) = shared.clone();
-                        forward(request, upstream, calls, rewrites, latencies)
+                        forward(request, upstream, Arc::clone(&state))
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -120,18 +124,37 @@ impl CountingProxy {
 
     /// Every call so far, in order.
     pub fn calls(&self) -> Vec<Call> {
-        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+        self.state
+            .calls
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
     }
 
     /// Replaces `find` with `replace` in the next `times` responses to
     /// `operation` (e.g. `DescribeDBInstances`).
     pub fn rewrite(&self, operation: &str, find: &str, replace: &str, times: usize) {
-        if let Ok(mut rewrites) = self.rewrites.lock() {
+        if let Ok(mut rewrites) = self.state.rewrites.lock() {
             rewrites.push(Rewrite {
                 operation: operation.to_owned(),
                 find: find.to_owned(),
                 replace: replace.to_owned(),
                 times,
+            });
+        }
+    }
+
+    /// Answers `operation` in pages of `per_page` top-level items of its
+    /// `list` element, cut from one answer of the local AWS (see the
+    /// `paging` module: how the tick benchmark gets AWS-sized
+    /// `DescribeInstances` pages out of moto). Every page is a counted call.
+    pub fn page(&self, operation: &str, list: &str, per_page: usize) {
+        if let Ok(mut pagers) = self.state.pagers.lock() {
+            pagers.push(Pager {
+                operation: operation.to_owned(),
+                list: list.to_owned(),
+                per_page,
+                pending: HashMap::new(),
             });
         }
     }
@@ -147,7 +170,7 @@ impl CountingProxy {
     /// The local AWS's answering time summed per operation, since the last reset.
     pub fn time_by_operation(&self) -> BTreeMap<String, Duration> {
         let mut total: BTreeMap<String, Duration> = BTreeMap::new();
-        if let Ok(latencies) = self.latencies.lock() {
+        if let Ok(latencies) = self.state.latencies.lock() {
             for (operation, took) in latencies.iter() {
                 *total.entry(operation.clone()).or_default() += *took;
             }
@@ -157,10 +180,10 @@ impl CountingProxy {
 
     /// Forgets the calls so far.
     pub fn reset(&self) {
-        if let Ok(mut calls) = self.calls.lock() {
+        if let Ok(mut calls) = self.state.calls.lock() {
             calls.clear();
         }
-        if let Ok(mut latencies) = self.latencies.lock() {
+        if let Ok(mut latencies) = self.state.latencies.lock() {
             latencies.clear();
         }
     }
@@ -169,9 +192,7 @@ impl CountingProxy {
 async fn forward(
     request: Request<Incoming>,
     upstream: SocketAddr,
-    calls: Arc<Mutex<Vec<Call>>>,
-    rewrites: Arc<Mutex<Vec<Rewrite>>>,
-    latencies: Arc<Mutex<Vec<(String, Duration)>>>,
+    state: Arc<ProxyState>,
 ) -> Result<Response<Full<Bytes>>, Error> {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
@@ -180,8 +201,13 @@ async fn forward(
         operation: operation_of(&parts.headers, &body).unwrap_or_default(),
     };
     let operation = call.operation.clone();
-    if let Ok(mut calls) = calls.lock() {
+    if let Ok(mut calls) = state.calls.lock() {
         calls.push(call);
+    }
+    if let Some(page) = state.page_asked_for(&operation, &body) {
+        return Ok(Response::builder()
+            .header(hyper::header::CONTENT_TYPE, "text/xml")
+            .body(Full::new(page))?);
     }
     let started = Instant::now();
     let stream = TcpStream::connect(upstream).await?;
@@ -193,20 +219,70 @@ async fn forward(
         .await?;
     let (mut parts, body) = response.into_parts();
     let mut body = body.collect().await?.to_bytes();
-    if let Ok(mut latencies) = latencies.lock() {
+    if let Ok(mut latencies) = state.latencies.lock() {
         latencies.push((operation.clone(), started.elapsed()));
     }
-    if let Ok(mut rewrites) = rewrites.lock() {
-        for rewrite in rewrites.iter_mut() {
-            if rewrite.operation == operation && rewrite.times > 0 {
-                rewrite.times -= 1;
-                let text = String::from_utf8_lossy(&body).replace(&rewrite.find, &rewrite.replace);
-                body = Bytes::from(text);
-                parts.headers.remove(hyper::header::CONTENT_LENGTH);
-            }
-        }
+    let original_length = body.len();
+    body = state.rewritten(&operation, body);
+    body = state.first_page(&operation, body);
+    if body.len() != original_length {
+        parts.headers.remove(hyper::header::CONTENT_LENGTH);
     }
     Ok(Response::from_parts(parts, Full::new(body)))
+}
+
+impl ProxyState {
+    /// Applies the pending rewrites of `operation` to its answer.
+    fn rewritten(&self, operation: &str, mut body: Bytes) -> Bytes {
+        if let Ok(mut rewrites) = self.rewrites.lock() {
+            for rewrite in rewrites.iter_mut() {
+                if rewrite.operation == operation && rewrite.times > 0 {
+                    rewrite.times -= 1;
+                    let text =
+                        String::from_utf8_lossy(&body).replace(&rewrite.find, &rewrite.replace);
+                    body = Bytes::from(text);
+                }
+            }
+        }
+        body
+    }
+
+    /// A later page of a paged answer, when the request carries its token.
+    fn page_asked_for(&self, operation: &str, request: &[u8]) -> Option<Bytes> {
+        let token = paging::next_token(request)?;
+        let mut pagers = self.pagers.lock().ok()?;
+        let pager = pagers.iter_mut().find(|p| p.operation == operation)?;
+        pager.pending.remove(&token)
+    }
+
+    /// Cuts a paged operation's answer into pages: keeps the later ones,
+    /// returns the first.
+    fn first_page(&self, operation: &str, body: Bytes) -> Bytes {
+        let Ok(mut pagers) = self.pagers.lock() else {
+            return body;
+        };
+        let Some(pager) = pagers.iter_mut().find(|p| p.operation == operation) else {
+            return body;
+        };
+        let cut = self
+            .pages_cut
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let token = |n: usize| format!("curfew-page-{cut}-{n}");
+        let Some(pages) = paging::split(
+            &String::from_utf8_lossy(&body),
+            &pager.list,
+            pager.per_page,
+            token,
+        ) else {
+            return body;
+        };
+        let mut pages = pages.into_iter().enumerate();
+        let first = pages.next().map(|(_, page)| Bytes::from(page));
+        for (n, page) in pages {
+            pager.pending.insert(token(n), Bytes::from(page));
+        }
+        first.unwrap_or(body)
+    }
 }
 
 /// `Credential=AKID/20261124/ap-northeast-2/sqs/aws4_request` → `sqs`.

@@ -2,7 +2,9 @@
 //! a schedule (group `app`), and one RDS instance (group `db`, `app after
 //! db`) in every fifth schedule, on a local AWS; one real `curfew worker`
 //! process takes the ticks from the queue and posts its notices to a real
-//! HTTP webhook. For each tick it prints the wall time (enqueue → job done),
+//! HTTP webhook. The proxy that counts the calls also cuts moto's
+//! `DescribeInstances` answers into AWS's pages of 1,000 instances (moto
+//! pages by reservation: its one page would hold all 10,000). For each tick it prints the wall time (enqueue → job done),
 //! the AWS calls by operation (with the local AWS's time answering them)
 //! next to the SPEC §6 floor, and the webhook
 //! posts; then the worker's peak memory (VmHWM). Given several sizes it
@@ -152,26 +154,25 @@ async fn fleet(sdk: &aws_config::SdkConfig, size: Size) {
     let ec2 = aws_sdk_ec2::Client::new(sdk);
     let rds = aws_sdk_rds::Client::new(sdk);
     let image = any_image(sdk).await;
-    // One instance a RunInstances call: moto pages DescribeInstances by
-    // reservation, AWS by instance, so only one-instance reservations give
-    // moto's pages AWS's size (1,000 instances). Launched 10 to a call, a
-    // single moto page held all 10,000 instances: 189 MiB in the worker.
-    let ids: Vec<String> = stream::iter(0..size.ec2())
+    // One reservation a schedule, 10 instances in it; the proxy pages
+    // moto's answers by 100 reservations, i.e. AWS's 1,000 instances.
+    let ids: Vec<String> = stream::iter(0..size.schedules)
         .map(|n| {
             let (ec2, image) = (ec2.clone(), image.clone());
             async move {
                 let tag = |k: &str, v: String| Tag::builder().key(k).value(v).build();
                 let tags = TagSpecification::builder()
                     .resource_type(ResourceType::Instance)
-                    .tags(tag("ScheduleName", format!("s{:04}", n / EC2_PER_SCHEDULE)))
+                    .tags(tag("ScheduleName", format!("s{n:04}")))
                     .tags(tag("ScheduleGroupName", "app".to_owned()))
                     .build();
+                let count = i32::try_from(EC2_PER_SCHEDULE).unwrap();
                 let run = ec2
                     .run_instances()
                     .image_id(image)
                     .instance_type(InstanceType::T3Micro)
-                    .min_count(1)
-                    .max_count(1)
+                    .min_count(count)
+                    .max_count(count)
                     .tag_specifications(tags)
                     .send()
                     .await
@@ -301,6 +302,13 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
     let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
         .await
         .unwrap();
+    // AWS pages DescribeInstances by 1,000 instances; moto by reservation,
+    // re-filtering the whole fleet for each page (testkit's `paging`).
+    proxy.page(
+        "DescribeInstances",
+        "reservationSet",
+        1000 / EC2_PER_SCHEDULE,
+    );
     let jandi = WebhookSink::start().await.unwrap();
     let mut worker = std::process::Command::new(worker_bin)
         .arg("worker")
