@@ -229,9 +229,16 @@ async fn fleet(sdk: &aws_config::SdkConfig, size: Size) {
     );
 }
 
-/// Waits until the worker has marked the tick's job done.
-async fn wait_done(dynamodb: &aws_sdk_dynamodb::Client, table: &str, key: &str) {
+/// Waits until the worker has marked the tick's job done; gives up if the
+/// worker exits or the tick takes over 20 minutes.
+async fn wait_done(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    table: &str,
+    key: &str,
+    worker: &mut std::process::Child,
+) {
     use aws_sdk_dynamodb::types::AttributeValue;
+    let deadline = Instant::now() + Duration::from_secs(20 * 60);
     loop {
         let item = dynamodb
             .get_item()
@@ -247,6 +254,10 @@ async fn wait_done(dynamodb: &aws_sdk_dynamodb::Client, table: &str, key: &str) 
         {
             return;
         }
+        if let Some(status) = worker.try_wait().unwrap() {
+            panic!("the worker exited ({status}) before {key} was done");
+        }
+        assert!(Instant::now() < deadline, "{key} not done after 20 minutes");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -341,7 +352,7 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
             .send()
             .await
             .unwrap();
-        wait_done(&dynamodb, table, &tick_key(tick.at)).await;
+        wait_done(&dynamodb, table, &tick_key(tick.at), &mut worker).await;
         let wall = started.elapsed();
         // Let the worker delete the message before counting.
         tokio::time::sleep(Duration::from_millis(200)).await;
