@@ -14,8 +14,7 @@ use crate::runner::Worker;
 use crate::services::ExecError;
 use crate::store::TimelineData;
 use chrono::{DateTime, Utc};
-use curfew_shared::jandi::Message;
-use curfew_shared::jandi::DEFAULT_KEYWORD;
+use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
 use curfew_shared::reconcile::{is_due, Decision, Outlook};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
@@ -24,7 +23,7 @@ use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
-/// How many schedules' state writes (and notices) are in flight at once.
+/// How many schedules' state writes (and webhooks' notices) are in flight at once.
 const CONCURRENCY: usize = 16;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`).
