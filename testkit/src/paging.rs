@@ -58,8 +58,8 @@ pub(crate) fn split(
         top_level_items(xml.get(start..end)?),
         xml.get(end..)?,
     );
-    // The root element's closing tag: the token goes just before it.
-    let root_close = tail.rfind("</")?;
+    // The token goes just before the root element's closing tag.
+    let (tail, root_close) = tail.split_at(tail.rfind("</")?);
     let chunks: Vec<&[&str]> = items.chunks(per_page.max(1)).collect();
     let pages = chunks.len().max(1);
     Some(
@@ -71,8 +71,7 @@ pub(crate) fn split(
                 } else {
                     String::new()
                 };
-                let (tail_before, tail_root) = tail.split_at(root_close);
-                format!("{head}{body}{tail_before}{next}{tail_root}")
+                format!("{head}{body}{tail}{next}{root_close}")
             })
             .collect(),
     )
