@@ -4,6 +4,8 @@
 //! records every request's service and operation, so a test can show which
 //! AWS calls a code path makes ("the ingress makes no call but SendMessage",
 //! "an idle tick makes no EC2 or RDS call") with the real SDK over HTTP.
+//! For the benchmarks it also times moto's answers per operation and can
+//! serve `DescribeInstances` in AWS's page sizes (the `paging` module).
 //! [`WebhookSink`] is a real HTTP server standing in for JANDI.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
