@@ -24,39 +24,62 @@ pub async fn demo_fleet(sdk: &aws_config::SdkConfig, tag: &str, stopped: bool) -
             app.push(id);
         }
     }
-    let rds = aws_sdk_rds::Client::new(sdk);
     let db = format!("{tag}-db");
-    let rds_tag = |key: &str, value: &str| {
-        aws_sdk_rds::types::Tag::builder()
-            .key(key)
-            .value(value)
-            .build()
-    };
-    let _ = rds
-        .create_db_instance()
-        .db_instance_identifier(&db)
-        .engine("postgres")
-        .db_instance_class("db.t3.micro")
-        .allocated_storage(20)
-        .master_username("curfew")
-        .master_user_password("curfew-local-only")
-        .tags(rds_tag("ScheduleName", tag))
-        .tags(rds_tag("ScheduleGroupName", "db"))
-        .send()
-        .await;
+    rds_instance(sdk, &db, tag, Some("db"), false).await;
     if stopped {
         let _ = ec2
             .stop_instances()
             .set_instance_ids(Some(app.clone()))
             .send()
             .await;
-        let _ = rds
+        let _ = aws_sdk_rds::Client::new(sdk)
             .stop_db_instance()
             .db_instance_identifier(&db)
             .send()
             .await;
     }
     DemoFleet { app, db }
+}
+
+/// One RDS instance `id` (postgres, the smallest class) tagged for `tag`
+/// (and `group`); with `stopped`, stopped before it returns. Whether it
+/// was created (and stopped).
+pub async fn rds_instance(
+    sdk: &aws_config::SdkConfig,
+    id: &str,
+    tag: &str,
+    group: Option<&str>,
+    stopped: bool,
+) -> bool {
+    let rds = aws_sdk_rds::Client::new(sdk);
+    let rds_tag = |key: &str, value: &str| {
+        aws_sdk_rds::types::Tag::builder()
+            .key(key)
+            .value(value)
+            .build()
+    };
+    let mut create = rds
+        .create_db_instance()
+        .db_instance_identifier(id)
+        .engine("postgres")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("curfew")
+        .master_user_password("curfew-local-only")
+        .tags(rds_tag("ScheduleName", tag));
+    if let Some(group) = group {
+        create = create.tags(rds_tag("ScheduleGroupName", group));
+    }
+    if create.send().await.is_err() {
+        return false;
+    }
+    !stopped
+        || rds
+            .stop_db_instance()
+            .db_instance_identifier(id)
+            .send()
+            .await
+            .is_ok()
 }
 
 /// The first image the local AWS offers (any will do for moto).

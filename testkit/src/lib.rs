@@ -12,7 +12,9 @@
 mod fleet;
 mod paging;
 mod webhook;
-pub use fleet::{any_image, demo_fleet, ec2_instance, ec2_states, rds_status, DemoFleet};
+pub use fleet::{
+    any_image, demo_fleet, ec2_instance, ec2_states, rds_instance, rds_status, DemoFleet,
+};
 pub use webhook::WebhookSink;
 
 use http_body_util::{BodyExt, Full};

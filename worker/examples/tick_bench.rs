@@ -20,9 +20,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 use curfew_shared::job::{scheduled_event, tick_key};
 use curfew_shared::schedule::SchedulesFile;
-use curfew_testkit::{any_image, sdk_at, CountingProxy, WebhookSink};
+use curfew_testkit::{any_image, rds_instance, sdk_at, CountingProxy, WebhookSink};
 use curfew_worker::setup::{create_queues, create_table};
-use curfew_worker::store::ScheduleStore;
+use curfew_worker::store::{ClaimStore, ScheduleStore};
 use futures::stream::{self, StreamExt};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -152,7 +152,6 @@ after = [{after}]
 async fn fleet(sdk: &aws_config::SdkConfig, size: Size) {
     use aws_sdk_ec2::types::{InstanceType, ResourceType, Tag, TagSpecification};
     let ec2 = aws_sdk_ec2::Client::new(sdk);
-    let rds = aws_sdk_rds::Client::new(sdk);
     let image = any_image(sdk).await;
     // One reservation a schedule, 10 instances in it; the proxy pages
     // moto's answers by 100 reservations, i.e. AWS's 1,000 instances.
@@ -195,30 +194,9 @@ async fn fleet(sdk: &aws_config::SdkConfig, size: Size) {
             .unwrap();
     }
     stream::iter((0..size.schedules).filter(|n| Size::has_db(*n)))
-        .for_each_concurrent(8, |n| {
-            let rds = rds.clone();
-            async move {
-                let tag =
-                    |k: &str, v: &str| aws_sdk_rds::types::Tag::builder().key(k).value(v).build();
-                let id = format!("s{n:04}-db");
-                rds.create_db_instance()
-                    .db_instance_identifier(&id)
-                    .engine("postgres")
-                    .db_instance_class("db.t3.micro")
-                    .allocated_storage(20)
-                    .master_username("curfew")
-                    .master_user_password("curfew-local-only")
-                    .tags(tag("ScheduleName", &format!("s{n:04}")))
-                    .tags(tag("ScheduleGroupName", "db"))
-                    .send()
-                    .await
-                    .unwrap();
-                rds.stop_db_instance()
-                    .db_instance_identifier(&id)
-                    .send()
-                    .await
-                    .unwrap();
-            }
+        .for_each_concurrent(8, |n| async move {
+            let (id, tag) = (format!("s{n:04}-db"), format!("s{n:04}"));
+            assert!(rds_instance(sdk, &id, &tag, Some("db"), true).await, "{id}");
         })
         .await;
     println!(
@@ -231,27 +209,10 @@ async fn fleet(sdk: &aws_config::SdkConfig, size: Size) {
 
 /// Waits until the worker has marked the tick's job done; gives up if the
 /// worker exits or the tick takes over 20 minutes.
-async fn wait_done(
-    dynamodb: &aws_sdk_dynamodb::Client,
-    table: &str,
-    key: &str,
-    worker: &mut std::process::Child,
-) {
-    use aws_sdk_dynamodb::types::AttributeValue;
+async fn wait_done(claims: &ClaimStore, key: &str, worker: &mut std::process::Child) {
     let deadline = Instant::now() + Duration::from_secs(20 * 60);
     loop {
-        let item = dynamodb
-            .get_item()
-            .table_name(table)
-            .key("pk", AttributeValue::S(format!("JOB#{key}")))
-            .key("sk", AttributeValue::S("JOB".to_owned()))
-            .consistent_read(true)
-            .send()
-            .await
-            .unwrap()
-            .item;
-        if item.and_then(|i| i.get("status").cloned()) == Some(AttributeValue::S("done".to_owned()))
-        {
+        if claims.is_done(key).await.unwrap() {
             return;
         }
         if let Some(status) = worker.try_wait().unwrap() {
@@ -302,6 +263,7 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
         .unwrap();
     let file = SchedulesFile::from_toml(&schedule_file(size)).unwrap();
     let store = ScheduleStore::new(dynamodb.clone(), table.to_owned());
+    let claims = ClaimStore::new(dynamodb.clone(), table.to_owned());
     stream::iter(&file.schedule)
         .for_each_concurrent(8, |def| {
             let store = &store;
@@ -352,7 +314,7 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
             .send()
             .await
             .unwrap();
-        wait_done(&dynamodb, table, &tick_key(tick.at), &mut worker).await;
+        wait_done(&claims, &tick_key(tick.at), &mut worker).await;
         let wall = started.elapsed();
         // Let the worker delete the message before counting.
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -97,6 +97,16 @@ async fn wait_all_done(stack: &Stack, within: Duration) {
     }
 }
 
+/// Lets `worker` finish every job (waiting up to `within`), stops it, and
+/// counts what came out: (exceptions, audit records, replies).
+async fn finish(stack: &Stack, mut worker: Child, within: Duration) -> (usize, usize, usize) {
+    wait_all_done(stack, within).await;
+    let _ = worker.kill();
+    let _ = worker.wait();
+    let (exceptions, audit) = effects(stack).await;
+    (exceptions, audit, stack.sink.messages().len())
+}
+
 // Multi-threaded: the test blocks on child processes while its JANDI
 // stand-in must keep answering.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -115,11 +125,7 @@ async fn faults_a_worker_killed_five_times_finishes_every_job_with_no_double_eff
         kills += 1;
         worker = spawn_worker(&stack, &endpoint);
     }
-    wait_all_done(&stack, Duration::from_secs(120)).await;
-    let _ = worker.kill();
-    let _ = worker.wait();
-    let (exceptions, audit) = effects(&stack).await;
-    let replies = stack.sink.messages().len();
+    let (exceptions, audit, replies) = finish(&stack, worker, Duration::from_secs(120)).await;
     println!(
         "crash: {JOBS} jobs, {kills} SIGKILLs: {exceptions} exceptions, {audit} audit records, \
          {replies} replies ({} repeated in the documented crash window)",
@@ -155,12 +161,8 @@ async fn faults_sigterm_lets_the_batch_in_hand_finish() {
     let after_term = stack.sink.messages().len();
     // Nothing in flight was lost: a new worker finishes the rest at once
     // (no message waits out a visibility timeout).
-    let mut worker = spawn_worker(&stack, &endpoint);
-    wait_all_done(&stack, Duration::from_secs(60)).await;
-    let _ = worker.kill();
-    let _ = worker.wait();
-    let (exceptions, audit) = effects(&stack).await;
-    let replies = stack.sink.messages().len();
+    let worker = spawn_worker(&stack, &endpoint);
+    let (exceptions, audit, replies) = finish(&stack, worker, Duration::from_secs(60)).await;
     println!(
         "sigterm: {after_term} replies before SIGTERM, {replies} in all, {exceptions} exceptions"
     );

@@ -6,7 +6,7 @@ use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action::{Start, Stop};
-use curfew_testkit::{local_aws, sdk_at, CountingProxy};
+use curfew_testkit::{local_aws, rds_instance, sdk_at, CountingProxy};
 use curfew_worker::fleet::{Fleet, TagKeys};
 
 /// Two EC2 instances and one RDS instance tagged with `schedule`.
@@ -38,29 +38,8 @@ async fn demo_fleet(sdk: &aws_config::SdkConfig, schedule: &str) {
             .await
             .unwrap();
     }
-    let rds = aws_sdk_rds::Client::new(sdk);
-    rds.create_db_instance()
-        .db_instance_identifier(format!("{schedule}-db"))
-        .engine("postgres")
-        .db_instance_class("db.t3.micro")
-        .allocated_storage(20)
-        .master_username("curfew")
-        .master_user_password("curfew-local-only")
-        .tags(
-            aws_sdk_rds::types::Tag::builder()
-                .key("ScheduleName")
-                .value(schedule)
-                .build(),
-        )
-        .tags(
-            aws_sdk_rds::types::Tag::builder()
-                .key("ScheduleGroupName")
-                .value("db")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let db = format!("{schedule}-db");
+    assert!(rds_instance(sdk, &db, schedule, Some("db"), false).await);
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use crate::stack::{kst, Stack};
 use curfew_shared::job::scheduled_event;
-use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, rds_status};
+use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, rds_instance, rds_status};
 use curfew_worker::runner::Verdict;
 
 const WEEKDAYS: &str = r#"
@@ -36,28 +36,7 @@ async fn office_fleet(stack: &Stack) -> (Vec<String>, String) {
         .await
         .unwrap();
     let db = format!("{}-db", stack.tag);
-    let rds = aws_sdk_rds::Client::new(&stack.sdk);
-    rds.create_db_instance()
-        .db_instance_identifier(&db)
-        .engine("postgres")
-        .db_instance_class("db.t3.micro")
-        .allocated_storage(20)
-        .master_username("curfew")
-        .master_user_password("curfew-local-only")
-        .tags(
-            aws_sdk_rds::types::Tag::builder()
-                .key("ScheduleName")
-                .value(&stack.tag)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    rds.stop_db_instance()
-        .db_instance_identifier(&db)
-        .send()
-        .await
-        .unwrap();
+    assert!(rds_instance(&stack.sdk, &db, &stack.tag, None, true).await);
     (ids, db)
 }
 
