@@ -133,6 +133,12 @@ mod tests {
         let pages = split(ANSWER, "reservationSet", 10, |n| format!("p{n}")).unwrap();
         assert_eq!(pages, [ANSWER]);
         assert!(split("<Other/>", "reservationSet", 2, |n| format!("p{n}")).is_none());
+        // moto paged it itself: its own token must reach the client untouched.
+        let paged = ANSWER.replace(
+            "</DescribeInstancesResponse>",
+            "<nextToken>r-3</nextToken></DescribeInstancesResponse>",
+        );
+        assert!(split(&paged, "reservationSet", 2, |n| format!("p{n}")).is_none());
         let empty = "<R><reservationSet></reservationSet></R>";
         assert_eq!(
             split(empty, "reservationSet", 2, |n| format!("p{n}")).unwrap(),
