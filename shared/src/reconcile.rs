@@ -113,7 +113,9 @@ pub const VERIFY_AFTER: Duration = Duration::minutes(5);
 /// What a schedule's timeline says at one instant.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Outlook {
-    /// The latest event at or before the instant (8 days back at most).
+    /// The desired state: the latest event at or before the instant (8 days
+    /// back at most), or with none there, the schedule's steady state
+    /// ([`Event::steady`]: a schedule that runs all the time).
     pub latest: Option<Event>,
     /// A stop close enough to warn about: within `stop_warning_minutes`.
     pub stop_ahead: Option<Event>,
@@ -131,7 +133,7 @@ impl Outlook {
                 .find(|e| e.action == Action::Stop)
         };
         Self {
-            latest: timeline.latest(now),
+            latest: timeline.desired(now),
             stop_ahead,
         }
     }
@@ -203,9 +205,16 @@ pub fn is_due(
 /// forward: a tick evaluated at an instant before an event that was already
 /// applied (EventBridge's `time` has whole seconds; a `force_start` issued
 /// half a second later is newer) must not re-apply an older event.
+///
+/// A steady state (no edge in the look-back) is applied once: it is new
+/// unless the last thing applied already wanted the same (the steady state
+/// itself, or an edge of the same action that brought the servers there).
+/// So a schedule changed to run all the time starts its servers once, and
+/// after that people are not fought.
 fn is_new(event: Event, state: &SchedulerState) -> bool {
     match state.applied {
         None => true,
+        Some(applied) if event.is_steady() => applied.action != event.action,
         Some(applied) => event.at > applied.at || (event.at == applied.at && event != applied),
     }
 }

@@ -8,7 +8,8 @@ use anyhow::{anyhow, bail, Context as _};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use curfew_shared::schedule::model::find_by_name;
-use curfew_shared::schedule::{parse_schedules, Event, Schedule, Timeline};
+use curfew_shared::schedule::{parse_schedules, Event, Handback, Schedule, Timeline};
+use curfew_shared::Action;
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
@@ -102,17 +103,58 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
     };
     let to = from + Duration::days(i64::from(args.days));
     let events = timeline.events(from, to);
-    for event in &events {
-        writeln!(out, "{}", line(event, schedule.timezone, args.json)?)?;
+    if args.json {
+        for event in &events {
+            writeln!(out, "{}", line(event, schedule.timezone, true)?)?;
+        }
+        return Ok(());
     }
-    if events.is_empty() && !args.json {
+    // Text: each window's hand-back too, before the event it causes.
+    let mut lines: Vec<(DateTime<Utc>, u8, String)> = Vec::new();
+    for handback in timeline.handbacks(from, to) {
+        lines.push((handback.at, 0, handback_line(&handback, schedule.timezone)));
+    }
+    for event in &events {
+        lines.push((event.at, 1, line(event, schedule.timezone, false)?));
+    }
+    lines.sort();
+    for (_, _, text) in &lines {
+        writeln!(out, "{text}")?;
+    }
+    if events.is_empty() {
+        let throughout = match timeline.state_at(from) {
+            Some(Action::Start) => "running throughout",
+            Some(Action::Stop) => "stopped throughout",
+            None => "no events",
+        };
         writeln!(
             out,
-            "no events for {} in {} day(s) from {}",
-            schedule.name, args.days, from
+            "{}: {throughout} the {} day(s) from {} (no start or stop)",
+            schedule.name,
+            args.days,
+            from.with_timezone(&schedule.timezone)
+                .format("%Y-%m-%d %a %H:%M %:z")
         )?;
     }
     Ok(())
+}
+
+/// `2026-12-02 Wed 10:12 +09:00  back   override  window ends: the schedule keeps it running`.
+fn handback_line(handback: &Handback, tz: Tz) -> String {
+    let then = match handback.resumes {
+        Some(Action::Start) if handback.changes() => "the schedule starts it",
+        Some(Action::Stop) if handback.changes() => "the schedule stops it",
+        Some(Action::Start) => "the schedule keeps it running",
+        Some(Action::Stop) => "the schedule keeps it stopped",
+        None => "the schedule sets nothing, it stays as it is",
+    };
+    format!(
+        "{}  back   override  window ends: {then}",
+        handback
+            .at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %a %H:%M %:z"),
+    )
 }
 
 fn line(event: &Event, tz: Tz, json: bool) -> anyhow::Result<String> {
@@ -172,6 +214,35 @@ mod tests {
             out.lines().next(),
             Some("2026-12-04 Fri 06:00 +09:00  stop   schedule")
         );
+    }
+
+    #[test]
+    fn a_schedule_that_runs_all_the_time_says_so() {
+        let dir = std::env::temp_dir().join(format!("curfew-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("always.toml");
+        std::fs::write(
+            &file,
+            "[[schedule]]\nname = \"always\"\ntimezone = \"Asia/Seoul\"\n[[schedule.period]]\ndays = \"all\"\n",
+        )
+        .unwrap();
+        let args = |json| PlanArgs {
+            schedule: "always".to_owned(),
+            file: Some(file.clone()),
+            from: Some("2026-12-04T00:00:00+09:00".to_owned()),
+            days: 7,
+            json,
+        };
+        let mut out = Vec::new();
+        run_file(&args(false), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "always: running throughout the 7 day(s) from 2026-12-04 Fri 00:00 +09:00 (no start or stop)\n"
+        );
+        let mut out = Vec::new();
+        run_file(&args(true), &mut out).unwrap();
+        assert!(out.is_empty(), "--json prints events only");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

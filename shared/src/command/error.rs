@@ -90,7 +90,7 @@ pub enum ValueError {
     TimeFormat,
     #[error("hours run 00-23 and minutes 00-59")]
     TimeRange,
-    #[error("expected a duration like 30m, 2h or 1h30m")]
+    #[error("expected a duration like 30m, 2h, 1h30m, 1d or 2d12h")]
     DurationFormat,
     #[error("a duration must be longer than zero")]
     DurationZero,
@@ -98,4 +98,10 @@ pub enum ValueError {
     DurationTooLong,
     #[error("expected start or stop")]
     ActionWord,
+    /// `until DATE TIME` names an instant that has passed (in the schedule's time zone).
+    #[error("that moment has already passed")]
+    InPast,
+    /// `until DATE TIME` more than 7 days ahead: a window may last at most 7 days.
+    #[error("a window may end at most 7 days ahead")]
+    TooFarAhead,
 }

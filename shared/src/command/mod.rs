@@ -56,22 +56,33 @@ pub enum ScheduleOp {
         date: DateArg,
         action: Action,
     },
+    /// `force_start [for|until ...]`: running now, and with an end the
+    /// schedule takes over again there.
     ForceStart {
         end: Option<ForceEnd>,
     },
-    ForceStop,
+    /// `force_stop [for|until ...]`, the same the other way round. (`end`
+    /// defaults to `None`: jobs queued before it existed read as before.)
+    ForceStop {
+        #[serde(default)]
+        end: Option<ForceEnd>,
+    },
     Next,
     History,
 }
 
-/// When a `force_start` gives the servers back to the schedule.
+/// When a `force_start` / `force_stop` window ends and hands the servers
+/// back to the schedule (SPEC §6.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ForceEnd {
-    /// `for 1h30m`: a stop that long after the command.
+    /// `for 1h30m`, `for 2d12h`: that long after the command.
     For(ForDuration),
-    /// `until 23:00`: a stop at the next 23:00 in the schedule's time zone.
+    /// `until 23:00`: the next 23:00 on the schedule's wall clock.
     Until(NaiveTime),
+    /// `until 2026-12-26 09:00`, `until tomorrow 09:00`: that day, that time.
+    /// (A variant of its own, so `Until` keeps its wire form for queued jobs.)
+    UntilOn { date: DateArg, time: NaiveTime },
 }
 
 impl Command {
@@ -97,7 +108,7 @@ impl ScheduleOp {
             Self::ExceptionSet { .. }
                 | Self::ExceptionDel { .. }
                 | Self::ForceStart { .. }
-                | Self::ForceStop
+                | Self::ForceStop { .. }
         )
     }
 
@@ -110,7 +121,7 @@ impl ScheduleOp {
             Self::ExceptionSet { .. } => Usage::ExceptionSet,
             Self::ExceptionDel { .. } => Usage::ExceptionDel,
             Self::ForceStart { .. } => Usage::ForceStart,
-            Self::ForceStop => Usage::ForceStop,
+            Self::ForceStop { .. } => Usage::ForceStop,
             Self::Next => Usage::Next,
             Self::History => Usage::History,
         }

@@ -130,10 +130,14 @@ fn parse_op<'a, I: Iterator<Item = &'a str>>(
         parse_exception(words)
     } else if is(word, &["force_start", "force-start"]) {
         words.usage = Usage::ForceStart;
-        parse_force_start(words)
+        Ok(ScheduleOp::ForceStart {
+            end: parse_force_end(words)?,
+        })
     } else if is(word, &["force_stop", "force-stop"]) {
         words.usage = Usage::ForceStop;
-        Ok(ScheduleOp::ForceStop)
+        Ok(ScheduleOp::ForceStop {
+            end: parse_force_end(words)?,
+        })
     } else if is(word, &["next"]) {
         words.usage = Usage::Next;
         Ok(ScheduleOp::Next)
@@ -178,11 +182,12 @@ fn parse_exception<'a, I: Iterator<Item = &'a str>>(
     }
 }
 
-fn parse_force_start<'a, I: Iterator<Item = &'a str>>(
+/// `[for DURATION | until [DATE] TIME]` after `force_start` / `force_stop`.
+fn parse_force_end<'a, I: Iterator<Item = &'a str>>(
     words: &mut Words<'a, I>,
-) -> Result<ScheduleOp, CommandError> {
+) -> Result<Option<ForceEnd>, CommandError> {
     let Some(word) = words.next() else {
-        return Ok(ScheduleOp::ForceStart { end: None });
+        return Ok(None);
     };
     let end = if is(word, &["for"]) {
         let input = words.require(Argument::Duration)?;
@@ -190,15 +195,28 @@ fn parse_force_start<'a, I: Iterator<Item = &'a str>>(
             parse_duration(input).map_err(|reason| words.bad(Argument::Duration, input, reason))?,
         )
     } else if is(word, &["until"]) {
-        let input = words.require(Argument::Time)?;
-        ForceEnd::Until(
-            parse_time(input).map_err(|reason| words.bad(Argument::Time, input, reason))?,
-        )
+        parse_until(words)?
     } else {
         return Err(CommandError::UnexpectedArgument {
             word: word.to_owned(),
             usage: words.usage,
         });
     };
-    Ok(ScheduleOp::ForceStart { end: Some(end) })
+    Ok(Some(end))
+}
+
+/// `until TIME` or `until DATE TIME`: a word with a colon is the time,
+/// anything else is the date and the time follows.
+fn parse_until<'a, I: Iterator<Item = &'a str>>(
+    words: &mut Words<'a, I>,
+) -> Result<ForceEnd, CommandError> {
+    let first = words.require(Argument::Time)?;
+    if first.contains(':') {
+        let time = parse_time(first).map_err(|reason| words.bad(Argument::Time, first, reason))?;
+        return Ok(ForceEnd::Until(time));
+    }
+    let date = parse_date(first).map_err(|reason| words.bad(Argument::Date, first, reason))?;
+    let input = words.require(Argument::Time)?;
+    let time = parse_time(input).map_err(|reason| words.bad(Argument::Time, input, reason))?;
+    Ok(ForceEnd::UntilOn { date, time })
 }

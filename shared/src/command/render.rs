@@ -34,20 +34,33 @@ impl std::fmt::Display for ScheduleOp {
                 write!(f, "exception set {date} {action} None")
             }
             Self::ExceptionDel { date, action } => write!(f, "exception del {date} {action}"),
-            Self::ForceStart { end: None } => f.write_str("force_start"),
-            Self::ForceStart {
-                end: Some(ForceEnd::For(duration)),
-            } => {
-                write!(f, "force_start for {duration}")
-            }
-            Self::ForceStart {
-                end: Some(ForceEnd::Until(time)),
-            } => {
-                write!(f, "force_start until {}", time.format("%H:%M"))
-            }
-            Self::ForceStop => f.write_str("force_stop"),
+            Self::ForceStart { end } => write_force(f, "force_start", end.as_ref()),
+            Self::ForceStop { end } => write_force(f, "force_stop", end.as_ref()),
             Self::Next => f.write_str("next"),
             Self::History => f.write_str("history"),
+        }
+    }
+}
+
+fn write_force(
+    f: &mut std::fmt::Formatter<'_>,
+    word: &str,
+    end: Option<&ForceEnd>,
+) -> std::fmt::Result {
+    f.write_str(word)?;
+    match end {
+        None => Ok(()),
+        Some(end) => write!(f, " {end}"),
+    }
+}
+
+impl std::fmt::Display for ForceEnd {
+    /// `for 2h`, `until 23:00`, `until 2026-12-26 09:00`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::For(duration) => write!(f, "for {duration}"),
+            Self::Until(time) => write!(f, "until {}", time.format("%H:%M")),
+            Self::UntilOn { date, time } => write!(f, "until {date} {}", time.format("%H:%M")),
         }
     }
 }

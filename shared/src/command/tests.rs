@@ -97,7 +97,25 @@ ok! {
     force_start_until: "/서버 dev force_start until 23:00" =>
         sched(ScheduleOp::ForceStart { end: Some(ForceEnd::Until(hm("23:00"))) });
     force_start_hyphen: "/서버 dev force-start" => sched(ScheduleOp::ForceStart { end: None });
-    force_stop: "/서버 dev force_stop" => sched(ScheduleOp::ForceStop);
+    force_stop: "/서버 dev force_stop" => sched(ScheduleOp::ForceStop { end: None });
+    force_stop_for_an_hour: "/서버 dev force_stop for 1h" =>
+        sched(ScheduleOp::ForceStop { end: Some(ForceEnd::For(mins(60))) });
+    force_stop_until: "/서버 dev force-stop UNTIL 13:00" =>
+        sched(ScheduleOp::ForceStop { end: Some(ForceEnd::Until(hm("13:00"))) });
+    force_start_for_a_day: "/서버 dev force_start for 1d" =>
+        sched(ScheduleOp::ForceStart { end: Some(ForceEnd::For(mins(1440))) });
+    force_start_for_days_and_hours: "/서버 dev force_start for 2d12h" =>
+        sched(ScheduleOp::ForceStart { end: Some(ForceEnd::For(mins(3600))) });
+    force_start_for_every_unit: "/서버 dev force_start for 1D2H30M" =>
+        sched(ScheduleOp::ForceStart { end: Some(ForceEnd::For(mins(1590))) });
+    force_start_for_seven_days: "/서버 dev force_start for 7d" =>
+        sched(ScheduleOp::ForceStart { end: Some(ForceEnd::For(mins(10080))) });
+    force_start_until_date: "/서버 dev force_start until 2026-12-26 09:00" =>
+        sched(ScheduleOp::ForceStart { end: Some(ForceEnd::UntilOn { date: day("2026-12-26"), time: hm("09:00") }) });
+    force_start_until_tomorrow: "/서버 dev force_start until tomorrow 9:00" =>
+        sched(ScheduleOp::ForceStart { end: Some(ForceEnd::UntilOn { date: DateArg::Tomorrow, time: hm("09:00") }) });
+    force_stop_until_date: "/서버 dev force_stop until 2026-12-28 08:30" =>
+        sched(ScheduleOp::ForceStop { end: Some(ForceEnd::UntilOn { date: day("2026-12-28"), time: hm("08:30") }) });
     next: "/서버 dev next" => sched(ScheduleOp::Next);
     history: "/서버 dev history" => sched(ScheduleOp::History);
     schedule_name_kept_as_typed: "/서버 Dev-2 status" =>
@@ -164,8 +182,16 @@ err! {
         CommandError::BadValue { reason: ValueError::DurationTooLong, .. },
     force_start_for_huge: "/서버 dev force_start for 99999999999h" =>
         CommandError::BadValue { reason: ValueError::DurationFormat, .. },
-    force_start_for_days_unit: "/서버 dev force_start for 2d" =>
-        CommandError::BadValue { what: Argument::Duration, reason: ValueError::DurationFormat, .. },
+    force_start_for_nine_days: "/서버 dev force_start for 9d" =>
+        CommandError::BadValue { what: Argument::Duration, reason: ValueError::DurationTooLong, usage: Usage::ForceStart, .. },
+    force_start_for_a_week_and_a_minute: "/서버 dev force_start for 7d1m" =>
+        CommandError::BadValue { reason: ValueError::DurationTooLong, .. },
+    force_start_for_days_twice: "/서버 dev force_start for 1d1d" =>
+        CommandError::BadValue { reason: ValueError::DurationFormat, .. },
+    force_start_for_hours_before_days: "/서버 dev force_start for 2h1d" =>
+        CommandError::BadValue { reason: ValueError::DurationFormat, .. },
+    force_start_for_zero_days: "/서버 dev force_start for 0d" =>
+        CommandError::BadValue { reason: ValueError::DurationZero, .. },
     force_start_for_minutes_first: "/서버 dev force_start for 30m1h" =>
         CommandError::BadValue { reason: ValueError::DurationFormat, .. },
     force_start_for_plain_number: "/서버 dev force_start for 2" =>
@@ -174,8 +200,28 @@ err! {
         CommandError::BadValue { what: Argument::Time, reason: ValueError::TimeRange, usage: Usage::ForceStart, .. },
     force_start_unknown_word: "/서버 dev force_start now" =>
         CommandError::UnexpectedArgument { usage: Usage::ForceStart, .. },
-    force_stop_trailing: "/서버 dev force_stop for 1h" =>
+    force_stop_trailing: "/서버 dev force_stop now" =>
         CommandError::UnexpectedArgument { usage: Usage::ForceStop, .. },
+    force_stop_for_missing: "/서버 dev force_stop for" =>
+        CommandError::MissingArgument { what: Argument::Duration, usage: Usage::ForceStop },
+    force_stop_for_zero: "/서버 dev force_stop for 0m" =>
+        CommandError::BadValue { what: Argument::Duration, reason: ValueError::DurationZero, usage: Usage::ForceStop, .. },
+    force_stop_for_nine_days: "/서버 dev force_stop for 9d" =>
+        CommandError::BadValue { reason: ValueError::DurationTooLong, usage: Usage::ForceStop, .. },
+    force_start_until_missing: "/서버 dev force_start until" =>
+        CommandError::MissingArgument { what: Argument::Time, usage: Usage::ForceStart },
+    force_start_until_no_such_date: "/서버 dev force_start until 2026-02-30 09:00" =>
+        CommandError::BadValue { what: Argument::Date, reason: ValueError::NoSuchDate, usage: Usage::ForceStart, .. },
+    force_start_until_date_without_time: "/서버 dev force_start until 2026-12-26" =>
+        CommandError::MissingArgument { what: Argument::Time, usage: Usage::ForceStart },
+    force_start_until_date_bad_time: "/서버 dev force_start until tomorrow 25:00" =>
+        CommandError::BadValue { what: Argument::Time, reason: ValueError::TimeRange, .. },
+    force_start_until_word: "/서버 dev force_start until noon" =>
+        CommandError::BadValue { what: Argument::Date, reason: ValueError::DateFormat, .. },
+    force_stop_until_bad: "/서버 dev force_stop until 25:00" =>
+        CommandError::BadValue { what: Argument::Time, reason: ValueError::TimeRange, usage: Usage::ForceStop, .. },
+    force_start_until_trailing: "/서버 dev force_start until tomorrow 09:00 please" =>
+        CommandError::UnexpectedArgument { usage: Usage::ForceStart, .. },
 }
 
 #[test]
@@ -242,10 +288,35 @@ fn date_args_resolve_in_the_schedule_time_zone() {
 
 #[test]
 fn durations_render_canonically() {
-    let rendered: Vec<String> = [30, 60, 90, 120, 600, 10080]
+    let rendered: Vec<String> = [30, 60, 90, 120, 600, 1440, 1470, 3600, 3601, 10080]
         .map(|m| mins(m).to_string())
         .into();
-    assert_eq!(rendered, ["30m", "1h", "1h30m", "2h", "10h", "168h"]);
+    assert_eq!(
+        rendered,
+        ["30m", "1h", "1h30m", "2h", "10h", "1d", "1d30m", "2d12h", "2d12h1m", "7d"]
+    );
+    // Hours past a day are fine as typed, and render in days.
+    assert_eq!(
+        parse_duration("36h").map(|d| d.to_string()),
+        Ok("1d12h".to_owned())
+    );
+}
+
+#[test]
+fn jobs_queued_before_force_stop_took_a_window_still_read() {
+    // The wire form of `force_stop` and `force_start until` before windows.
+    let old = r#"{"command":"schedule","schedule":"dev","op":{"op":"force_stop"}}"#;
+    assert_eq!(
+        serde_json::from_str::<Command>(old).unwrap(),
+        sched(ScheduleOp::ForceStop { end: None })
+    );
+    let old = r#"{"command":"schedule","schedule":"dev","op":{"op":"force_start","end":{"until":"23:00:00"}}}"#;
+    assert_eq!(
+        serde_json::from_str::<Command>(old).unwrap(),
+        sched(ScheduleOp::ForceStart {
+            end: Some(ForceEnd::Until(hm("23:00")))
+        })
+    );
 }
 
 #[test]
@@ -273,6 +344,14 @@ fn arb_action() -> impl Strategy<Value = Action> {
     prop_oneof![Just(Start), Just(Stop)]
 }
 
+fn arb_end() -> impl Strategy<Value = Option<ForceEnd>> {
+    proptest::option::of(prop_oneof![
+        (1u32..=ForDuration::MAX_MINUTES).prop_map(|m| ForceEnd::For(mins(m))),
+        arb_time().prop_map(ForceEnd::Until),
+        (arb_date(), arb_time()).prop_map(|(date, time)| ForceEnd::UntilOn { date, time }),
+    ])
+}
+
 fn arb_op() -> impl Strategy<Value = ScheduleOp> {
     prop_oneof![
         Just(ScheduleOp::Status),
@@ -286,10 +365,11 @@ fn arb_op() -> impl Strategy<Value = ScheduleOp> {
         (1u32..=ForDuration::MAX_MINUTES).prop_map(|m| ScheduleOp::ForceStart {
             end: Some(ForceEnd::For(mins(m)))
         }),
-        arb_time().prop_map(|t| ScheduleOp::ForceStart {
-            end: Some(ForceEnd::Until(t))
+        (any::<bool>(), arb_end()).prop_map(|(start, end)| if start {
+            ScheduleOp::ForceStart { end }
+        } else {
+            ScheduleOp::ForceStop { end }
         }),
-        Just(ScheduleOp::ForceStop),
         Just(ScheduleOp::Next),
         Just(ScheduleOp::History),
     ]

@@ -51,8 +51,8 @@ impl Usage {
             Self::ExceptionInfo => "<schedule> exception|e info|i [DATE]",
             Self::ExceptionSet => "<schedule> exception|e set|s DATE start|stop TIME|None",
             Self::ExceptionDel => "<schedule> exception|e del|d DATE start|stop",
-            Self::ForceStart => "<schedule> force_start [for DURATION | until TIME]",
-            Self::ForceStop => "<schedule> force_stop",
+            Self::ForceStart => "<schedule> force_start [for DURATION | until [DATE] TIME]",
+            Self::ForceStop => "<schedule> force_stop [for DURATION | until [DATE] TIME]",
             Self::Next => "<schedule> next",
             Self::History => "<schedule> history",
         }

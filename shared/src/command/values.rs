@@ -76,14 +76,15 @@ pub fn parse_time_or_none(input: &str) -> Result<Option<NaiveTime>, ValueError> 
     }
 }
 
-/// How long a `force_start for DURATION` lasts, in whole minutes.
+/// How long a `force_start for DURATION` (or `force_stop for`) window
+/// lasts, in whole minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ForDuration(u32);
 
 impl ForDuration {
     /// Seven days: an override must stay inside the reconciler's 8-day look-back.
-    pub const MAX_MINUTES: u32 = 7 * 24 * 60;
+    pub const MAX_MINUTES: u32 = 7 * MINUTES_A_DAY;
 
     /// `None` for zero or more than [`Self::MAX_MINUTES`].
     pub const fn from_minutes(minutes: u32) -> Option<Self> {
@@ -103,37 +104,42 @@ impl ForDuration {
     }
 }
 
+const MINUTES_A_DAY: u32 = 24 * 60;
+
 impl std::fmt::Display for ForDuration {
-    /// Canonical form: `30m`, `2h`, `1h30m`.
+    /// Canonical form: `30m`, `2h`, `1h30m`, `1d`, `2d12h`, `7d`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (hours, minutes) = (self.0 / 60, self.0 % 60);
-        match (hours, minutes) {
-            (0, m) => write!(f, "{m}m"),
-            (h, 0) => write!(f, "{h}h"),
-            (h, m) => write!(f, "{h}h{m}m"),
+        let (days, rest) = (self.0 / MINUTES_A_DAY, self.0 % MINUTES_A_DAY);
+        let (hours, minutes) = (rest / 60, rest % 60);
+        for (value, unit) in [(days, 'd'), (hours, 'h'), (minutes, 'm')] {
+            if value > 0 {
+                write!(f, "{value}{unit}")?;
+            }
         }
+        Ok(())
     }
 }
 
-/// Parses `30m`, `2h`, `1h30m` (any case; `90m` is fine too).
+/// Parses `30m`, `2h`, `1h30m`, `1d`, `2d12h`, `1d2h30m` (any case; units
+/// in that order, each at most once; `90m` and `36h` are fine too), at most
+/// seven days in all.
 pub fn parse_duration(input: &str) -> Result<ForDuration, ValueError> {
     let lower = input.to_ascii_lowercase();
-    let (hours, rest) = match lower.split_once('h') {
-        Some((h, rest)) => (
-            Some(digits(h, 1, 4).ok_or(ValueError::DurationFormat)?),
-            rest,
-        ),
-        None => (None, lower.as_str()),
-    };
-    let minutes = match rest.strip_suffix('m') {
-        Some(m) => Some(digits(m, 1, 5).ok_or(ValueError::DurationFormat)?),
-        None if rest.is_empty() => None,
-        None => return Err(ValueError::DurationFormat),
-    };
-    if hours.is_none() && minutes.is_none() {
+    let mut rest = lower.as_str();
+    let mut total: u64 = 0;
+    let mut any = false;
+    for (unit, minutes_per) in [('d', u64::from(MINUTES_A_DAY)), ('h', 60), ('m', 1)] {
+        let Some((number, after)) = rest.split_once(unit) else {
+            continue;
+        };
+        let number = digits(number, 1, 5).ok_or(ValueError::DurationFormat)?;
+        total += u64::from(number) * minutes_per;
+        rest = after;
+        any = true;
+    }
+    if !any || !rest.is_empty() {
         return Err(ValueError::DurationFormat);
     }
-    let total = u64::from(hours.unwrap_or(0)) * 60 + u64::from(minutes.unwrap_or(0));
     if total == 0 {
         return Err(ValueError::DurationZero);
     }

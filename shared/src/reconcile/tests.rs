@@ -522,3 +522,91 @@ fn a_group_without_instances_holds_nobody_up() {
         "the empty db group does not wait for app"
     );
 }
+
+/// A schedule that runs all the time: no edge, only a steady state.
+fn always() -> Schedule {
+    parse_schedules(
+        "[[schedule]]\nname = \"always\"\n[[schedule.period]]\ndays = \"all\"\n",
+        chrono_tz::Asia::Seoul,
+    )
+    .unwrap()
+    .remove(0)
+}
+
+fn outlook_of(schedule: &Schedule, now: DateTime<Utc>) -> Outlook {
+    Outlook::of(&crate::schedule::Timeline::new(schedule, &[], &[]), now)
+}
+
+#[test]
+fn a_new_schedule_that_runs_all_the_time_starts_its_stopped_servers_once() {
+    let s = always();
+    let outlook = outlook_of(&s, at(3, 0));
+    assert_eq!(outlook.latest, Some(Event::steady(Action::Start)));
+    let fresh = SchedulerState::default();
+    assert!(is_due(&s, &outlook, &fresh, at(3, 0)));
+    let servers = [
+        instance("web-1", None, Stopped),
+        instance("web-2", None, Running),
+    ];
+    let first = decide(&s, &outlook, &fresh, &servers, at(3, 0));
+    assert_eq!(ids(&first.act), ["web-1"]);
+    assert_eq!(first.state.applied, Some(Event::steady(Action::Start)));
+
+    // The next minute: applied already, so a server a person stopped stays stopped.
+    let later = outlook_of(&s, at(3, 1));
+    let mut state = first.state.clone();
+    state.verify = None;
+    assert!(!is_due(&s, &later, &state, at(3, 1)));
+    let servers = [
+        instance("web-1", None, Running),
+        instance("web-2", None, Stopped),
+    ];
+    let second = decide(&s, &later, &state, &servers, at(3, 1));
+    assert!(second.act.is_empty() && second.applied_now.is_none());
+}
+
+#[test]
+fn enforce_keeps_a_steady_schedule_up() {
+    let mut s = always();
+    s.enforce = true;
+    let outlook = outlook_of(&s, at(3, 0));
+    let state = SchedulerState {
+        applied: Some(Event::steady(Action::Start)),
+        ..SchedulerState::default()
+    };
+    assert!(is_due(&s, &outlook, &state, at(3, 0)));
+    let d = decide(
+        &s,
+        &outlook,
+        &state,
+        &[instance("web-1", None, Stopped)],
+        at(3, 0),
+    );
+    assert!(d.enforced);
+    assert_eq!(ids(&d.act), ["web-1"]);
+}
+
+#[test]
+fn a_schedule_changed_to_run_all_the_time_starts_what_its_last_stop_stopped() {
+    let s = always();
+    let outlook = outlook_of(&s, at(3, 0));
+    let stopped_friday = SchedulerState {
+        applied: Some(event(Action::Stop, 1)),
+        ..SchedulerState::default()
+    };
+    let d = decide(
+        &s,
+        &outlook,
+        &stopped_friday,
+        &[instance("web-1", None, Stopped)],
+        at(3, 0),
+    );
+    assert_eq!(d.applied_now, Some(Event::steady(Action::Start)));
+    assert_eq!(ids(&d.act), ["web-1"]);
+    // An edge of the same action already brought them up: nothing to redo.
+    let started = SchedulerState {
+        applied: Some(event(Action::Start, 1)),
+        ..SchedulerState::default()
+    };
+    assert!(!is_due(&s, &outlook, &started, at(3, 0)));
+}

@@ -27,10 +27,12 @@ fn reason_text(reason: ValueError, lang: Lang) -> String {
             ValueError::NoSuchDate => "달력에 없는 날짜입니다",
             ValueError::TimeFormat => "H:MM 또는 HH:MM 형식이어야 합니다",
             ValueError::TimeRange => "시는 00-23, 분은 00-59여야 합니다",
-            ValueError::DurationFormat => "30m, 2h, 1h30m 같은 형식이어야 합니다",
+            ValueError::DurationFormat => "30m, 2h, 1h30m, 1d, 2d12h 같은 형식이어야 합니다",
             ValueError::DurationZero => "기간은 0보다 길어야 합니다",
             ValueError::DurationTooLong => "기간은 최대 7일(168h)입니다",
             ValueError::ActionWord => "start 또는 stop이어야 합니다",
+            ValueError::InPast => "이미 지난 시각입니다",
+            ValueError::TooFarAhead => "최대 7일 뒤까지만 지정할 수 있습니다",
         }
         .to_owned(),
     }

@@ -1,8 +1,13 @@
 //! `force_start` / `force_stop`: what was done, what waits, when the schedule resumes.
 
-use super::{action_text, at_text, pick, Context, ForceView, InstanceRef};
+use super::{
+    action_text, at_text, pick, source_text, staying_text, Context, ForceView, InstanceRef, Lang,
+    Takeover,
+};
 use crate::jandi::{Color, Message};
+use crate::schedule::Event;
 use crate::Action;
+use chrono_tz::Tz;
 
 fn refs(instances: &[InstanceRef]) -> String {
     instances
@@ -43,36 +48,15 @@ pub(super) fn render(view: &ForceView, ctx: &Context) -> Message {
             ),
         ),
     };
-    if let Some(until) = view.until {
-        let until = at_text(until, tz, lang);
+    if let Takeover::Window { handback, .. } = &view.takeover {
+        let at = at_text(handback.at, tz, lang);
         body.push_str(&pick(
             lang,
-            format!(" {until}까지 기상 상태를 유지합니다!"),
-            format!(" Running until {until}."),
+            format!(" {at}에 정규 일과로 복귀합니다!"),
+            format!(" Hands back to the schedule at {at}."),
         ));
     }
-    let resumes = match view.resumes {
-        Some(event) => pick(
-            lang,
-            format!(
-                "{} 정규 일과 {}(으)로 복귀합니다 ({})",
-                at_text(event.at, tz, lang),
-                action_text(event.action, lang),
-                super::source_text(event.source, lang)
-            ),
-            format!(
-                "The schedule takes over at {} ({}, {}).",
-                at_text(event.at, tz, lang),
-                action_text(event.action, lang),
-                super::source_text(event.source, lang)
-            ),
-        ),
-        None => pick(
-            lang,
-            "일주일 안에 정규 일과가 없습니다".to_owned(),
-            "No scheduled event within a week.".to_owned(),
-        ),
-    };
+    let resumes = takeover_text(&view.takeover, tz, lang);
     let color = if view.waiting.is_empty() {
         Color::Ok
     } else {
@@ -100,4 +84,73 @@ pub(super) fn render(view: &ForceView, ctx: &Context) -> Message {
         );
     }
     message.block(pick(lang, "정규 일과 복귀", "Schedule resumes"), resumes)
+}
+
+/// "hands back to the schedule at 10:12: stays up until 19:00", or for a
+/// force without a window, the schedule's next event.
+fn takeover_text(takeover: &Takeover, tz: Tz, lang: Lang) -> String {
+    let event_text = |event: &Event| {
+        format!(
+            "{} {} ({})",
+            at_text(event.at, tz, lang),
+            action_text(event.action, lang),
+            source_text(event.source, lang)
+        )
+    };
+    match takeover {
+        Takeover::Window { handback, next } => {
+            let at = at_text(handback.at, tz, lang);
+            let then = match handback.resumes {
+                Some(action) if handback.changes() => pick(
+                    lang,
+                    format!("그때 {}합니다", action_text(action, lang)),
+                    format!("{} then", action_text(action, lang)),
+                ),
+                _ => {
+                    let staying = staying_text(handback.held, lang);
+                    match next {
+                        Some(next) => pick(
+                            lang,
+                            format!("{}까지 {staying}", at_text(next.at, tz, lang)),
+                            format!("{staying} until {}", at_text(next.at, tz, lang)),
+                        ),
+                        None => staying.to_owned(),
+                    }
+                }
+            };
+            let after = match (handback.changes(), next) {
+                (true, Some(next)) => pick(
+                    lang,
+                    format!(", 다음 일정: {}", event_text(next)),
+                    format!("; next: {}", event_text(next)),
+                ),
+                _ => String::new(),
+            };
+            pick(
+                lang,
+                format!("{at} 정규 일과 복귀: {then}{after}"),
+                format!("Hands back to the schedule at {at}: {then}{after}."),
+            )
+        }
+        Takeover::NextEvent(Some(event)) => pick(
+            lang,
+            format!(
+                "{} 정규 일과 {}(으)로 복귀합니다 ({})",
+                at_text(event.at, tz, lang),
+                action_text(event.action, lang),
+                source_text(event.source, lang)
+            ),
+            format!(
+                "The schedule takes over at {} ({}, {}).",
+                at_text(event.at, tz, lang),
+                action_text(event.action, lang),
+                source_text(event.source, lang)
+            ),
+        ),
+        Takeover::NextEvent(None) => pick(
+            lang,
+            "일주일 안에 정규 일과가 없습니다".to_owned(),
+            "No scheduled event within a week.".to_owned(),
+        ),
+    }
 }

@@ -25,10 +25,13 @@ fn explain(usage: Usage, lang: Lang) -> &'static str {
         ),
         Usage::ExceptionDel => ("그날의 예외를 지웁니다", "removes that day's exception"),
         Usage::ForceStart => (
-            "지금 바로 기상시킵니다 (시간 제한 가능)",
-            "starts now, optionally for a while or until a time",
+            "지금 바로 기상시킵니다 (for/until: 그때 정규 일과로 복귀)",
+            "starts now; with for/until the schedule takes over at the end",
         ),
-        Usage::ForceStop => ("지금 바로 취침시킵니다", "stops now"),
+        Usage::ForceStop => (
+            "지금 바로 취침시킵니다 (for/until: 그때 정규 일과로 복귀)",
+            "stops now; with for/until the schedule takes over at the end",
+        ),
         Usage::Next => (
             "앞으로 7일간의 일정을 보고합니다",
             "upcoming events, 7 days",
@@ -52,10 +55,14 @@ pub(super) fn render(ctx: &Context) -> Message {
         lang,
         "DATE: YYYY-MM-DD, today, tomorrow (스케줄 시간대 기준, 기본값 today)\n\
          TIME: H:MM 또는 HH:MM (00:00–23:59), None = 그날 없음\n\
-         DURATION: 30m, 2h, 1h30m",
+         DURATION: 30m, 2h, 1h30m, 1d, 2d12h (최대 7일)\n\
+         until TIME = 다음 그 시각 (오늘 또는 내일), until DATE TIME = 그날 그 시각 (7일 안)\n\
+         for/until이 끝나면 그 시각의 정규 일과 상태로 복귀합니다",
         "DATE: YYYY-MM-DD, today, tomorrow (in the schedule's time zone; default today)\n\
          TIME: H:MM or HH:MM (00:00–23:59); None = none that day\n\
-         DURATION: 30m, 2h, 1h30m",
+         DURATION: 30m, 2h, 1h30m, 1d, 2d12h (at most 7 days)\n\
+         until TIME = the next such time (today or tomorrow); until DATE TIME = that day (within 7 days)\n\
+         When for/until ends, the schedule takes over: the state becomes what it says at that moment",
     );
     Message::new(
         Color::Ok,

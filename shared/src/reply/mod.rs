@@ -151,6 +151,14 @@ pub(crate) fn action_text(action: Action, lang: Lang) -> &'static str {
     }
 }
 
+/// What "nothing changes" means for servers an override held `held`.
+pub(crate) fn staying_text(held: Action, lang: Lang) -> &'static str {
+    match held {
+        Action::Start => pick(lang, "기상 유지", "stays up"),
+        Action::Stop => pick(lang, "취침 유지", "stays down"),
+    }
+}
+
 /// Where an event comes from, in words.
 pub(crate) fn source_text(source: Source, lang: Lang) -> &'static str {
     match source {

@@ -5,11 +5,22 @@ use crate::jandi::Message;
 use crate::schedule::timeline::UpcomingKind;
 use crate::Action;
 
-fn kind_text(kind: UpcomingKind, lang: Lang) -> &'static str {
+fn kind_text(kind: UpcomingKind, lang: Lang) -> String {
     match kind {
-        UpcomingKind::Start => action_text(Action::Start, lang),
-        UpcomingKind::Stop => action_text(Action::Stop, lang),
-        UpcomingKind::StopWarning => pick(lang, "취침 예고(warning)", "stop warning"),
+        UpcomingKind::Start => action_text(Action::Start, lang).to_owned(),
+        UpcomingKind::Stop => action_text(Action::Stop, lang).to_owned(),
+        UpcomingKind::StopWarning => pick(lang, "취침 예고(warning)", "stop warning").to_owned(),
+        UpcomingKind::Handback { held, resumes } => {
+            let then = match resumes {
+                Some(action) if action != held => pick(lang, "전환", "changes over").to_owned(),
+                Some(_) | None => super::staying_text(held, lang).to_owned(),
+            };
+            pick(
+                lang,
+                format!("정규 일과 복귀: {then}"),
+                format!("hands back to the schedule: {then}"),
+            )
+        }
     }
 }
 

@@ -29,6 +29,9 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             waiting,
         } => {
             let why = match (event, enforced) {
+                (Some(event), _) if event.is_steady() => {
+                    pick(lang, "정규 일과(상시 상태)", "the schedule's steady state").to_owned()
+                }
                 (Some(event), _) => format!(
                     "{} {}",
                     at_text(event.at, tz, lang),

@@ -4,7 +4,9 @@ use super::*;
 use crate::command::{parse, Argument, Command, CommandError, ScheduleOp, Usage, ValueError};
 use crate::jandi::Message;
 use crate::schedule::timeline::{Upcoming, UpcomingKind};
-use crate::schedule::{parse_schedules, DayPlan, Event, Exception, GroupKind, Source, Timeline};
+use crate::schedule::{
+    parse_schedules, DayPlan, Event, Exception, GroupKind, Handback, Source, Timeline,
+};
 use crate::Action;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -300,12 +302,42 @@ fn force_start() -> Reply {
             group: "app".into(),
             on: vec!["db".into()],
         }],
-        until: Some(seoul("2026-11-28 20:00")),
-        resumes: Some(Event {
-            at: seoul("2026-11-30 09:00"),
-            action: Action::Start,
-            source: Source::Schedule,
-        }),
+        takeover: Takeover::Window {
+            handback: Handback {
+                at: seoul("2026-11-28 20:00"),
+                held: Action::Start,
+                resumes: Some(Action::Stop),
+            },
+            next: Some(Event {
+                at: seoul("2026-11-30 09:00"),
+                action: Action::Start,
+                source: Source::Schedule,
+            }),
+        },
+    })
+}
+
+/// `force_start for 2h` at 08:12 on a 09:00–19:00 Wednesday.
+fn force_start_before_work() -> Reply {
+    Reply::Forced(ForceView {
+        schedule: "dev".into(),
+        timezone: SEOUL,
+        action: Action::Start,
+        acted: vec![iref("web-1", "i-0abc")],
+        unchanged: vec![],
+        waiting: vec![],
+        takeover: Takeover::Window {
+            handback: Handback {
+                at: seoul("2026-12-02 10:12"),
+                held: Action::Start,
+                resumes: Some(Action::Start),
+            },
+            next: Some(Event {
+                at: seoul("2026-12-02 19:00"),
+                action: Action::Stop,
+                source: Source::Schedule,
+            }),
+        },
     })
 }
 
@@ -317,12 +349,11 @@ fn force_stop() -> Reply {
         acted: vec![iref("web-1", "i-0abc"), iref("dev-db", "dev-db")],
         unchanged: vec![],
         waiting: vec![],
-        until: None,
-        resumes: Some(Event {
+        takeover: Takeover::NextEvent(Some(Event {
             at: seoul("2026-11-30 09:00"),
             action: Action::Start,
             source: Source::Schedule,
-        }),
+        })),
     })
 }
 
@@ -343,7 +374,23 @@ fn next() -> Reply {
             ),
             up("2026-11-27 19:00", UpcomingKind::Stop, Source::Schedule),
             up("2026-11-28 10:00", UpcomingKind::Start, Source::Exception),
+            up(
+                "2026-11-28 20:00",
+                UpcomingKind::Handback {
+                    held: Action::Start,
+                    resumes: Some(Action::Stop),
+                },
+                Source::Override,
+            ),
             up("2026-11-28 20:00", UpcomingKind::Stop, Source::Override),
+            up(
+                "2026-11-30 12:00",
+                UpcomingKind::Handback {
+                    held: Action::Stop,
+                    resumes: Some(Action::Stop),
+                },
+                Source::Override,
+            ),
         ],
     })
 }
@@ -452,7 +499,7 @@ fn accepted() -> Reply {
     Reply::Accepted {
         command: Command::Schedule {
             schedule: "dev".into(),
-            op: ScheduleOp::ForceStop,
+            op: ScheduleOp::ForceStop { end: None },
         },
     }
 }
@@ -488,7 +535,7 @@ case!(
         "/서버 <schedule> info|i [DATE]",
         "/서버 <schedule> exception|e set|s DATE start|stop TIME|None",
         "/서버 <schedule> exception|e del|d DATE start|stop",
-        "/서버 <schedule> force_start [for DURATION | until TIME]",
+        "/서버 <schedule> force_start [for DURATION | until [DATE] TIME]",
         "/서버 <schedule> history",
         "YYYY-MM-DD",
         "H:MM",
@@ -503,7 +550,7 @@ case!(
     OK,
     [
         "/서버 <schedule> next — upcoming events, 7 days",
-        "/서버 <schedule> force_stop — stops now",
+        "/서버 <schedule> force_stop [for DURATION | until [DATE] TIME] — stops now; with for/until the schedule takes over at the end",
         "DATE:",
         "TIME:",
         "DURATION:"
@@ -821,8 +868,25 @@ case!(
         "dev-db (dev-db)",
         "web-1 (i-0abc)",
         "app : starts once db is up",
-        "Running until 2026-11-28 (Sat) 20:00",
-        "takes over at 2026-11-30 (Mon) 09:00"
+        "Hands back to the schedule at 2026-11-28 (Sat) 20:00: stop then; next: 2026-11-30 (Mon) 09:00 start (schedule)."
+    ]
+);
+case!(
+    force_start_en_hands_back_quietly_in_working_hours,
+    force_start_before_work(),
+    En,
+    OK,
+    ["Hands back to the schedule at 2026-12-02 (Wed) 10:12: stays up until 2026-12-02 (Wed) 19:00."],
+    !["stop then", "Running until"]
+);
+case!(
+    force_start_ko_hands_back_quietly_in_working_hours,
+    force_start_before_work(),
+    Ko,
+    OK,
+    [
+        "2026-12-02 (수) 10:12에 정규 일과로 복귀합니다!",
+        "2026-12-02 (수) 10:12 정규 일과 복귀: 2026-12-02 (수) 19:00까지 기상 유지"
     ]
 );
 case!(
@@ -834,7 +898,7 @@ case!(
         "긴급 기상",
         "dev-db (dev-db)",
         "app : db 기상 후",
-        "2026-11-28 (토) 20:00까지",
+        "2026-11-28 (토) 20:00 정규 일과 복귀: 그때 취침(stop)합니다",
         "2026-11-30 (월) 09:00"
     ]
 );
@@ -868,7 +932,8 @@ case!(
         "2026-11-27 (Fri) 18:50 stop warning (schedule)",
         "2026-11-27 (Fri) 19:00 stop (schedule)",
         "2026-11-28 (Sat) 10:00 start (exception)",
-        "2026-11-28 (Sat) 20:00 stop (override)"
+        "2026-11-28 (Sat) 20:00 hands back to the schedule: changes over (override)\n2026-11-28 (Sat) 20:00 stop (override)",
+        "2026-11-30 (Mon) 12:00 hands back to the schedule: stays down (override)"
     ]
 );
 case!(
@@ -1007,8 +1072,8 @@ case!(
     ERR,
     [
         "'3x'",
-        "30m, 2h or 1h30m",
-        "/서버 <schedule> force_start [for DURATION | until TIME]"
+        "30m, 2h, 1h30m, 1d or 2d12h",
+        "/서버 <schedule> force_start [for DURATION | until [DATE] TIME]"
     ]
 );
 case!(

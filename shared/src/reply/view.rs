@@ -4,7 +4,7 @@
 
 use crate::command::{Command, CommandError};
 use crate::schedule::timeline::Upcoming;
-use crate::schedule::{DayPlan, Event, Exception, GroupKind};
+use crate::schedule::{DayPlan, Event, Exception, GroupKind, Handback};
 use crate::Action;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -153,10 +153,21 @@ pub struct ForceView {
     pub unchanged: Vec<InstanceRef>,
     /// Groups that start later, once their dependencies are up (or stop later, after their dependants).
     pub waiting: Vec<GroupWait>,
-    /// The stop of a `force_start for|until`.
-    pub until: Option<DateTime<Utc>>,
-    /// The schedule's next own event: when it takes over again.
-    pub resumes: Option<Event>,
+    /// Where and how the schedule takes over again.
+    pub takeover: Takeover,
+}
+
+/// When the schedule takes over after a `force_start` / `force_stop`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takeover {
+    /// A `for|until` window hands back at `handback.at`; `next` is the
+    /// first event after it (within a week), where the state changes next.
+    Window {
+        handback: Handback,
+        next: Option<Event>,
+    },
+    /// No window: the schedule's next own event (within a week) takes over.
+    NextEvent(Option<Event>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

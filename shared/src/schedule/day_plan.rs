@@ -58,19 +58,17 @@ impl DayPlan {
         let day_start = resolve(tz, date, NaiveTime::MIN);
         let day_end = resolve(tz, shift(date, 1), NaiveTime::MIN);
         let events = timeline.events(day_start - LOOK_BACK, day_end + LOOK_BACK);
+        // The latest event within the look-back, else the steady state: a
+        // schedule that runs all the time shows running all day.
         let running_at = |at: DateTime<Utc>| {
-            events
-                .iter()
-                .take_while(|e| e.at <= at)
-                .last()
-                .is_some_and(|e| e.action == Action::Start)
+            let latest = events.iter().take_while(|e| e.at <= at).last();
+            match latest {
+                Some(event) if event.at >= at - LOOK_BACK => event.action == Action::Start,
+                _ => timeline.steady(at) == Some(Action::Start),
+            }
         };
         let running_at_start = running_at(day_start);
-        let running_at_end = events
-            .iter()
-            .take_while(|e| e.at < day_end)
-            .last()
-            .is_some_and(|e| e.action == Action::Start);
+        let running_at_end = running_at(day_end - Duration::nanoseconds(1));
         let day_events: Vec<PlannedEvent> = events
             .iter()
             .filter(|e| e.at >= day_start && e.at < day_end)

@@ -2,8 +2,9 @@
 //!
 //! [`file`] reads and validates the operators' TOML; [`model`] is the validated
 //! form; [`days`] evaluates day expressions; [`timeline`] turns a schedule, its
-//! exceptions and its overrides into events in time; [`day_plan`] summarises
-//! one local day for `info`.
+//! exceptions and its overrides into events in time, with [`windows`] for
+//! how an override's `for|until` window hands back to the schedule;
+//! [`day_plan`] summarises one local day for `info`.
 
 pub mod day_plan;
 pub mod days;
@@ -11,11 +12,13 @@ pub mod file;
 pub mod local_time;
 pub mod model;
 pub mod timeline;
+pub mod windows;
 
 pub use day_plan::DayPlan;
 pub use file::{parse_schedules, render_schedules, ScheduleDef, ScheduleError, SchedulesFile};
 pub use model::{Exception, Group, GroupKind, Override, Period, Schedule};
 pub use timeline::{Event, Source, Timeline};
+pub use windows::Handback;
 
 #[cfg(test)]
 mod tests;

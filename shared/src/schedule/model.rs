@@ -7,9 +7,9 @@
 
 use super::days::DayRule;
 use super::local_time;
-use crate::command::ForceEnd;
+use crate::command::{ForDuration, ForceEnd, ValueError};
 use crate::Action;
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -81,37 +81,78 @@ pub struct Exception {
 }
 
 /// A `force_start` / `force_stop`: an event at the moment it was issued and,
-/// for `force_start for|until`, a stop at its end.
+/// with `for|until`, a window that ends by handing back to the schedule
+/// (SPEC §6.3).
+///
+/// Stored as it is (`action`, `until`): an override written before windows
+/// handed back reads the same, and now means what its writer meant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Override {
     pub issued_at: DateTime<Utc>,
     pub action: Action,
-    /// The end of a `force_start for|until`: a stop event, and until then the
-    /// schedule's own events are held back.
+    /// The end of a `for|until` window. Until then no earlier-issued event
+    /// changes the state; there the state becomes the schedule's again.
     pub until: Option<DateTime<Utc>>,
 }
 
 impl Override {
-    /// A `force_start` issued at `now`, with its end resolved in `tz`:
-    /// `until 23:00` means the next 23:00 on the wall clock after `now`.
-    pub fn force_start(now: DateTime<Utc>, end: Option<ForceEnd>, tz: Tz) -> Self {
-        let until = end.map(|end| match end {
-            ForceEnd::For(duration) => now + duration.to_chrono(),
-            ForceEnd::Until(time) => next_wall_clock(now, time, tz),
-        });
-        Self {
+    /// A `force_start` (or `force_stop`) issued at `now`, with its window's
+    /// end resolved in `tz`. Fails when `until DATE TIME` is not ahead of
+    /// `now`, or is more than [`ForDuration::MAX_MINUTES`] ahead.
+    pub fn forced(
+        action: Action,
+        now: DateTime<Utc>,
+        end: Option<ForceEnd>,
+        tz: Tz,
+    ) -> Result<Self, ValueError> {
+        let until = end.map(|end| end.resolve(now, tz)).transpose()?;
+        Ok(Self {
             issued_at: now,
-            action: Action::Start,
+            action,
             until,
-        }
+        })
     }
 
-    /// A `force_stop` issued at `now`.
-    pub const fn force_stop(now: DateTime<Utc>) -> Self {
-        Self {
-            issued_at: now,
-            action: Action::Stop,
-            until: None,
+    /// A `force_start` issued at `now` (see [`Self::forced`]).
+    pub fn force_start(
+        now: DateTime<Utc>,
+        end: Option<ForceEnd>,
+        tz: Tz,
+    ) -> Result<Self, ValueError> {
+        Self::forced(Action::Start, now, end, tz)
+    }
+
+    /// A `force_stop` issued at `now` (see [`Self::forced`]).
+    pub fn force_stop(
+        now: DateTime<Utc>,
+        end: Option<ForceEnd>,
+        tz: Tz,
+    ) -> Result<Self, ValueError> {
+        Self::forced(Action::Stop, now, end, tz)
+    }
+}
+
+impl ForceEnd {
+    /// The instant a window typed at `now` ends, on the wall clock of `tz`:
+    /// `for` counts real time (a DST night's `for 2h` is two hours);
+    /// `until TIME` is the next such wall-clock time, today or tomorrow;
+    /// `until DATE TIME` names the day and must lie ahead, by at most 7 days
+    /// (an override has to stay inside the reconciler's look-back).
+    pub fn resolve(self, now: DateTime<Utc>, tz: Tz) -> Result<DateTime<Utc>, ValueError> {
+        match self {
+            Self::For(duration) => Ok(now + duration.to_chrono()),
+            Self::Until(time) => Ok(next_wall_clock(now, time, tz)),
+            Self::UntilOn { date, time } => {
+                let at = local_time::resolve(tz, date.resolve(now, tz), time);
+                let longest = Duration::minutes(i64::from(ForDuration::MAX_MINUTES));
+                if at <= now {
+                    Err(ValueError::InPast)
+                } else if at - now > longest {
+                    Err(ValueError::TooFarAhead)
+                } else {
+                    Ok(at)
+                }
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use proptest::prelude::*;
 
 /// One schedule named `t` in `tz` with the given `[[schedule.period]]` bodies.
-fn schedule(tz: &str, periods: &[&str]) -> Schedule {
+pub(super) fn schedule(tz: &str, periods: &[&str]) -> Schedule {
     let mut text = format!("[[schedule]]\nname = \"t\"\ntimezone = \"{tz}\"\n");
     for period in periods {
         text.push_str(&format!("[[schedule.period]]\n{period}\n"));
@@ -19,26 +19,26 @@ fn schedule(tz: &str, periods: &[&str]) -> Schedule {
         .remove(0)
 }
 
-const WEEKDAYS: &str = "days = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"";
+pub(super) const WEEKDAYS: &str = "days = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"";
 
-fn seoul(local: &str) -> DateTime<Utc> {
+pub(super) fn seoul(local: &str) -> DateTime<Utc> {
     local_in(local, chrono_tz::Asia::Seoul)
 }
 
-fn local_in(local: &str, tz: Tz) -> DateTime<Utc> {
+pub(super) fn local_in(local: &str, tz: Tz) -> DateTime<Utc> {
     let naive = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").unwrap();
     local_time::resolve_naive(tz, naive)
 }
 
-fn date(text: &str) -> NaiveDate {
+pub(super) fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-fn hm(text: &str) -> NaiveTime {
+pub(super) fn hm(text: &str) -> NaiveTime {
     NaiveTime::parse_from_str(text, "%H:%M").unwrap()
 }
 
-fn exception(day: &str, action: Action, time: Option<&str>) -> Exception {
+pub(super) fn exception(day: &str, action: Action, time: Option<&str>) -> Exception {
     Exception {
         date: date(day),
         action,
@@ -47,7 +47,7 @@ fn exception(day: &str, action: Action, time: Option<&str>) -> Exception {
 }
 
 /// Events as `"2026-12-04 09:00 start schedule"` in the schedule's zone.
-fn show(schedule: &Schedule, events: &[Event]) -> Vec<String> {
+pub(super) fn show(schedule: &Schedule, events: &[Event]) -> Vec<String> {
     events
         .iter()
         .map(|e| {
@@ -182,7 +182,11 @@ day! {
 }
 
 fn override_start(at: &str, end: Option<ForceEnd>) -> Override {
-    Override::force_start(seoul(at), end, chrono_tz::Asia::Seoul)
+    Override::force_start(seoul(at), end, chrono_tz::Asia::Seoul).unwrap()
+}
+
+fn override_stop(at: &str) -> Override {
+    Override::force_stop(seoul(at), None, chrono_tz::Asia::Seoul).unwrap()
 }
 
 fn two_hours() -> Option<ForceEnd> {
@@ -242,7 +246,7 @@ fn force_start_until_is_the_next_wall_clock_time() {
 #[test]
 fn force_stop_holds_until_the_next_scheduled_start() {
     let s = schedule("Asia/Seoul", &[WEEKDAYS]);
-    let overrides = [Override::force_stop(seoul("2026-12-03 12:00"))];
+    let overrides = [override_stop("2026-12-03 12:00")];
     assert_eq!(
         latest(&s, &[], &overrides, "2026-12-03 12:30"),
         "2026-12-03 12:00 stop override"
@@ -272,7 +276,7 @@ fn a_later_force_stop_inside_a_window_wins() {
     let s = schedule("Asia/Seoul", &[WEEKDAYS]);
     let overrides = [
         override_start("2026-12-03 22:00", two_hours()),
-        Override::force_stop(seoul("2026-12-03 22:30")),
+        override_stop("2026-12-03 22:30"),
     ];
     assert_eq!(
         latest(&s, &[], &overrides, "2026-12-03 23:00"),
@@ -574,7 +578,7 @@ const DAY_EXPRESSIONS: [&str; 8] = [
     "sat",
 ];
 
-fn arb_period() -> impl Strategy<Value = String> {
+pub(super) fn arb_period() -> impl Strategy<Value = String> {
     let time = (0u32..24, prop_oneof![Just(0u32), Just(30), 0u32..60])
         .prop_map(|(h, m)| format!("{h:02}:{m:02}"));
     (
@@ -595,7 +599,7 @@ fn arb_period() -> impl Strategy<Value = String> {
         })
 }
 
-fn arb_zone() -> impl Strategy<Value = &'static str> {
+pub(super) fn arb_zone() -> impl Strategy<Value = &'static str> {
     prop_oneof![
         Just("Asia/Seoul"),
         Just("America/New_York"),
@@ -604,7 +608,7 @@ fn arb_zone() -> impl Strategy<Value = &'static str> {
     ]
 }
 
-fn arb_exception() -> impl Strategy<Value = Exception> {
+pub(super) fn arb_exception() -> impl Strategy<Value = Exception> {
     (
         0u64..60,
         any::<bool>(),
@@ -687,4 +691,49 @@ fn the_closest_name_forgives_one_typo_in_short_names_and_more_in_long_ones() {
     ] {
         assert_eq!(closest_name(typed, known), expected, "{typed}");
     }
+}
+
+#[test]
+fn a_schedule_that_runs_all_the_time_is_running_all_day_in_info() {
+    let s = schedule("Asia/Seoul", &["days = \"all\""]);
+    let timeline = Timeline::new(&s, &[], &[]);
+    let plan = DayPlan::of(&timeline, date("2026-12-04"));
+    assert!(plan.events.is_empty());
+    assert!(plan.running_at_start && plan.running_at_end);
+    assert_eq!(plan.bar(), "█".repeat(24));
+    assert_eq!(timeline.state_at(seoul("2026-12-04 03:00")), Some(Start));
+    assert_eq!(
+        timeline.latest(seoul("2026-12-04 03:00")),
+        None,
+        "no edge at all"
+    );
+    // `00:00-23:59` every day bridges midnight: the same.
+    let s = schedule(
+        "Asia/Seoul",
+        &["days = \"all\"\nstart = \"00:00\"\nstop = \"23:59\""],
+    );
+    assert_eq!(
+        Timeline::new(&s, &[], &[]).desired(seoul("2026-12-04 03:00")),
+        Some(Event::steady(Start))
+    );
+}
+
+#[test]
+fn a_schedule_off_for_more_than_the_look_back_is_steadily_stopped() {
+    // Runs on the first Monday only; on the 20th nothing is within 8 days.
+    let s = schedule(
+        "Asia/Seoul",
+        &["days = \"mon#1\"\nstart = \"09:00\"\nstop = \"19:00\""],
+    );
+    let timeline = Timeline::new(&s, &[], &[]);
+    assert_eq!(
+        timeline.desired(seoul("2026-12-20 12:00")),
+        Some(Event::steady(Stop))
+    );
+    // Only lone events and none in the look-back: no desired state at all.
+    let s = schedule("Asia/Seoul", &["days = \"mon#1\"\nstart = \"09:00\""]);
+    assert_eq!(
+        Timeline::new(&s, &[], &[]).desired(seoul("2026-12-20 12:00")),
+        None
+    );
 }

@@ -1,5 +1,6 @@
 //! A schedule's events in time (SPEC §6): periods, exceptions and overrides
-//! combined into one sorted list of starts and stops.
+//! combined into one sorted list of starts and stops, and the desired state
+//! at every instant.
 //!
 //! How the three sources combine:
 //! 1. Periods give running intervals on the dates their day expressions match
@@ -10,16 +11,24 @@
 //! 2. An exception on local date D replaces every start (or stop) whose wall
 //!    clock falls on D with one at its time, or with `None` removes them. It
 //!    applies on any date, also one the periods don't touch.
-//! 3. An override is an event at its instant; `force_start for|until` adds a
-//!    stop at its end and holds back every earlier-issued event strictly inside
-//!    its window, so `force_start for 2h` at 18:00 is not cut short by a 19:00
-//!    scheduled stop.
+//! 3. An override is an event at its instant. With `for|until` it opens a
+//!    window (see [`super::windows`]): inside it no earlier-issued event
+//!    changes the state, and at its end the state becomes what periods and
+//!    exceptions give there: an event only where that differs from what the
+//!    override held. `force_start for 2h` at 08:12 on a 09:00–19:00 day ends
+//!    with nothing to do; at 18:30 it ends with a stop at 20:30.
 //!
 //! At one instant, an override beats an exception, which beats the schedule;
 //! of two events of the same source and instant, the stop comes last (wins).
+//!
+//! The desired state at an instant is the action of the latest event within
+//! [`LOOK_BACK`]; where there is none (a schedule that runs all the time has
+//! no edges at all), it is whether the periods' intervals cover the instant
+//! ([`Event::steady`]).
 
 use super::local_time::resolve;
 use super::model::{Exception, Override, Schedule};
+use super::windows::{self, Handback};
 use crate::Action;
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -58,6 +67,27 @@ pub struct Event {
     pub source: Source,
 }
 
+impl Event {
+    /// The instant a steady state is dated at: it has no edge of its own,
+    /// and a fixed instant lets the scheduler record it as applied once.
+    pub const STEADY_AT: DateTime<Utc> = DateTime::UNIX_EPOCH;
+
+    /// The desired state of a schedule with no event in the look-back (SPEC
+    /// §6.5): `Start` where its periods cover the instant, else `Stop`.
+    pub const fn steady(action: Action) -> Self {
+        Self {
+            at: Self::STEADY_AT,
+            action,
+            source: Source::Schedule,
+        }
+    }
+
+    /// Whether this is a [`Self::steady`] state rather than an edge in time.
+    pub fn is_steady(&self) -> bool {
+        self.at == Self::STEADY_AT
+    }
+}
+
 /// What `next` lists: the events plus the warnings before stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -66,6 +96,13 @@ pub enum UpcomingKind {
     Stop,
     /// `stop_warning_minutes` before a stop.
     StopWarning,
+    /// A `for|until` window ends and the schedule takes over; where that
+    /// changes the state, a `Start` or `Stop` (source override) follows at
+    /// the same instant.
+    Handback {
+        held: Action,
+        resumes: Option<Action>,
+    },
 }
 
 /// An entry of [`Timeline::upcoming`].
@@ -84,14 +121,6 @@ pub struct Timeline<'a> {
     pub overrides: &'a [Override],
 }
 
-/// An event with, for override events, the instant its override was issued
-/// (a later override's window holds back the events of earlier ones).
-#[derive(Debug, Clone, Copy)]
-struct Tagged {
-    event: Event,
-    issued: Option<DateTime<Utc>>,
-}
-
 impl<'a> Timeline<'a> {
     pub const fn new(
         schedule: &'a Schedule,
@@ -107,35 +136,38 @@ impl<'a> Timeline<'a> {
 
     /// The events at instants in `[from, to)`, sorted by time.
     pub fn events(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
-        if from >= to {
-            return Vec::new();
-        }
-        let tz = self.schedule.timezone;
-        // Two days of margin: an interval reaches at most into the next day,
-        // and merging needs its neighbours on both sides.
-        let first = shift(from.with_timezone(&tz).date_naive(), -2);
-        let last = shift(to.with_timezone(&tz).date_naive(), 1);
-        let mut events = self.schedule_events(first, last);
-        self.apply_exceptions(&mut events, first, last);
-        self.apply_overrides(&mut events);
-        events.sort_by_key(|t| (t.event.at, t.event.source, t.event.action));
-        let mut result: Vec<Event> = Vec::with_capacity(events.len());
-        for Tagged { event, .. } in events {
-            if event.at < from || event.at >= to {
-                continue;
-            }
-            // The same instant twice: keep the one that wins (sorted last).
-            match result.last_mut() {
-                Some(previous) if previous.at == event.at => *previous = event,
-                _ => result.push(event),
-            }
-        }
-        result
+        self.compute(from, to).0
+    }
+
+    /// The ends of `for|until` windows at instants in `[from, to)`, where
+    /// the schedule takes over again (a replaced window has none).
+    pub fn handbacks(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Handback> {
+        self.compute(from, to).1
     }
 
     /// The latest event at or before `at`, looking back [`LOOK_BACK`].
     pub fn latest(&self, at: DateTime<Utc>) -> Option<Event> {
         self.events(at - LOOK_BACK, just_after(at)).pop()
+    }
+
+    /// What the schedule wants at `at`: the latest event, or where there is
+    /// none in the look-back, the [`Event::steady`] state of its periods.
+    /// `None` only for a schedule that has neither (no periods with running
+    /// intervals, and no start or stop within the look-back).
+    pub fn desired(&self, at: DateTime<Utc>) -> Option<Event> {
+        self.latest(at)
+            .or_else(|| self.steady(at).map(Event::steady))
+    }
+
+    /// The desired state at `at` (see [`Self::desired`]).
+    pub fn state_at(&self, at: DateTime<Utc>) -> Option<Action> {
+        self.desired(at).map(|event| event.action)
+    }
+
+    /// Whether the periods' running intervals cover `at` (`None`: the
+    /// schedule has no period with an interval, only lone events or none).
+    pub fn steady(&self, at: DateTime<Utc>) -> Option<Action> {
+        Base::new(self, at, just_after(at)).steady(at)
     }
 
     /// The events after `after`, up to and including `after + horizon`.
@@ -144,11 +176,23 @@ impl<'a> Timeline<'a> {
     }
 
     /// The events after `after` within `horizon`, with a warning
-    /// `stop_warning_minutes` before each stop (when that is still ahead).
+    /// `stop_warning_minutes` before each stop (when that is still ahead),
+    /// and the ends of override windows.
     pub fn upcoming(&self, after: DateTime<Utc>, horizon: Duration) -> Vec<Upcoming> {
         let warning = Duration::minutes(i64::from(self.schedule.stop_warning_minutes));
-        let mut upcoming = Vec::new();
-        for event in self.next_events(after, horizon) {
+        let (events, handbacks) = self.compute(just_after(after), just_after(after + horizon));
+        let mut upcoming: Vec<Upcoming> = handbacks
+            .iter()
+            .map(|h| Upcoming {
+                at: h.at,
+                kind: UpcomingKind::Handback {
+                    held: h.held,
+                    resumes: h.resumes,
+                },
+                source: Source::Override,
+            })
+            .collect();
+        for event in events {
             if event.action == Action::Stop && !warning.is_zero() && event.at - warning > after {
                 upcoming.push(Upcoming {
                     at: event.at - warning,
@@ -166,123 +210,198 @@ impl<'a> Timeline<'a> {
                 source: event.source,
             });
         }
-        upcoming.sort_by_key(|u| u.at);
+        // A hand-back sorts before the event it causes at the same instant.
+        upcoming.sort_by_key(|u| (u.at, !matches!(u.kind, UpcomingKind::Handback { .. })));
         upcoming
     }
 
-    /// The running intervals' edges and the lone events of the periods, on
-    /// the local dates `first..=last`.
-    fn schedule_events(&self, first: NaiveDate, last: NaiveDate) -> Vec<Tagged> {
-        let tz = self.schedule.timezone;
-        let midnight = NaiveTime::MIN;
-        let mut intervals = Vec::new();
-        let mut events = Vec::new();
-        let lone = |at, action| Tagged {
-            event: Event {
-                at,
-                action,
-                source: Source::Schedule,
-            },
-            issued: None,
+    /// The events and hand-backs in `[from, to)`.
+    fn compute(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> (Vec<Event>, Vec<Handback>) {
+        if from >= to {
+            return (Vec::new(), Vec::new());
+        }
+        // A window that ends in range hands back to the state the schedule
+        // has there, which may come from an event up to LOOK_BACK earlier.
+        let reach = if self.overrides.iter().any(|o| o.until.is_some()) {
+            from - LOOK_BACK
+        } else {
+            from
         };
-        for date in first.iter_days().take_while(|d| *d <= last) {
-            for period in self
-                .schedule
-                .periods
-                .iter()
-                .filter(|p| p.days.matches(date))
-            {
-                match (period.start, period.stop) {
-                    (Some(start), Some(stop)) => {
-                        let stop_date = if stop > start { date } else { shift(date, 1) };
-                        intervals.push((resolve(tz, date, start), resolve(tz, stop_date, stop)));
-                    }
-                    (Some(start), None) => {
-                        events.push(lone(resolve(tz, date, start), Action::Start))
-                    }
-                    (None, Some(stop)) => events.push(lone(resolve(tz, date, stop), Action::Stop)),
-                    (None, None) => intervals.push((
-                        resolve(tz, date, midnight),
-                        resolve(tz, shift(date, 1), midnight),
-                    )),
-                }
+        let base = Base::new(self, reach, to);
+        let (mut events, handbacks) =
+            windows::apply(self.overrides, &base.events, |at| base.state_at(at));
+        events.sort_by_key(|e| (e.at, e.source, e.action));
+        let mut result: Vec<Event> = Vec::with_capacity(events.len());
+        for event in events {
+            if event.at < from || event.at >= to {
+                continue;
+            }
+            // The same instant twice: keep the one that wins (sorted last).
+            match result.last_mut() {
+                Some(previous) if previous.at == event.at => *previous = event,
+                _ => result.push(event),
             }
         }
-        intervals.retain(|(start, stop)| start < stop);
-        intervals.sort();
-        let mut merged: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::with_capacity(intervals.len());
-        for (start, stop) in intervals {
-            match merged.last_mut() {
-                Some((_, end)) if start <= *end + BRIDGE => *end = (*end).max(stop),
-                _ => merged.push((start, stop)),
-            }
-        }
-        for (start, stop) in merged {
-            events.push(lone(start, Action::Start));
-            events.push(lone(stop, Action::Stop));
-        }
-        events
-    }
-
-    /// Replaces (or removes) the schedule's starts or stops on each excepted date.
-    fn apply_exceptions(&self, events: &mut Vec<Tagged>, first: NaiveDate, last: NaiveDate) {
-        let tz = self.schedule.timezone;
-        // Keyed by (date, action): a later entry replaces an earlier one, as in storage.
-        let by_key: HashMap<(NaiveDate, Action), Option<NaiveTime>> = self
-            .exceptions
-            .iter()
-            .filter(|e| (first..=last).contains(&e.date))
-            .map(|e| ((e.date, e.action), e.time))
+        let handbacks = handbacks
+            .into_iter()
+            .filter(|h| h.at >= from && h.at < to)
             .collect();
-        if by_key.is_empty() {
-            return;
-        }
-        events.retain(|t| {
-            let date = t.event.at.with_timezone(&tz).date_naive();
-            !by_key.contains_key(&(date, t.event.action))
-        });
-        for (&(date, action), time) in &by_key {
-            if let Some(time) = time {
-                events.push(Tagged {
-                    event: Event {
-                        at: resolve(tz, date, *time),
-                        action,
-                        source: Source::Exception,
-                    },
-                    issued: None,
-                });
+        (result, handbacks)
+    }
+}
+
+/// A running interval `[start, stop)`.
+type Interval = (DateTime<Utc>, DateTime<Utc>);
+
+/// The periods' and exceptions' events over a range (no overrides): what
+/// "the schedule" says, and what a window hands back to.
+struct Base {
+    /// Sorted; one per instant (the winner).
+    events: Vec<Event>,
+    /// The periods' merged running intervals, trustworthy inside the range.
+    intervals: Vec<Interval>,
+    /// Whether any period gives running intervals (else there is no steady state).
+    has_intervals: bool,
+}
+
+impl Base {
+    /// The schedule's own events at instants in `[from, to)`.
+    fn new(timeline: &Timeline<'_>, from: DateTime<Utc>, to: DateTime<Utc>) -> Self {
+        let tz = timeline.schedule.timezone;
+        // Two days of margin: an interval reaches at most into the next day,
+        // and merging needs its neighbours on both sides.
+        let first = shift(from.with_timezone(&tz).date_naive(), -2);
+        let last = shift(to.with_timezone(&tz).date_naive(), 1);
+        let (mut events, intervals) = schedule_events(timeline.schedule, first, last);
+        apply_exceptions(timeline, &mut events, first, last);
+        events.retain(|e| e.at >= from && e.at < to);
+        events.sort_by_key(|e| (e.at, e.source, e.action));
+        let mut deduped: Vec<Event> = Vec::with_capacity(events.len());
+        for event in events {
+            match deduped.last_mut() {
+                Some(previous) if previous.at == event.at => *previous = event,
+                _ => deduped.push(event),
             }
+        }
+        let has_intervals = timeline
+            .schedule
+            .periods
+            .iter()
+            .any(|p| p.start.is_some() == p.stop.is_some());
+        Self {
+            events: deduped,
+            intervals,
+            has_intervals,
         }
     }
 
-    /// Adds the overrides' events and holds back what their windows cover.
-    fn apply_overrides(&self, events: &mut Vec<Tagged>) {
-        for o in self.overrides {
-            let issued = Some(o.issued_at);
-            let at_issue = Event {
-                at: o.issued_at,
-                action: o.action,
-                source: Source::Override,
-            };
-            events.push(Tagged {
-                event: at_issue,
-                issued,
-            });
-            if let Some(until) = o.until {
-                let end = Event {
-                    at: until,
-                    action: Action::Stop,
-                    source: Source::Override,
-                };
-                events.push(Tagged { event: end, issued });
+    /// The schedule's state at `at`: its latest event within the look-back,
+    /// else its steady state.
+    fn state_at(&self, at: DateTime<Utc>) -> Option<Action> {
+        match self.events.iter().rev().find(|e| e.at <= at) {
+            Some(event) if event.at >= at - LOOK_BACK => Some(event.action),
+            _ => self.steady(at),
+        }
+    }
+
+    fn steady(&self, at: DateTime<Utc>) -> Option<Action> {
+        self.has_intervals.then(|| {
+            let covered = self
+                .intervals
+                .iter()
+                .any(|(start, stop)| *start <= at && at < *stop);
+            if covered {
+                Action::Start
+            } else {
+                Action::Stop
+            }
+        })
+    }
+}
+
+fn schedule_event(at: DateTime<Utc>, action: Action) -> Event {
+    Event {
+        at,
+        action,
+        source: Source::Schedule,
+    }
+}
+
+/// The running intervals' edges and the lone events of the periods, on the
+/// local dates `first..=last`, and the merged intervals themselves.
+fn schedule_events(
+    schedule: &Schedule,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> (Vec<Event>, Vec<Interval>) {
+    let tz = schedule.timezone;
+    let midnight = NaiveTime::MIN;
+    let mut intervals = Vec::new();
+    let mut events = Vec::new();
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        for period in schedule.periods.iter().filter(|p| p.days.matches(date)) {
+            match (period.start, period.stop) {
+                (Some(start), Some(stop)) => {
+                    let stop_date = if stop > start { date } else { shift(date, 1) };
+                    intervals.push((resolve(tz, date, start), resolve(tz, stop_date, stop)));
+                }
+                (Some(start), None) => {
+                    events.push(schedule_event(resolve(tz, date, start), Action::Start));
+                }
+                (None, Some(stop)) => {
+                    events.push(schedule_event(resolve(tz, date, stop), Action::Stop));
+                }
+                (None, None) => intervals.push((
+                    resolve(tz, date, midnight),
+                    resolve(tz, shift(date, 1), midnight),
+                )),
             }
         }
-        for o in self.overrides {
-            let Some(until) = o.until else { continue };
-            events.retain(|t| {
-                let inside = o.issued_at < t.event.at && t.event.at < until;
-                let older = t.issued.is_none_or(|issued| issued < o.issued_at);
-                !(inside && older)
+    }
+    intervals.retain(|(start, stop)| start < stop);
+    intervals.sort();
+    let mut merged: Vec<Interval> = Vec::with_capacity(intervals.len());
+    for (start, stop) in intervals {
+        match merged.last_mut() {
+            Some((_, end)) if start <= *end + BRIDGE => *end = (*end).max(stop),
+            _ => merged.push((start, stop)),
+        }
+    }
+    for (start, stop) in &merged {
+        events.push(schedule_event(*start, Action::Start));
+        events.push(schedule_event(*stop, Action::Stop));
+    }
+    (events, merged)
+}
+
+/// Replaces (or removes) the schedule's starts or stops on each excepted date.
+fn apply_exceptions(
+    timeline: &Timeline<'_>,
+    events: &mut Vec<Event>,
+    first: NaiveDate,
+    last: NaiveDate,
+) {
+    let tz = timeline.schedule.timezone;
+    // Keyed by (date, action): a later entry replaces an earlier one, as in storage.
+    let by_key: HashMap<(NaiveDate, Action), Option<NaiveTime>> = timeline
+        .exceptions
+        .iter()
+        .filter(|e| (first..=last).contains(&e.date))
+        .map(|e| ((e.date, e.action), e.time))
+        .collect();
+    if by_key.is_empty() {
+        return;
+    }
+    events.retain(|e| {
+        let date = e.at.with_timezone(&tz).date_naive();
+        !by_key.contains_key(&(date, e.action))
+    });
+    for (&(date, action), time) in &by_key {
+        if let Some(time) = time {
+            events.push(Event {
+                at: resolve(tz, date, *time),
+                action,
+                source: Source::Exception,
             });
         }
     }

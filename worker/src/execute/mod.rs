@@ -15,6 +15,7 @@ use curfew_shared::job::CommandJob;
 use curfew_shared::reply::{ErrorView, Reply};
 use curfew_shared::schedule::model::{closest_name, find_by_name};
 use curfew_shared::schedule::{Schedule, ScheduleDef};
+use curfew_shared::Action;
 
 /// Runs one command job at `now`.
 pub async fn execute(
@@ -55,8 +56,8 @@ pub async fn execute(
         ScheduleOp::ExceptionDel { date, action } => {
             write::exception_del(&target, *date, *action).await
         }
-        ScheduleOp::ForceStart { end } => write::force(&target, Some(*end)).await,
-        ScheduleOp::ForceStop => write::force(&target, None).await,
+        ScheduleOp::ForceStart { end } => write::force(&target, Action::Start, *end).await,
+        ScheduleOp::ForceStop { end } => write::force(&target, Action::Stop, *end).await,
     }
 }
 

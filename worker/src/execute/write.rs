@@ -7,9 +7,10 @@ use super::Target;
 use crate::reconciler::{reconcile_alone, Reconciled};
 use crate::services::ExecError;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use curfew_shared::command::{DateArg, ForceEnd};
+use curfew_shared::command::{Argument, CommandError, DateArg, ForceEnd, Usage, ValueError};
 use curfew_shared::reply::{
-    AuditEntry, ErrorView, ExceptionChange, ExceptionChangeView, ExceptionWarning, ForceView, Reply,
+    AuditEntry, ErrorView, ExceptionChange, ExceptionChangeView, ExceptionWarning, ForceView,
+    Reply, Takeover,
 };
 use curfew_shared::schedule::local_time::resolve;
 use curfew_shared::schedule::{DayPlan, Exception, Override, Source, Timeline};
@@ -161,19 +162,22 @@ fn dangling_start(plan: &DayPlan) -> bool {
         .is_some_and(|e| e.event.action == Action::Start)
 }
 
-/// `force_start [for|until]` (`Some(end)`) or `force_stop` (`None`): an
-/// override event now, applied at once by the same reconcile a tick runs,
-/// so groups go in dependency order and the rest waits for the next ticks.
+/// `force_start` / `force_stop [for|until]`: an override event now,
+/// applied at once by the same reconcile a tick runs, so groups go in
+/// dependency order and the rest waits for the next ticks. A window's end
+/// that cannot be (`until` a past instant, or more than 7 days ahead) is
+/// answered with the usage line, and nothing is written.
 pub(super) async fn force(
     target: &Target<'_>,
-    start: Option<Option<ForceEnd>>,
+    action: Action,
+    end: Option<ForceEnd>,
 ) -> Result<Reply, ExecError> {
     let schedule = target.schedule;
     let services = target.services;
     let issued = issued_at(target);
-    let forced = match start {
-        Some(end) => Override::force_start(issued, end, schedule.timezone),
-        None => Override::force_stop(issued),
+    let forced = match Override::forced(action, issued, end, schedule.timezone) {
+        Ok(forced) => forced,
+        Err(reason) => return Ok(bad_end(action, end, reason)),
     };
     services
         .timeline
@@ -194,11 +198,6 @@ pub(super) async fn force(
         }));
     }
     let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
-    let after = forced.until.unwrap_or(target.now).max(target.now);
-    let resumes = timeline
-        .next_events(after, Duration::days(8))
-        .into_iter()
-        .find(|e| e.source != Source::Override);
     Ok(Reply::Forced(ForceView {
         schedule: schedule.name.clone(),
         timezone: schedule.timezone,
@@ -206,7 +205,50 @@ pub(super) async fn force(
         acted: decision.act.iter().map(|i| i.reference()).collect(),
         unchanged: decision.unchanged.iter().map(|i| i.reference()).collect(),
         waiting: decision.waiting,
-        until: forced.until,
-        resumes,
+        takeover: takeover(&timeline, &forced, target.now),
+    }))
+}
+
+/// How far ahead a force reply looks for the schedule's next event.
+const TAKEOVER_HORIZON: Duration = Duration::days(8);
+
+/// Where the schedule takes over after `forced`: its window's hand-back
+/// (and the first event after it), or without a window its next own event.
+fn takeover(timeline: &Timeline<'_>, forced: &Override, now: DateTime<Utc>) -> Takeover {
+    let handback = forced.until.and_then(|until| {
+        timeline
+            .handbacks(until, until + Duration::nanoseconds(1))
+            .into_iter()
+            .find(|h| h.held == forced.action)
+    });
+    match handback {
+        Some(handback) => Takeover::Window {
+            handback,
+            next: timeline
+                .next_events(handback.at, TAKEOVER_HORIZON)
+                .into_iter()
+                .next(),
+        },
+        // No window, or a later override already replaced it.
+        None => Takeover::NextEvent(
+            timeline
+                .next_events(now, TAKEOVER_HORIZON)
+                .into_iter()
+                .find(|e| e.source != Source::Override),
+        ),
+    }
+}
+
+/// The syntax error for a window end that cannot be, with the usage line.
+fn bad_end(action: Action, end: Option<ForceEnd>, reason: ValueError) -> Reply {
+    let usage = match action {
+        Action::Start => Usage::ForceStart,
+        Action::Stop => Usage::ForceStop,
+    };
+    Reply::Error(ErrorView::Syntax(CommandError::BadValue {
+        what: Argument::ForceEnd,
+        input: end.map(|e| e.to_string()).unwrap_or_default(),
+        reason,
+        usage,
     }))
 }
