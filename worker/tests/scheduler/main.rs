@@ -8,3 +8,4 @@ mod groups;
 mod notices;
 mod overrides;
 mod stack;
+mod windows;

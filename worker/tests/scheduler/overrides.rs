@@ -8,7 +8,7 @@ use curfew_shared::job::{CommandJob, Job};
 use curfew_testkit::{demo_fleet, ec2_states, local_aws};
 use curfew_worker::runner::Verdict;
 
-const WEEKDAYS: &str = r#"
+pub const WEEKDAYS: &str = r#"
 [[schedule]]
 name = "dev"
 tag = "{tag}"
@@ -21,7 +21,7 @@ stop = "19:00"
 "#;
 
 /// A chat command typed at `at`, run by the worker at `at`.
-async fn command(stack: &Stack, text: &str, at: DateTime<Utc>) {
+pub async fn command(stack: &Stack, text: &str, at: DateTime<Utc>) {
     let payload = serde_json::json!({
         "token": "t", "text": text, "roomName": "dev-ops", "writerName": "kim",
         "createdAt": at.to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -124,6 +124,7 @@ async fn plan_from_storage_shows_each_event_with_its_source() {
         out.lines().collect::<Vec<_>>(),
         [
             "2026-12-07 Mon 22:00 +09:00  start  override",
+            "2026-12-08 Tue 00:00 +09:00  back   override  window ends: the schedule stops it",
             "2026-12-08 Tue 00:00 +09:00  stop   override",
             "2026-12-08 Tue 09:00 +09:00  start  schedule",
             "2026-12-08 Tue 15:00 +09:00  stop   exception",
