@@ -173,6 +173,47 @@ async fn a_bad_time_is_answered_here() {
     assert!(text_of(&answer).contains("25:00"));
 }
 
+/// Bad windows for `force_start` / `force_stop` never reach the queue: the
+/// answer names what was wrong and shows that command's usage line.
+#[tokio::test]
+async fn bad_force_windows_are_answered_here_with_the_usage() {
+    let start = "/서버 <schedule> force_start [for DURATION | until [DATE] TIME]";
+    let stop = "/서버 <schedule> force_stop [for DURATION | until [DATE] TIME]";
+    for (text, says, usage) in [
+        ("/서버 dev force_start for 9d", "7일", start),
+        ("/서버 dev force_start for 0m", "0보다", start),
+        ("/서버 dev force_start until 25:00", "25:00", start),
+        (
+            "/서버 dev force_start until 2026-02-30 09:00",
+            "2026-02-30",
+            start,
+        ),
+        ("/서버 dev force_stop for", "기간", stop),
+        ("/서버 dev force_stop for 9d", "7일", stop),
+    ] {
+        let (answer, jobs) = post(&payload(text)).await;
+        assert_eq!((answer.status, jobs.len()), (200, 0), "{text}");
+        let answer = text_of(&answer);
+        assert!(
+            answer.contains("#FF0000") && answer.contains(says) && answer.contains(usage),
+            "{text}: {answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn force_windows_with_days_and_dates_are_queued() {
+    for text in [
+        "/서버 dev force_start for 2d12h",
+        "/서버 dev force_stop for 1h",
+        "/서버 dev force_start until tomorrow 09:00",
+        "/서버 dev force_stop until 2026-12-26 09:00",
+    ] {
+        let (answer, jobs) = post(&payload(text)).await;
+        assert_eq!((answer.status, jobs.len()), (200, 1), "{text}");
+    }
+}
+
 #[tokio::test]
 async fn an_unknown_command_is_answered_with_the_usage() {
     let (answer, jobs) = post(&payload("/서버 dev foo")).await;

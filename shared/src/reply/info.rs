@@ -71,7 +71,16 @@ pub(super) fn render(view: &InfoView, ctx: &Context) -> Message {
         ),
     ];
     let mut warning = false;
-    if plan.running_at_end {
+    if plan.events.is_empty() && plan.running_at_start && plan.running_at_end {
+        details.push(
+            pick(
+                lang,
+                "하루 종일 기상 상태입니다! (정규 일과: 상시 가동)",
+                "Running throughout the day.",
+            )
+            .to_owned(),
+        );
+    } else if plan.running_at_end {
         let next = plan.next_stop.map(|e| at_text(e.at, view.timezone, lang));
         let line = match (has_stop, next, lang) {
             (false, Some(next), Lang::Ko) => {

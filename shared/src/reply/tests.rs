@@ -81,6 +81,20 @@ fn info(on: &str, exceptions: &[Exception]) -> Reply {
     })
 }
 
+/// `info` of a schedule that runs all the time.
+fn always_info() -> Reply {
+    let text = "[[schedule]]\nname = \"always\"\ntimezone = \"Asia/Seoul\"\n[[schedule.period]]\ndays = \"all\"\n";
+    let schedules = parse_schedules(text, SEOUL).unwrap();
+    let schedule = &schedules[0];
+    Reply::Info(InfoView {
+        schedule: schedule.name.clone(),
+        timezone: schedule.timezone,
+        enabled: true,
+        periods: schedule.periods.iter().map(|p| p.describe()).collect(),
+        plan: DayPlan::of(&Timeline::new(schedule, &[], &[]), date("2026-11-27")),
+    })
+}
+
 fn weekday_info() -> Reply {
     info("2026-11-27", &[])
 }
@@ -856,6 +870,22 @@ case!(
     Ko,
     OK,
     ["지울", "없지 말입니다"]
+);
+
+case!(
+    info_en_running_all_the_time,
+    always_info(),
+    En,
+    OK,
+    ["Running throughout the day.", "████████████████████████"],
+    !["nothing stops them"]
+);
+case!(
+    info_ko_running_all_the_time,
+    always_info(),
+    Ko,
+    OK,
+    ["하루 종일 기상 상태입니다!"]
 );
 
 // force
