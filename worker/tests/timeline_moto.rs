@@ -118,9 +118,9 @@ async fn exception_none_and_overrides_round_trip() {
     store.set_exception("dev", none, "kim", now).await.unwrap();
     let two_hours = Some(ForceEnd::For(ForDuration::from_minutes(120).unwrap()));
     let seoul = chrono_tz::Asia::Seoul;
-    let start = Override::force_start(now, two_hours, seoul).unwrap();
+    let start = Override::forced(Start, now, two_hours, seoul).unwrap();
     let one_hour = Some(ForceEnd::For(ForDuration::from_minutes(60).unwrap()));
-    let stop = Override::force_stop(now + Duration::minutes(30), one_hour, seoul).unwrap();
+    let stop = Override::forced(Stop, now + Duration::minutes(30), one_hour, seoul).unwrap();
     store.add_override("dev", &start, "kim").await.unwrap();
     store.add_override("dev", &stop, "lee").await.unwrap();
 

@@ -112,24 +112,6 @@ impl Override {
             until,
         })
     }
-
-    /// A `force_start` issued at `now` (see [`Self::forced`]).
-    pub fn force_start(
-        now: DateTime<Utc>,
-        end: Option<ForceEnd>,
-        tz: Tz,
-    ) -> Result<Self, ValueError> {
-        Self::forced(Action::Start, now, end, tz)
-    }
-
-    /// A `force_stop` issued at `now` (see [`Self::forced`]).
-    pub fn force_stop(
-        now: DateTime<Utc>,
-        end: Option<ForceEnd>,
-        tz: Tz,
-    ) -> Result<Self, ValueError> {
-        Self::forced(Action::Stop, now, end, tz)
-    }
 }
 
 impl ForceEnd {

@@ -182,11 +182,11 @@ day! {
 }
 
 fn override_start(at: &str, end: Option<ForceEnd>) -> Override {
-    Override::force_start(seoul(at), end, chrono_tz::Asia::Seoul).unwrap()
+    Override::forced(Action::Start, seoul(at), end, chrono_tz::Asia::Seoul).unwrap()
 }
 
 fn override_stop(at: &str) -> Override {
-    Override::force_stop(seoul(at), None, chrono_tz::Asia::Seoul).unwrap()
+    Override::forced(Action::Stop, seoul(at), None, chrono_tz::Asia::Seoul).unwrap()
 }
 
 fn two_hours() -> Option<ForceEnd> {

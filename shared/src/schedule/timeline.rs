@@ -230,18 +230,8 @@ impl<'a> Timeline<'a> {
         let base = Base::new(self, reach, to);
         let (mut events, handbacks) =
             windows::apply(self.overrides, &base.events, |at| base.state_at(at));
-        events.sort_by_key(|e| (e.at, e.source, e.action));
-        let mut result: Vec<Event> = Vec::with_capacity(events.len());
-        for event in events {
-            if event.at < from || event.at >= to {
-                continue;
-            }
-            // The same instant twice: keep the one that wins (sorted last).
-            match result.last_mut() {
-                Some(previous) if previous.at == event.at => *previous = event,
-                _ => result.push(event),
-            }
-        }
+        events.retain(|e| e.at >= from && e.at < to);
+        let result = winners(events);
         let handbacks = handbacks
             .into_iter()
             .filter(|h| h.at >= from && h.at < to)
@@ -275,21 +265,13 @@ impl Base {
         let (mut events, intervals) = schedule_events(timeline.schedule, first, last);
         apply_exceptions(timeline, &mut events, first, last);
         events.retain(|e| e.at >= from && e.at < to);
-        events.sort_by_key(|e| (e.at, e.source, e.action));
-        let mut deduped: Vec<Event> = Vec::with_capacity(events.len());
-        for event in events {
-            match deduped.last_mut() {
-                Some(previous) if previous.at == event.at => *previous = event,
-                _ => deduped.push(event),
-            }
-        }
         let has_intervals = timeline
             .schedule
             .periods
             .iter()
             .any(|p| p.start.is_some() == p.stop.is_some());
         Self {
-            events: deduped,
+            events: winners(events),
             intervals,
             has_intervals,
         }
@@ -317,6 +299,21 @@ impl Base {
             }
         })
     }
+}
+
+/// `events` sorted by time, one per instant: of two at the same instant the
+/// one that sorts last wins (an override beats an exception beats the
+/// schedule; a stop beats a start).
+fn winners(mut events: Vec<Event>) -> Vec<Event> {
+    events.sort_by_key(|e| (e.at, e.source, e.action));
+    let mut result: Vec<Event> = Vec::with_capacity(events.len());
+    for event in events {
+        match result.last_mut() {
+            Some(previous) if previous.at == event.at => *previous = event,
+            _ => result.push(event),
+        }
+    }
+    result
 }
 
 fn schedule_event(at: DateTime<Utc>, action: Action) -> Event {
