@@ -9,6 +9,12 @@ use curfew_ingress::{http, Config};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// Connecting to SQS, and one `SendMessage` with its retries: JANDI waits
+/// for the answer, and a stuck queue should give a clear error (the writer
+/// types the command again) well before JANDI gives up on the webhook.
+const SQS_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+const SQS_SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -25,7 +31,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(SQS_CONNECT_TIMEOUT)
+                .operation_timeout(SQS_SEND_TIMEOUT)
+                .build(),
+        )
+        .load()
+        .await;
     let queue = SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), config.queue_url.clone());
     let result = if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         http::run_lambda(config, queue)

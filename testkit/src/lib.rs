@@ -78,6 +78,7 @@ struct ProxyState {
     /// How long the local AWS took to answer, per call: where a benchmark's time goes.
     latencies: Mutex<Vec<(String, Duration)>>,
     pagers: Mutex<Vec<Pager>>,
+    faults: Mutex<Vec<Fault>>,
     /// Makes every page token unique.
     pages_cut: std::sync::atomic::AtomicUsize,
 }
@@ -91,6 +92,17 @@ struct Rewrite {
     operation: String,
     find: String,
     replace: String,
+    times: usize,
+}
+
+/// An error answer in place of the next `times` calls of one operation:
+/// throttling, a 5xx, access denied, which the local AWS never gives.
+#[derive(Debug, Clone)]
+struct Fault {
+    operation: String,
+    status: u16,
+    content_type: &'static str,
+    body: String,
     times: usize,
 }
 
@@ -143,6 +155,44 @@ impl CountingProxy {
                 operation: operation.to_owned(),
                 find: find.to_owned(),
                 replace: replace.to_owned(),
+                times,
+            });
+        }
+    }
+
+    /// Answers the next `times` calls of a DynamoDB `operation` (a JSON
+    /// protocol) with HTTP `status` and the error `code`, as DynamoDB does
+    /// (`ProvisionedThroughputExceededException` is 400, like every
+    /// DynamoDB error but a 500): the faults a local AWS cannot produce.
+    pub fn fail_json(&self, operation: &str, status: u16, code: &str, times: usize) {
+        let body = format!(
+            r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{code}","message":"injected by the test proxy"}}"#
+        );
+        self.fail(operation, status, "application/x-amz-json-1.0", body, times);
+    }
+
+    /// The same for an EC2 `operation` (the EC2 query protocol's XML errors).
+    pub fn fail_ec2(&self, operation: &str, status: u16, code: &str, times: usize) {
+        let body = format!(
+            "<Response><Errors><Error><Code>{code}</Code><Message>injected by the test proxy</Message></Error></Errors><RequestID>test</RequestID></Response>"
+        );
+        self.fail(operation, status, "text/xml", body, times);
+    }
+
+    fn fail(
+        &self,
+        operation: &str,
+        status: u16,
+        content_type: &'static str,
+        body: String,
+        times: usize,
+    ) {
+        if let Ok(mut faults) = self.state.faults.lock() {
+            faults.push(Fault {
+                operation: operation.to_owned(),
+                status,
+                content_type,
+                body,
                 times,
             });
         }
@@ -208,6 +258,12 @@ async fn forward(
     if let Ok(mut calls) = state.calls.lock() {
         calls.push(call);
     }
+    if let Some(fault) = state.fault_for(&operation) {
+        return Ok(Response::builder()
+            .status(fault.status)
+            .header(hyper::header::CONTENT_TYPE, fault.content_type)
+            .body(Full::new(Bytes::from(fault.body)))?);
+    }
     if let Some(page) = state.page_asked_for(&operation, &body) {
         return Ok(Response::builder()
             .header(hyper::header::CONTENT_TYPE, "text/xml")
@@ -236,6 +292,16 @@ async fn forward(
 }
 
 impl ProxyState {
+    /// The pending fault of `operation`, if any (one use of it).
+    fn fault_for(&self, operation: &str) -> Option<Fault> {
+        let mut faults = self.faults.lock().ok()?;
+        let fault = faults
+            .iter_mut()
+            .find(|f| f.operation == operation && f.times > 0)?;
+        fault.times -= 1;
+        Some(fault.clone())
+    }
+
     /// Applies the pending rewrites of `operation` to its answer.
     fn rewritten(&self, operation: &str, mut body: Bytes) -> Bytes {
         if let Ok(mut rewrites) = self.rewrites.lock() {

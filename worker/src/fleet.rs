@@ -5,7 +5,10 @@
 //! with a `tag-key` filter, RDS `DescribeDBInstances` whose `TagList` is in
 //! the response. EC2 starts and stops are batched; RDS takes one instance a call.
 
-use aws_sdk_ec2::error::DisplayErrorContext;
+use crate::error::{AwsError, Class};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
@@ -28,24 +31,33 @@ impl Default for TagKeys {
     }
 }
 
-/// A failed EC2 / RDS call, naming the operation and the instances.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{operation} {ids:?}: {message}")]
+/// A failed EC2 / RDS call, naming the instances it was for.
+#[derive(Debug, thiserror::Error)]
+#[error("{ids:?}: {source}")]
 pub struct FleetError {
-    pub operation: &'static str,
     pub ids: Vec<String>,
-    pub message: String,
+    #[source]
+    pub source: AwsError,
 }
 
-fn fleet_error<E: std::error::Error + 'static>(
+impl FleetError {
+    /// Whether a later try may succeed.
+    pub const fn class(&self) -> Class {
+        self.source.class
+    }
+}
+
+fn fleet_error<E>(
     operation: &'static str,
     ids: &[String],
-    error: E,
-) -> FleetError {
+    error: SdkError<E, HttpResponse>,
+) -> FleetError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
     FleetError {
-        operation,
         ids: ids.to_vec(),
-        message: DisplayErrorContext(&error).to_string(),
+        source: AwsError::new(operation, error),
     }
 }
 

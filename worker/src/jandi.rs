@@ -59,7 +59,14 @@ pub struct RetryPolicy {
     pub attempts: u32,
     pub base_delay: Duration,
     pub max_delay: Duration,
+    /// One attempt's limit.
     pub timeout: Duration,
+    /// The most one post may take over all its attempts and waits. An
+    /// attempt that could not finish inside it is not started: the post
+    /// gives up and its job is retried later, instead of a JANDI outage
+    /// eating the worker's whole Lambda timeout (5 attempts × 10 s ≈ 54 s
+    /// of its 60).
+    pub budget: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -69,9 +76,14 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(8),
             timeout: Duration::from_secs(10),
+            budget: POST_BUDGET,
         }
     }
 }
+
+/// [`RetryPolicy::budget`] by default: two full attempts and their waits,
+/// well inside the worker's 60-second Lambda timeout.
+pub const POST_BUDGET: Duration = Duration::from_secs(20);
 
 /// A post that did not go through. Says why, never where to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -103,27 +115,46 @@ pub struct Notifier {
 /// JANDI's limit per webhook URL.
 const PER_MINUTE: usize = 60;
 
+/// The HTTP client could not be built (its TLS backend did not start).
+#[derive(Debug, thiserror::Error)]
+#[error("the HTTP client for JANDI could not be built: {0}")]
+pub struct ClientError(#[source] reqwest::Error);
+
 impl Notifier {
-    pub fn new(retry: RetryPolicy) -> Self {
+    /// Fails rather than fall back to a client without the timeout.
+    pub fn new(retry: RetryPolicy) -> Result<Self, ClientError> {
         let http = reqwest::Client::builder()
             .timeout(retry.timeout)
             .build()
-            .unwrap_or_default();
-        Self {
+            .map_err(ClientError)?;
+        Ok(Self {
             http,
             retry,
             recent: Mutex::default(),
-        }
+        })
     }
 
-    /// Posts `message` to `url`, retrying transient failures.
+    /// Posts `message` to `url`, retrying transient failures within the
+    /// policy's attempts and budget.
     pub async fn post(&self, url: &str, message: &Message) -> Result<(), NotifyError> {
+        // A `Message` is plain strings: serializing it cannot fail.
         let body = serde_json::to_vec(message).unwrap_or_default();
+        let started = Instant::now();
         let mut last = String::new();
+        let mut attempts = 0;
         for attempt in 0..self.retry.attempts {
             if attempt > 0 {
-                tokio::time::sleep(self.backoff(attempt)).await;
+                let wait = self.backoff(attempt);
+                if started.elapsed() + wait + self.retry.timeout > self.retry.budget {
+                    tracing::warn!(
+                        attempts,
+                        "JANDI post out of its time budget; the job retries later"
+                    );
+                    break;
+                }
+                tokio::time::sleep(wait).await;
             }
+            attempts += 1;
             self.wait_for_rate_limit(url).await;
             let sent = self
                 .http
@@ -152,10 +183,7 @@ impl Notifier {
             }
             tracing::warn!(attempt = attempt + 1, last = %last, "JANDI post failed; retrying");
         }
-        Err(NotifyError::GaveUp {
-            attempts: self.retry.attempts,
-            last,
-        })
+        Err(NotifyError::GaveUp { attempts, last })
     }
 
     /// Full jitter: a random delay up to base × 2^attempt, capped.

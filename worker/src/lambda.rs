@@ -9,20 +9,35 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent
 use lambda_runtime::{service_fn, LambdaEvent};
 use std::sync::Arc;
 
-/// Turns an SQS event into the messages of a batch, in order.
-pub fn messages(event: SqsEvent) -> Vec<QueueMessage> {
+/// An SQS record without the id or group every FIFO message has: it cannot
+/// be reported on its own, so the whole batch is failed and comes back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an SQS record has no {missing}: the batch is retried whole")]
+pub struct MalformedEvent {
+    pub missing: &'static str,
+}
+
+/// Turns an SQS event into the messages of a batch, in order. A missing
+/// body is an empty one (a poison message, dead-lettered as such).
+pub fn messages(event: SqsEvent) -> Result<Vec<QueueMessage>, MalformedEvent> {
     event
         .records
         .into_iter()
-        .map(|record| QueueMessage {
-            group: record
-                .attributes
-                .get("MessageGroupId")
-                .cloned()
-                .unwrap_or_default(),
-            id: record.message_id.unwrap_or_default(),
-            body: record.body.unwrap_or_default(),
-            receipt: record.receipt_handle,
+        .map(|record| {
+            Ok(QueueMessage {
+                group: record
+                    .attributes
+                    .get("MessageGroupId")
+                    .cloned()
+                    .ok_or(MalformedEvent {
+                        missing: "MessageGroupId",
+                    })?,
+                id: record.message_id.ok_or(MalformedEvent {
+                    missing: "messageId",
+                })?,
+                body: record.body.unwrap_or_default(),
+                receipt: record.receipt_handle,
+            })
         })
         .collect()
 }
@@ -41,8 +56,8 @@ pub async fn handle_event(
     dead_letters: Option<&DeadLetters>,
     requeue: Option<&Requeue>,
     event: SqsEvent,
-) -> SqsBatchResponse {
-    let verdicts = batch::handle(worker, dead_letters, messages(event)).await;
+) -> Result<SqsBatchResponse, MalformedEvent> {
+    let verdicts = batch::handle(worker, dead_letters, messages(event)?).await;
     let mut response = SqsBatchResponse::default();
     for (message, verdict) in verdicts {
         if let (Verdict::Retry { after, .. }, Some(requeue), Some(receipt)) =
@@ -56,7 +71,7 @@ pub async fn handle_event(
             response.batch_item_failures.push(failure);
         }
     }
-    response
+    Ok(response)
 }
 
 /// Runs under the Lambda runtime until it stops us.
@@ -70,15 +85,14 @@ pub async fn run(
         let shared = Arc::clone(&shared);
         async move {
             let (worker, dead_letters, requeue) = &*shared;
-            Ok::<_, lambda_runtime::Error>(
-                handle_event(
-                    worker,
-                    dead_letters.as_ref(),
-                    requeue.as_ref(),
-                    event.payload,
-                )
-                .await,
+            handle_event(
+                worker,
+                dead_letters.as_ref(),
+                requeue.as_ref(),
+                event.payload,
             )
+            .await
+            .map_err(lambda_runtime::Error::from)
         }
     }))
     .await

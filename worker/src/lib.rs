@@ -6,9 +6,11 @@
 )]
 
 pub mod apply;
+pub mod aws;
 pub mod batch;
 pub mod chat;
 pub mod config;
+pub mod error;
 pub mod execute;
 pub mod fleet;
 pub mod jandi;
@@ -24,9 +26,12 @@ pub mod store;
 pub mod tick;
 
 /// The SDK configuration, loaded once: region, credentials and
-/// `AWS_ENDPOINT_URL` (a local AWS) from the environment.
+/// `AWS_ENDPOINT_URL` (a local AWS) from the environment, with curfew's
+/// timeouts and retries ([`aws::configured`]).
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    aws::configured(aws_config::defaults(aws_config::BehaviorVersion::latest()))
+        .load()
+        .await
 }
 
 /// `CURFEW_TABLE`, default `curfew`.

@@ -195,7 +195,7 @@ async fn run_worker() -> anyhow::Result<()> {
     });
     let worker = Worker {
         services: Services::new(&sdk, &config),
-        notifier: Notifier::new(RetryPolicy::default()),
+        notifier: Notifier::new(RetryPolicy::default())?,
         config,
     };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {

@@ -76,19 +76,30 @@ impl Poller {
             .send()
             .await
             .map_err(|e| format!("ReceiveMessage: {}", DisplayErrorContext(&e)))?;
+        // No `messages` at all is an empty receive. A message without its
+        // id or group cannot be handled in order: it is left alone, to come
+        // back after its visibility timeout (and reach the DLQ in the end).
         Ok(output
             .messages
             .unwrap_or_default()
             .into_iter()
-            .map(|m| QueueMessage {
-                group: m
+            .filter_map(|m| {
+                let group = m
                     .attributes()
                     .and_then(|a| a.get(&MessageSystemAttributeName::MessageGroupId))
-                    .cloned()
-                    .unwrap_or_default(),
-                id: m.message_id.unwrap_or_default(),
-                body: m.body.unwrap_or_default(),
-                receipt: m.receipt_handle,
+                    .cloned();
+                match (m.message_id, group) {
+                    (Some(id), Some(group)) => Some(QueueMessage {
+                        group,
+                        id,
+                        body: m.body.unwrap_or_default(),
+                        receipt: m.receipt_handle,
+                    }),
+                    _ => {
+                        tracing::error!("a received message has no id or group; left on the queue");
+                        None
+                    }
+                }
             })
             .collect())
     }

@@ -10,6 +10,7 @@
 //! exception) or guarded by the scheduler state, so redoing is safe.
 
 use crate::config::WorkerConfig;
+use crate::error::Class;
 use crate::execute::execute;
 use crate::jandi::{Notifier, NotifyError};
 use crate::services::{ExecError, Services};
@@ -40,7 +41,9 @@ pub enum Verdict {
         reason: String,
         after: std::time::Duration,
     },
-    /// Can never succeed (malformed, unknown version): dead-letter it at once.
+    /// Can never succeed (malformed, unknown version), or failed for a
+    /// reason that would repeat (access denied, a corrupt item):
+    /// dead-letter it at once, with the reason.
     Poison(String),
 }
 
@@ -114,11 +117,13 @@ impl Worker {
                 Err(error) => Verdict::retry(error.to_string(), FAILED_RETRY),
             },
             Err(failure) => {
-                tracing::warn!(%key, error = %failure, "job failed; it will be retried");
+                let class = failure.class();
+                tracing::warn!(%key, error = %failure, %class, "job failed");
+                // Released either way: a retry, or a replay from the DLQ, redoes it.
                 if let Err(error) = claims.release(&key).await {
                     tracing::warn!(%key, %error, "could not release the claim; the lease will expire");
                 }
-                Verdict::retry(failure.to_string(), FAILED_RETRY)
+                verdict_of(class, failure.to_string())
             }
         }
     }
@@ -127,9 +132,18 @@ impl Worker {
     async fn command(&self, job: &CommandJob, now: DateTime<Utc>) -> Result<(), Failure> {
         let reply = match execute(&self.services, &self.config, job, now).await {
             Ok(reply) => reply,
+            // The writer hears why at once: contention would most likely
+            // repeat, and a permanent error (access denied, a corrupt item)
+            // surely would.
             Err(error @ ExecError::Contention(_)) => Reply::Error(ErrorView::Failed {
                 what: error.to_string(),
             }),
+            Err(error) if error.class() == Class::Permanent => {
+                tracing::error!(%error, "command failed for good; the room is told");
+                Reply::Error(ErrorView::Failed {
+                    what: error.to_string(),
+                })
+            }
             Err(error) => return Err(Failure::Exec(error)),
         };
         let ctx = Context::new(
@@ -152,6 +166,18 @@ impl Worker {
     }
 }
 
+/// The verdict of a job that failed: a transient failure is retried soon;
+/// a permanent one (access denied, validation, a corrupt item) would fail
+/// the same way on every delivery, so it goes to the DLQ at once with its
+/// reason, where `replay-dlq` can bring it back once someone has mended
+/// the cause.
+fn verdict_of(class: Class, reason: String) -> Verdict {
+    match class {
+        Class::Transient => Verdict::retry(reason, FAILED_RETRY),
+        Class::Permanent => Verdict::Poison(reason),
+    }
+}
+
 /// Why a job did not finish this time.
 #[derive(Debug, thiserror::Error)]
 enum Failure {
@@ -159,4 +185,15 @@ enum Failure {
     Exec(#[from] ExecError),
     #[error(transparent)]
     Notify(NotifyError),
+}
+
+impl Failure {
+    const fn class(&self) -> Class {
+        match self {
+            Self::Exec(error) => error.class(),
+            // A refused reply never fails its job (see `command`): what
+            // reaches here is an outage.
+            Self::Notify(_) => Class::Transient,
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! once per process from one SDK configuration.
 
 use crate::config::WorkerConfig;
+use crate::error::Class;
 use crate::fleet::{Fleet, FleetError};
 use crate::store::{AuditStore, ClaimStore, ScheduleStore, StoreError, TimelineStore};
 
@@ -33,8 +34,8 @@ impl Services {
     }
 }
 
-/// A job that could not finish because AWS did not answer as hoped. All of
-/// these may succeed on a later delivery.
+/// A job that could not finish because AWS did not answer as hoped;
+/// [`Self::class`] says whether a later delivery may succeed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
     #[error(transparent)]
@@ -44,4 +45,16 @@ pub enum ExecError {
     /// The schedule's state changed under us on every attempt.
     #[error("the scheduler state of {0:?} kept changing; try again")]
     Contention(String),
+}
+
+impl ExecError {
+    /// Transient (throttling, 5xx, timeouts, contention) or permanent
+    /// (access denied, validation, a corrupt item).
+    pub const fn class(&self) -> Class {
+        match self {
+            Self::Store(error) => error.class(),
+            Self::Fleet(error) => error.class(),
+            Self::Contention(_) => Class::Transient,
+        }
+    }
 }

@@ -92,7 +92,7 @@ pub async fn create_queues(
         .await
         .map_err(|e| anyhow::anyhow!("CreateQueue {name}-dlq.fifo: {}", DisplayErrorContext(&e)))?
         .queue_url
-        .unwrap_or_default();
+        .ok_or_else(|| anyhow::anyhow!("CreateQueue {name}-dlq.fifo answered without a URL"))?;
     let dlq_arn = client
         .get_queue_attributes()
         .queue_url(&dlq_url)
@@ -102,7 +102,10 @@ pub async fn create_queues(
         .map_err(|e| anyhow::anyhow!("GetQueueAttributes: {}", DisplayErrorContext(&e)))?
         .attributes
         .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
-        .unwrap_or_default();
+        .ok_or_else(|| {
+            // A redrive policy without a target would silently keep poison forever.
+            anyhow::anyhow!("GetQueueAttributes of {name}-dlq.fifo answered without its ARN")
+        })?;
     let redrive =
         serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": MAX_RECEIVE_COUNT});
     let queue_url = fifo(format!("{name}.fifo"))
@@ -111,6 +114,6 @@ pub async fn create_queues(
         .await
         .map_err(|e| anyhow::anyhow!("CreateQueue {name}.fifo: {}", DisplayErrorContext(&e)))?
         .queue_url
-        .unwrap_or_default();
+        .ok_or_else(|| anyhow::anyhow!("CreateQueue {name}.fifo answered without a URL"))?;
     Ok((queue_url, dlq_url))
 }

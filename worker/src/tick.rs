@@ -217,6 +217,12 @@ async fn post_notices(worker: &Worker, outbox: Vec<(&Schedule, Notice)>) {
             for message in digest(notices, lang) {
                 if let Err(error) = worker.notifier.post(url, &message).await {
                     tracing::error!(notices = count, %error, "notice not delivered");
+                    if error.is_transient() {
+                        // That webhook is down: its other digests would each
+                        // spend a post's whole budget and time the tick out.
+                        tracing::error!("the rest of this webhook's notices are dropped this tick");
+                        break;
+                    }
                 }
             }
         })

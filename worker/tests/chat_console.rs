@@ -80,7 +80,9 @@ mod chat {
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(5),
             timeout: Duration::from_secs(2),
+            budget: Duration::from_secs(20),
         })
+        .unwrap()
     }
 
     fn console_at(ingress: &str, wait: Duration, idle: Duration) -> Console {

@@ -106,7 +106,7 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
 }
 
 #[tokio::test]
-async fn a_failing_call_names_the_operation_and_the_instances() {
+async fn a_failing_call_names_the_operation_and_the_instances_and_is_permanent() {
     let Some(endpoint) = local_aws() else { return };
     let sdk = sdk_at(&endpoint).await;
     let fleet = Fleet {
@@ -116,7 +116,14 @@ async fn a_failing_call_names_the_operation_and_the_instances() {
     };
     let error = fleet.act_rds(Start, "no-such-db").await.unwrap_err();
     assert_eq!(
-        (error.operation, error.ids.as_slice()),
+        (error.source.operation, error.ids.as_slice()),
         ("StartDBInstance", &["no-such-db".to_owned()][..])
+    );
+    // A missing instance fails the same way every time: not retried.
+    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
+    assert_eq!(error.source.code.as_deref(), Some("DBInstanceNotFound"));
+    assert!(
+        std::error::Error::source(&error).is_some(),
+        "the SDK error is kept"
     );
 }

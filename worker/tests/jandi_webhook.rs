@@ -72,7 +72,9 @@ fn fast() -> Notifier {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
         timeout: Duration::from_secs(2),
+        budget: Duration::from_secs(20),
     })
+    .unwrap()
 }
 
 fn message() -> Message {
@@ -169,4 +171,32 @@ fn routes_prefer_the_room_then_the_default_and_hide_urls_in_debug() {
     let bad =
         Routes::from_lookup(|n| (n == "CURFEW_JANDI_ROOM_WEBHOOKS").then(|| "not json".to_owned()));
     assert!(bad.unwrap_err().contains("CURFEW_JANDI_ROOM_WEBHOOKS"));
+}
+
+/// A JANDI outage gives up inside the post's budget instead of spending
+/// every attempt: the job is retried later and the batch keeps its time.
+#[tokio::test]
+async fn an_outage_gives_up_within_the_budget() {
+    let (url, seen) = stand_in(&[503; 10]).await;
+    let notifier = Notifier::new(RetryPolicy {
+        attempts: 10,
+        base_delay: Duration::from_millis(200),
+        max_delay: Duration::from_millis(200),
+        timeout: Duration::from_millis(500),
+        budget: Duration::from_millis(900),
+    })
+    .unwrap();
+    let started = std::time::Instant::now();
+    let error = notifier.post(&url, &message()).await.unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(error.is_transient(), "the job may be retried later");
+    let NotifyError::GaveUp { attempts, .. } = error else {
+        panic!("{error:?}");
+    };
+    assert!((1..10).contains(&attempts), "{attempts} attempts");
+    assert_eq!(seen.lock().unwrap().len(), attempts as usize);
 }

@@ -45,7 +45,9 @@ async fn faults_no_secret_in_any_log_line_of_a_full_run() {
             base_delay: std::time::Duration::from_millis(5),
             max_delay: std::time::Duration::from_millis(10),
             timeout: std::time::Duration::from_secs(2),
-        });
+            budget: std::time::Duration::from_secs(20),
+        })
+        .unwrap();
 
     // The ingress over real HTTP.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

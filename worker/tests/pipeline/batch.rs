@@ -56,7 +56,9 @@ async fn a_failure_holds_back_its_group_only_and_poison_goes_to_the_dlq() {
         sqs: stack.poller.sqs.clone(),
         url: dlq_url.clone(),
     };
-    let response = handle_event(&stack.worker, Some(&dead_letters), None, event).await;
+    let response = handle_event(&stack.worker, Some(&dead_letters), None, event)
+        .await
+        .unwrap();
     let failed: Vec<&str> = response
         .batch_item_failures
         .iter()

@@ -25,7 +25,9 @@ fn quick_retries() -> Notifier {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(50),
         timeout: Duration::from_secs(2),
+        budget: Duration::from_secs(20),
     })
+    .unwrap()
 }
 
 fn dlq_url(stack: &Stack) -> String {

@@ -92,7 +92,7 @@ impl Stack {
         let worker = Worker {
             services: Services::new(&sdk, &config),
             config,
-            notifier: Notifier::new(RetryPolicy::default()),
+            notifier: Notifier::new(RetryPolicy::default()).unwrap(),
         };
         let file = SchedulesFile::from_toml(&schedules(&name)).unwrap();
         for def in &file.schedule {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod day;
+mod errors;
 mod groups;
 mod notices;
 mod overrides;

@@ -91,7 +91,7 @@ impl Stack {
         Worker {
             services: Services::new(&sdk, &config),
             config,
-            notifier: Notifier::new(RetryPolicy::default()),
+            notifier: Notifier::new(RetryPolicy::default()).unwrap(),
         }
     }
 
