@@ -3,7 +3,8 @@
 //! group fails, the rest of that group's messages in the batch are not run
 //! (SPEC §1) but left for redelivery, behind the one that failed.
 
-use crate::runner::{Verdict, Worker, FAILED_RETRY, HELD_RETRY};
+use crate::limits::{FAILED_RETRY, HELD_RETRY};
+use crate::runner::{Verdict, Worker};
 use chrono::Utc;
 use std::collections::HashSet;
 

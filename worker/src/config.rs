@@ -3,6 +3,7 @@
 
 use crate::fleet::TagKeys;
 use crate::jandi::Routes;
+use crate::limits::VISIBILITY_TIMEOUT_SECONDS;
 use chrono::Duration;
 use chrono_tz::Tz;
 use curfew_shared::reply::Lang;
@@ -33,11 +34,22 @@ pub struct WorkerConfig {
     pub lease: Duration,
 }
 
-pub const DEFAULT_TICK_MAX_AGE_SECONDS: i64 = 600;
+/// A variable that is missing or unreadable: names it and what it must
+/// be, never its value (it may be a secret).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var} {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: &'static str,
+}
+
+const fn bad(var: &'static str, reason: &'static str) -> ConfigError {
+    ConfigError { var, reason }
+}
 
 impl WorkerConfig {
     /// Reads the configuration through `lookup` (the environment, or a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
@@ -45,29 +57,39 @@ impl WorkerConfig {
         };
         let lang = match get("CURFEW_LANG") {
             None => Lang::default(),
-            Some(text) => Lang::parse(&text).ok_or("CURFEW_LANG must be `ko` or `en`")?,
+            Some(text) => Lang::parse(&text).ok_or(bad("CURFEW_LANG", "must be `ko` or `en`"))?,
         };
         let default_tz = match get("CURFEW_DEFAULT_TZ") {
             None => chrono_tz::Asia::Seoul,
-            Some(name) => name
-                .parse()
-                .map_err(|_| "CURFEW_DEFAULT_TZ must be an IANA time zone such as Asia/Seoul")?,
+            Some(name) => name.parse().map_err(|_| {
+                bad(
+                    "CURFEW_DEFAULT_TZ",
+                    "must be an IANA time zone such as Asia/Seoul",
+                )
+            })?,
         };
         let defaults = TagKeys::default();
         let tick_max_age = match get("CURFEW_TICK_MAX_AGE") {
-            None => Some(Duration::seconds(DEFAULT_TICK_MAX_AGE_SECONDS)),
+            None => Some(Duration::seconds(crate::limits::TICK_MAX_AGE_SECONDS)),
             Some(text) => match text.parse::<u32>() {
                 Ok(0) => None,
                 Ok(seconds) => Some(Duration::seconds(i64::from(seconds))),
-                Err(_) => return Err("CURFEW_TICK_MAX_AGE must be a number of seconds".to_owned()),
+                Err(_) => return Err(bad("CURFEW_TICK_MAX_AGE", "must be a number of seconds")),
             },
         };
         let lease = match get("CURFEW_CLAIM_LEASE") {
-            None => crate::runner::LEASE,
+            None => crate::limits::LEASE,
             Some(text) => match text.parse::<u32>() {
-                Ok(seconds) if seconds > 0 => Duration::seconds(i64::from(seconds)),
+                // The queue redelivers a job after its visibility timeout:
+                // a lease as long would let two workers run it at once.
+                Ok(seconds) if seconds > 0 && seconds < VISIBILITY_TIMEOUT_SECONDS => {
+                    Duration::seconds(i64::from(seconds))
+                }
                 _ => {
-                    return Err("CURFEW_CLAIM_LEASE must be a positive number of seconds".to_owned())
+                    return Err(bad(
+                        "CURFEW_CLAIM_LEASE",
+                        "must be a number of seconds above 0 and below the queue's visibility timeout (360)",
+                    ))
                 }
             },
         };
@@ -76,7 +98,12 @@ impl WorkerConfig {
             table: get("CURFEW_TABLE").unwrap_or_else(|| "curfew".to_owned()),
             queue_url: get("CURFEW_QUEUE_URL"),
             dlq_url: get("CURFEW_DLQ_URL"),
-            routes: Routes::from_lookup(&lookup)?,
+            routes: Routes::from_lookup(&lookup).map_err(|_| {
+                bad(
+                    "CURFEW_JANDI_ROOM_WEBHOOKS",
+                    "must be a JSON object of room name to URL",
+                )
+            })?,
             lang,
             default_tz,
             tags: TagKeys {
@@ -97,15 +124,15 @@ impl WorkerConfig {
     }
 
     /// Reads the process environment.
-    pub fn from_env() -> Result<Self, String> {
+    pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// `CURFEW_QUEUE_URL`, or an error naming it.
-    pub fn require_queue(&self) -> Result<&str, String> {
+    pub fn require_queue(&self) -> Result<&str, ConfigError> {
         self.queue_url
             .as_deref()
-            .ok_or_else(|| "CURFEW_QUEUE_URL is not set".to_owned())
+            .ok_or(bad("CURFEW_QUEUE_URL", "is not set"))
     }
 }
 
@@ -114,7 +141,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn config(pairs: &[(&str, &str)]) -> Result<WorkerConfig, String> {
+    fn config(pairs: &[(&str, &str)]) -> Result<WorkerConfig, ConfigError> {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -132,7 +159,7 @@ mod tests {
         assert_eq!(c.tags.group, "ScheduleGroupName");
         assert!(c.admins.is_empty());
         assert_eq!(c.tick_max_age, Some(Duration::seconds(600)));
-        assert!(c.require_queue().unwrap_err().contains("CURFEW_QUEUE_URL"));
+        assert_eq!(c.require_queue().unwrap_err().var, "CURFEW_QUEUE_URL");
     }
 
     #[test]
@@ -153,10 +180,28 @@ mod tests {
             ("CURFEW_DEFAULT_TZ", "Mars/Olympus"),
             ("CURFEW_TICK_MAX_AGE", "soon"),
             ("CURFEW_JANDI_ROOM_WEBHOOKS", "[1]"),
+            ("CURFEW_CLAIM_LEASE", "-5"),
+            ("CURFEW_CLAIM_LEASE", "3600"),
         ] {
             let error = config(&[(name, value)]).unwrap_err();
-            assert!(error.contains(name), "{error}");
-            assert!(!error.contains(value), "{error}");
+            assert_eq!(error.var, name);
+            let text = error.to_string();
+            assert!(
+                text.starts_with(name) && !text.contains(&format!(" {value}")),
+                "{text}"
+            );
         }
+        assert_eq!(
+            config(&[("CURFEW_CLAIM_LEASE", "0")]).unwrap_err().var,
+            "CURFEW_CLAIM_LEASE"
+        );
+        assert_eq!(
+            config(&[("CURFEW_CLAIM_LEASE", "360")]).unwrap_err().var,
+            "CURFEW_CLAIM_LEASE"
+        );
+        assert_eq!(
+            config(&[("CURFEW_CLAIM_LEASE", "120")]).unwrap().lease,
+            Duration::seconds(120)
+        );
     }
 }

@@ -5,6 +5,9 @@
 //! permanent. Posts to one URL are spaced to stay under 60 a minute. Webhook
 //! URLs carry a secret token: no error or log line ever contains one.
 
+use crate::limits::{
+    POSTS_PER_MINUTE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
+};
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
@@ -61,8 +64,10 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// One attempt's limit.
     pub timeout: Duration,
-    /// The most one post may take over all its attempts and waits. An
-    /// attempt that could not finish inside it is not started: the post
+    /// The most one post may spend trying, over all its attempts and the
+    /// backoff between them (waiting to stay under 60 posts a minute is
+    /// pacing, and not counted). An attempt that could not finish inside
+    /// it is not started: the post
     /// gives up and its job is retried later, instead of a JANDI outage
     /// eating the worker's whole Lambda timeout (5 attempts × 10 s ≈ 54 s
     /// of its 60).
@@ -72,18 +77,14 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            attempts: 5,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(8),
-            timeout: Duration::from_secs(10),
+            attempts: POST_ATTEMPTS,
+            base_delay: POST_BASE_DELAY,
+            max_delay: POST_MAX_DELAY,
+            timeout: POST_TIMEOUT,
             budget: POST_BUDGET,
         }
     }
 }
-
-/// [`RetryPolicy::budget`] by default: two full attempts and their waits,
-/// well inside the worker's 60-second Lambda timeout.
-pub const POST_BUDGET: Duration = Duration::from_secs(20);
 
 /// A post that did not go through. Says why, never where to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,9 +113,6 @@ pub struct Notifier {
     recent: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
-/// JANDI's limit per webhook URL.
-const PER_MINUTE: usize = 60;
-
 /// The HTTP client could not be built (its TLS backend did not start).
 #[derive(Debug, thiserror::Error)]
 #[error("the HTTP client for JANDI could not be built: {0}")]
@@ -140,12 +138,16 @@ impl Notifier {
         // A `Message` is plain strings: serializing it cannot fail.
         let body = serde_json::to_vec(message).unwrap_or_default();
         let started = Instant::now();
+        let mut paced = Duration::ZERO;
         let mut last = String::new();
         let mut attempts = 0;
         for attempt in 0..self.retry.attempts {
             if attempt > 0 {
                 let wait = self.backoff(attempt);
-                if started.elapsed() + wait + self.retry.timeout > self.retry.budget {
+                // Pacing for JANDI's 60 a minute is not an outage: only
+                // the time spent trying counts against the budget.
+                let spent = started.elapsed().saturating_sub(paced);
+                if spent + wait + self.retry.timeout > self.retry.budget {
                     tracing::warn!(
                         attempts,
                         "JANDI post out of its time budget; the job retries later"
@@ -155,7 +157,7 @@ impl Notifier {
                 tokio::time::sleep(wait).await;
             }
             attempts += 1;
-            self.wait_for_rate_limit(url).await;
+            paced += self.wait_for_rate_limit(url).await;
             let sent = self
                 .http
                 .post(url)
@@ -196,8 +198,10 @@ impl Notifier {
         ceiling.mul_f64(fastrand::f64())
     }
 
-    /// Waits until a post to `url` keeps it within 60 in any minute, then records it.
-    async fn wait_for_rate_limit(&self, url: &str) {
+    /// Waits until a post to `url` keeps it within 60 in any minute, then
+    /// records it. Returns how long it waited.
+    async fn wait_for_rate_limit(&self, url: &str) -> Duration {
+        let mut waited = Duration::ZERO;
         loop {
             let wait = {
                 let mut recent = self.recent.lock().await;
@@ -210,16 +214,17 @@ impl Notifier {
                     sent.pop_front();
                 }
                 match sent.front() {
-                    Some(oldest) if sent.len() >= PER_MINUTE => {
+                    Some(oldest) if sent.len() >= POSTS_PER_MINUTE => {
                         Duration::from_secs(60).saturating_sub(now.duration_since(*oldest))
                     }
                     _ => {
                         sent.push_back(now);
-                        return;
+                        return waited;
                     }
                 }
             };
             tokio::time::sleep(wait).await;
+            waited += wait;
         }
     }
 }

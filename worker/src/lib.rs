@@ -15,6 +15,7 @@ pub mod execute;
 pub mod fleet;
 pub mod jandi;
 pub mod lambda;
+pub mod limits;
 pub mod plan;
 pub mod poll;
 pub mod reconciler;

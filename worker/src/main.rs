@@ -186,7 +186,7 @@ async fn run_export() -> anyhow::Result<()> {
 }
 
 async fn run_worker() -> anyhow::Result<()> {
-    let config = WorkerConfig::from_env().map_err(anyhow::Error::msg)?;
+    let config = WorkerConfig::from_env()?;
     let sdk = sdk_config().await;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let dead_letters = config.dlq_url.clone().map(|url| DeadLetters {
@@ -213,11 +213,7 @@ async fn run_worker() -> anyhow::Result<()> {
     }
     let poller = Poller {
         sqs,
-        queue_url: worker
-            .config
-            .require_queue()
-            .map_err(anyhow::Error::msg)?
-            .to_owned(),
+        queue_url: worker.config.require_queue()?.to_owned(),
         dead_letters,
         wait: std::time::Duration::from_secs(20),
         retry_cap: std::time::Duration::from_secs(30),
@@ -228,7 +224,7 @@ async fn run_worker() -> anyhow::Result<()> {
 }
 
 async fn run_replay(args: &replay::ReplayArgs) -> anyhow::Result<()> {
-    let config = WorkerConfig::from_env().map_err(anyhow::Error::msg)?;
+    let config = WorkerConfig::from_env()?;
     let dlq_url = config
         .dlq_url
         .clone()
@@ -237,10 +233,7 @@ async fn run_replay(args: &replay::ReplayArgs) -> anyhow::Result<()> {
     let replayer = replay::Replayer {
         sqs: aws_sdk_sqs::Client::new(&sdk),
         dlq_url,
-        queue_url: config
-            .require_queue()
-            .map_err(anyhow::Error::msg)?
-            .to_owned(),
+        queue_url: config.require_queue()?.to_owned(),
         claims: Services::new(&sdk, &config).claims,
     };
     let verb = if args.dry_run { "would move" } else { "moved" };
@@ -260,8 +253,8 @@ async fn run_replay(args: &replay::ReplayArgs) -> anyhow::Result<()> {
 }
 
 async fn run_tick(at: Option<chrono::DateTime<chrono::Utc>>) -> anyhow::Result<()> {
-    let config = WorkerConfig::from_env().map_err(anyhow::Error::msg)?;
-    let queue_url = config.require_queue().map_err(anyhow::Error::msg)?;
+    let config = WorkerConfig::from_env()?;
+    let queue_url = config.require_queue()?;
     let at = at.unwrap_or_else(chrono::Utc::now);
     let sqs = aws_sdk_sqs::Client::new(&sdk_config().await);
     sqs.send_message()

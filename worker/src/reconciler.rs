@@ -9,6 +9,7 @@
 //! instances unstarted: the verification a few minutes later reports them.
 
 use crate::fleet::{Fleet, FleetError, Instance};
+use crate::limits::{EC2_BATCH, EC2_CONCURRENCY, RDS_CONCURRENCY, STATE_WRITE_ATTEMPTS};
 use crate::services::{ExecError, Services};
 use crate::store::{TimelineData, TimelineStore};
 use chrono::{DateTime, Utc};
@@ -17,18 +18,6 @@ use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
-
-/// How often a reconcile re-reads after another worker wrote the state first.
-const ATTEMPTS: usize = 3;
-
-/// RDS start / stop calls in flight at once.
-const RDS_CONCURRENCY: usize = 8;
-
-/// EC2 StartInstances / StopInstances batches in flight at once.
-const EC2_CONCURRENCY: usize = 4;
-
-/// EC2 ids per StartInstances / StopInstances call.
-pub const EC2_BATCH: usize = 1000;
 
 /// Decides one schedule's reconcile at `now` and writes its state. Returns
 /// the decision to carry out (its state is already stored).
@@ -40,7 +29,7 @@ pub async fn claim(
     mut instances: Vec<Instance>,
     now: DateTime<Utc>,
 ) -> Result<Decision, ExecError> {
-    for _ in 0..ATTEMPTS {
+    for _ in 0..STATE_WRITE_ATTEMPTS {
         let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
         let outlook = Outlook::of(&timeline, now);
         let decision = decide(schedule, &outlook, &data.state.state, &instances, now);

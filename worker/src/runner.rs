@@ -13,21 +13,14 @@ use crate::config::WorkerConfig;
 use crate::error::Class;
 use crate::execute::execute;
 use crate::jandi::{Notifier, NotifyError};
+use crate::limits::{DONE_TTL, FAILED_RETRY, HELD_RETRY};
 use crate::services::{ExecError, Services};
 use crate::store::Claim;
 use crate::tick;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
-
-/// How long a claim keeps other workers off a job, unless
-/// `CURFEW_CLAIM_LEASE` says otherwise (less than the queue's visibility
-/// timeout, [`crate::setup::VISIBILITY_TIMEOUT_SECONDS`], so a crashed
-/// worker's job can be taken over when it is delivered again).
-pub const LEASE: Duration = Duration::seconds(90);
-/// How long a done record is kept: far longer than any redelivery.
-pub const DONE_TTL: Duration = Duration::days(7);
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,13 +39,6 @@ pub enum Verdict {
     /// dead-letter it at once, with the reason.
     Poison(String),
 }
-
-/// When to look again at a job another worker holds.
-pub const HELD_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
-/// When to retry a job that failed (AWS or JANDI trouble): long enough to
-/// let a brief outage pass, short next to the two-minute visibility timeout
-/// that would otherwise hold up the job's FIFO group.
-pub const FAILED_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Verdict {
     pub fn retry(reason: impl Into<String>, after: std::time::Duration) -> Self {

@@ -1,20 +1,13 @@
 //! `curfew setup`: the table and queues, created if missing (for local use;
 //! in AWS the SAM template owns them).
 
+use crate::limits::{MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS};
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
     TimeToLiveSpecification,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
-
-/// How many receives before a message goes to the DLQ (SPEC §1).
-pub const MAX_RECEIVE_COUNT: u32 = 5;
-
-/// How long a received job stays invisible: longer than a claim's lease
-/// ([`crate::runner::LEASE`]), so a crashed worker's job is redelivered only
-/// after its lease can be taken over.
-pub const VISIBILITY_TIMEOUT_SECONDS: &str = "120";
 
 /// Creates the table (`pk`, `sk`, on demand, TTL on `ttl`). Returns whether it was new.
 pub async fn create_table(client: &aws_sdk_dynamodb::Client, table: &str) -> anyhow::Result<bool> {
@@ -84,7 +77,7 @@ pub async fn create_queues(
             .attributes(QueueAttributeName::ContentBasedDeduplication, "true")
             .attributes(
                 QueueAttributeName::VisibilityTimeout,
-                VISIBILITY_TIMEOUT_SECONDS,
+                VISIBILITY_TIMEOUT_SECONDS.to_string(),
             )
     };
     let dlq_url = fifo(format!("{name}-dlq.fifo"))

@@ -9,6 +9,7 @@
 //! One schedule's failure is logged and notified, and never holds up another.
 
 use crate::fleet::{FleetError, Instance};
+use crate::limits::TICK_CONCURRENCY;
 use crate::reconciler::{act, claim, reconcile_alone};
 use crate::runner::Worker;
 use crate::services::ExecError;
@@ -22,9 +23,6 @@ use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
-
-/// How many schedules' state writes (and webhooks' notices) are in flight at once.
-const CONCURRENCY: usize = 16;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`).
 pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
@@ -73,7 +71,7 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
                 }
             }
         })
-        .buffer_unordered(CONCURRENCY)
+        .buffer_unordered(TICK_CONCURRENCY)
         .filter_map(std::future::ready)
         .collect()
         .await;
@@ -212,7 +210,7 @@ async fn post_notices(worker: &Worker, outbox: Vec<(&Schedule, Notice)>) {
             .push(render(&reply, &ctx));
     }
     stream::iter(by_webhook)
-        .for_each_concurrent(CONCURRENCY, |(url, notices)| async move {
+        .for_each_concurrent(TICK_CONCURRENCY, |(url, notices)| async move {
             let count = notices.len();
             for message in digest(notices, lang) {
                 if let Err(error) = worker.notifier.post(url, &message).await {

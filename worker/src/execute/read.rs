@@ -4,19 +4,14 @@
 use super::Target;
 use crate::config::WorkerConfig;
 use crate::fleet::Instance;
+use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
 use crate::services::{ExecError, Services};
-use chrono::Duration;
 use curfew_shared::command::DateArg;
 use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, NextView,
     Reply, ScheduleLine, StatusView,
 };
 use curfew_shared::schedule::{DayPlan, GroupKind, Timeline};
-
-/// How far `next` looks ahead (SPEC §3: 7 days).
-const NEXT_HORIZON: Duration = Duration::days(7);
-/// How many audit records `history` shows (SPEC §3).
-const HISTORY_LENGTH: i32 = 10;
 
 pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<Reply, ExecError> {
     let defs = services.schedules.list().await?;

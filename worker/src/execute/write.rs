@@ -4,6 +4,7 @@
 //! clock), so a redelivery never adds a second override or audit record.
 
 use super::Target;
+use crate::limits::TAKEOVER_HORIZON;
 use crate::reconciler::{reconcile_alone, Reconciled};
 use crate::services::ExecError;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
@@ -208,9 +209,6 @@ pub(super) async fn force(
         takeover: takeover(&timeline, &forced, target.now),
     }))
 }
-
-/// How far ahead a force reply looks for the schedule's next event.
-const TAKEOVER_HORIZON: Duration = Duration::days(8);
 
 /// Where the schedule takes over after `forced`: its window's hand-back
 /// (and the first event after it), or without a window its next own event.

@@ -8,7 +8,7 @@
 
 use super::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use curfew_shared::reconcile::SchedulerState;
 use curfew_shared::schedule::{Exception, Override};
 use curfew_shared::Action;
@@ -132,7 +132,11 @@ impl TimelineStore {
             .item("writer", s(writer))
             .item(
                 "ttl",
-                AttributeValue::N((end + Duration::days(9)).timestamp().to_string()),
+                AttributeValue::N(
+                    (end + crate::limits::OVERRIDE_TTL_AFTER_END)
+                        .timestamp()
+                        .to_string(),
+                ),
             );
         if let Some(until) = o.until {
             put = put.item(

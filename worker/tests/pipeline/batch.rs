@@ -10,7 +10,7 @@ use curfew_shared::job::{CommandJob, Job};
 use curfew_testkit::local_aws;
 use curfew_worker::batch::DeadLetters;
 use curfew_worker::lambda::handle_event;
-use curfew_worker::runner::LEASE;
+use curfew_worker::limits::LEASE;
 
 fn record(id: &str, group: &str, body: String) -> SqsMessage {
     let mut message = SqsMessage::default();
