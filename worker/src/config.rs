@@ -1,8 +1,8 @@
 //! The worker's configuration (SPEC §8), read once at start-up. A bad value
 //! fails at once and names its variable, never its value.
 
-use crate::fleet::TagKeys;
-use crate::jandi::Routes;
+use crate::adapters::fleet::TagKeys;
+use crate::adapters::jandi::Routes;
 use crate::limits::VISIBILITY_TIMEOUT_SECONDS;
 use chrono::Duration;
 use chrono_tz::Tz;

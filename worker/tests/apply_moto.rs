@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use curfew_shared::schedule::{render_schedules, SchedulesFile};
-use curfew_worker::store::ScheduleStore;
-use curfew_worker::{apply, setup};
+use curfew_worker::adapters::dynamodb::ScheduleStore;
+use curfew_worker::cli::{apply, setup};
 
 /// The SDK configuration for the local AWS, or `None` outside scripts/test.
 async fn local_sdk() -> Option<aws_config::SdkConfig> {

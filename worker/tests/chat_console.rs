@@ -6,8 +6,8 @@
 /// A module, so that `cargo test chat` selects these too.
 mod chat {
     use curfew_shared::jandi::{Color, Message};
-    use curfew_worker::chat::{self as console, Console, Identity, Shown};
-    use curfew_worker::jandi::{Notifier, RetryPolicy};
+    use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};
+    use curfew_worker::cli::chat::{self as console, Console, Identity, Shown};
     use http_body_util::{BodyExt, Full};
     use hyper::body::Bytes;
     use hyper_util::rt::TokioIo;

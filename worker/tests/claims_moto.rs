@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use chrono::{DateTime, Duration, Utc};
-use curfew_worker::setup;
-use curfew_worker::store::{Claim, ClaimStore};
+use curfew_worker::adapters::dynamodb::{Claim, ClaimStore};
+use curfew_worker::cli::setup;
 
 async fn claims(name: &str) -> Option<ClaimStore> {
     let sdk = curfew_testkit::sdk_at(&curfew_testkit::local_aws()?).await;

@@ -7,7 +7,7 @@ use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action::{Start, Stop};
 use curfew_testkit::{local_aws, rds_instance, sdk_at, CountingProxy};
-use curfew_worker::fleet::{Fleet, TagKeys};
+use curfew_worker::adapters::fleet::{Fleet, TagKeys};
 
 /// Two EC2 instances and one RDS instance tagged with `schedule`.
 async fn demo_fleet(sdk: &aws_config::SdkConfig, schedule: &str) {
@@ -57,7 +57,7 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
         rds: aws_sdk_rds::Client::new(&sdk),
         tags: TagKeys::default(),
     };
-    let mine = |all: Vec<curfew_worker::fleet::Instance>| -> Vec<_> {
+    let mine = |all: Vec<curfew_worker::adapters::fleet::Instance>| -> Vec<_> {
         all.into_iter().filter(|i| i.schedule == schedule).collect()
     };
 

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use curfew_shared::jandi::{Color, Message};
-use curfew_worker::jandi::{Notifier, NotifyError, RetryPolicy, Routes};
+use curfew_worker::adapters::jandi::{Notifier, NotifyError, RetryPolicy, Routes};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{ForDuration, ForceEnd};
 use curfew_shared::schedule::{parse_schedules, Exception, Override, Timeline};
 use curfew_shared::Action::{Start, Stop};
-use curfew_worker::setup;
-use curfew_worker::store::TimelineStore;
+use curfew_worker::adapters::dynamodb::TimelineStore;
+use curfew_worker::cli::setup;
 
 async fn store(name: &str) -> Option<TimelineStore> {
     let sdk = curfew_testkit::sdk_at(&curfew_testkit::local_aws()?).await;

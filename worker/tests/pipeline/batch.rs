@@ -8,8 +8,8 @@ use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_testkit::local_aws;
-use curfew_worker::batch::DeadLetters;
-use curfew_worker::lambda::handle_event;
+use curfew_worker::front::batch::DeadLetters;
+use curfew_worker::front::lambda::handle_event;
 use curfew_worker::limits::LEASE;
 
 fn record(id: &str, group: &str, body: String) -> SqsMessage {

@@ -9,12 +9,12 @@ use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::MemoryQueue;
 use curfew_testkit::local_aws;
-use curfew_worker::batch::DeadLetters;
-use curfew_worker::jandi::{Notifier, RetryPolicy};
-use curfew_worker::poll::Poller;
-use curfew_worker::replay::{ReplayArgs, Replayed, Replayer};
-use curfew_worker::runner::Worker;
-use curfew_worker::services::Services;
+use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};
+use curfew_worker::app::App;
+use curfew_worker::app::Services;
+use curfew_worker::cli::replay::{ReplayArgs, Replayed, Replayer};
+use curfew_worker::front::batch::DeadLetters;
+use curfew_worker::front::poll::Poller;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -302,7 +302,7 @@ async fn faults_two_hundred_commands_some_twice_two_workers_each_effect_once() {
         }
         bodies.push(text);
     }
-    let second = Worker {
+    let second = App {
         services: Services::new(&stack.sdk, &stack.worker.config),
         config: stack.worker.config.clone(),
         notifier: quick_retries(),
@@ -446,7 +446,7 @@ async fn faults_a_thousand_hostile_payloads_enqueue_nothing() {
 }
 
 /// Polls until the queue has been empty three times in a row.
-async fn drain(poller: &Poller, worker: &Worker) {
+async fn drain(poller: &Poller, worker: &App) {
     let mut empty = 0;
     while empty < 3 {
         match poller.poll_once(worker).await.unwrap() {

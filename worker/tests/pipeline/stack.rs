@@ -7,12 +7,12 @@ use curfew_ingress::handler::{Answer, Outcome};
 use curfew_ingress::sqs::SqsQueue;
 use curfew_shared::schedule::SchedulesFile;
 use curfew_testkit::{demo_fleet, sdk_at, DemoFleet, WebhookSink};
+use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};
+use curfew_worker::app::App;
+use curfew_worker::app::Services;
+use curfew_worker::cli::setup::{create_queues, create_table};
 use curfew_worker::config::WorkerConfig;
-use curfew_worker::jandi::{Notifier, RetryPolicy};
-use curfew_worker::poll::Poller;
-use curfew_worker::runner::Worker;
-use curfew_worker::services::Services;
-use curfew_worker::setup::{create_queues, create_table};
+use curfew_worker::front::poll::Poller;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -27,7 +27,7 @@ pub struct Stack {
     pub sink: WebhookSink,
     pub ingress: curfew_ingress::Config,
     pub queue: SqsQueue,
-    pub worker: Worker,
+    pub worker: App,
     pub poller: Poller,
     pub fleet: DemoFleet,
     /// The instances' schedule tag (unique per stack: moto is shared).
@@ -89,7 +89,7 @@ impl Stack {
         let lookup = |key: &str| vars.get(key).cloned();
         let config = WorkerConfig::from_lookup(lookup).unwrap();
         let ingress = curfew_ingress::Config::from_lookup(lookup).unwrap();
-        let worker = Worker {
+        let worker = App {
             services: Services::new(&sdk, &config),
             config,
             notifier: Notifier::new(RetryPolicy::default()).unwrap(),

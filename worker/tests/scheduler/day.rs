@@ -3,7 +3,7 @@
 use crate::stack::{kst, Stack};
 use curfew_shared::job::scheduled_event;
 use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, rds_instance, rds_status};
-use curfew_worker::runner::Verdict;
+use curfew_worker::handler::Verdict;
 
 const WEEKDAYS: &str = r#"
 [[schedule]]

@@ -11,7 +11,7 @@ use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{scheduled_event, CommandJob, Job};
 use curfew_testkit::{demo_fleet, local_aws};
-use curfew_worker::runner::Verdict;
+use curfew_worker::handler::Verdict;
 
 async fn tick(stack: &Stack, at: DateTime<Utc>) -> Verdict {
     stack

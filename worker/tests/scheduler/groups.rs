@@ -93,7 +93,7 @@ async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
     use curfew_shared::reconcile::{Decision, Instance};
     use curfew_shared::reply::InstanceState;
     use curfew_shared::schedule::GroupKind;
-    use curfew_worker::reconciler::act;
+    use curfew_worker::scheduler::act::act;
     let Some(endpoint) = local_aws() else { return };
     let stack = Stack::start(&endpoint, GROUPED).await;
     let fleet = demo_fleet(&stack.sdk, &stack.tag, true).await;

@@ -6,7 +6,7 @@
 use crate::stack::{kst, text_of, Stack};
 use curfew_shared::reply::PER_DIGEST;
 use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, WebhookSink};
-use curfew_worker::runner::Verdict;
+use curfew_worker::handler::Verdict;
 
 const SCHEDULES: usize = 25;
 

@@ -6,7 +6,7 @@ use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_testkit::{demo_fleet, ec2_states, local_aws};
-use curfew_worker::runner::Verdict;
+use curfew_worker::handler::Verdict;
 
 pub const WEEKDAYS: &str = r#"
 [[schedule]]
@@ -101,7 +101,7 @@ async fn plan_from_storage_shows_each_event_with_its_source() {
     )
     .await;
     command(&stack, "/서버 dev force_start for 2h", kst(7, 22, 0)).await;
-    let args = curfew_worker::plan::PlanArgs {
+    let args = curfew_worker::cli::plan::PlanArgs {
         schedule: "dev".to_owned(),
         file: None,
         from: Some("2026-12-07T20:00:00+09:00".to_owned()),
@@ -110,7 +110,7 @@ async fn plan_from_storage_shows_each_event_with_its_source() {
     };
     let mut out = Vec::new();
     let services = &stack.worker.services;
-    curfew_worker::plan::run_stored(
+    curfew_worker::cli::plan::run_stored(
         &args,
         &services.schedules,
         &services.timeline,

@@ -5,11 +5,12 @@ use chrono::{DateTime, TimeZone, Utc};
 use curfew_shared::job::scheduled_event;
 use curfew_shared::schedule::SchedulesFile;
 use curfew_testkit::{sdk_at, CountingProxy, WebhookSink};
+use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};
+use curfew_worker::app::App;
+use curfew_worker::app::Services;
+use curfew_worker::cli::setup::create_table;
 use curfew_worker::config::WorkerConfig;
-use curfew_worker::jandi::{Notifier, RetryPolicy};
-use curfew_worker::runner::{Verdict, Worker};
-use curfew_worker::services::Services;
-use curfew_worker::setup::create_table;
+use curfew_worker::handler::Verdict;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -22,7 +23,7 @@ pub struct Stack {
     pub sdk: aws_config::SdkConfig,
     pub proxy: CountingProxy,
     pub sink: WebhookSink,
-    pub worker: Worker,
+    pub worker: App,
     /// Unique per stack (moto is shared): `{tag}` in the schedule file.
     pub tag: String,
 }
@@ -68,7 +69,7 @@ impl Stack {
     }
 
     /// A worker reaching AWS through the proxy (a second one for concurrency tests).
-    pub async fn worker(proxy: &CountingProxy, table: &str, sink: &WebhookSink) -> Worker {
+    pub async fn worker(proxy: &CountingProxy, table: &str, sink: &WebhookSink) -> App {
         Self::worker_with(proxy, table, sink, &[]).await
     }
 
@@ -78,7 +79,7 @@ impl Stack {
         table: &str,
         sink: &WebhookSink,
         extra: &[(&'static str, String)],
-    ) -> Worker {
+    ) -> App {
         let mut vars: HashMap<&str, String> = HashMap::from([
             ("CURFEW_TABLE", table.to_owned()),
             ("CURFEW_JANDI_WEBHOOK_URL", sink.url.clone()),
@@ -88,7 +89,7 @@ impl Stack {
         vars.extend(extra.iter().cloned());
         let config = WorkerConfig::from_lookup(|key| vars.get(key).cloned()).unwrap();
         let sdk = sdk_at(&proxy.endpoint()).await;
-        Worker {
+        App {
             services: Services::new(&sdk, &config),
             config,
             notifier: Notifier::new(RetryPolicy::default()).unwrap(),

@@ -4,16 +4,16 @@
 //! `TIMELINE` partition); the timelines are evaluated in memory; only when
 //! some schedule has something due (an event, a rollout, a warning, a
 //! verification, `enforce`) is the fleet described — once, for all of them.
-//! Each due schedule's decision is claimed with its own conditional state
+//! Each due schedule's decision is saved with its own conditional state
 //! write, then all the decisions are carried out together in batched calls.
 //! One schedule's failure is logged and notified, and never holds up another.
 
-use crate::fleet::{FleetError, Instance};
+use crate::adapters::dynamodb::TimelineData;
+use crate::adapters::fleet::{FleetError, Instance};
+use crate::app::App;
+use crate::app::ExecError;
 use crate::limits::TICK_CONCURRENCY;
-use crate::reconciler::{act, claim, reconcile_alone};
-use crate::runner::Worker;
-use crate::services::ExecError;
-use crate::store::TimelineData;
+use crate::scheduler::act::{act, decide_and_save, reconcile_now};
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
 use curfew_shared::reconcile::{is_due, Decision, Outlook};
@@ -25,7 +25,7 @@ use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`).
-pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
+pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
     if let Some(max_age) = worker.config.tick_max_age {
         if now - at > max_age {
             tracing::warn!(%at, "stale tick dropped");
@@ -59,10 +59,10 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
         .collect();
     // Each schedule's decision is its own conditional write: they need not
     // wait for each other.
-    let claimed: Vec<(&Schedule, Vec<Instance>, Decision)> = stream::iter(work)
+    let saved: Vec<(&Schedule, Vec<Instance>, Decision)> = stream::iter(work)
         .map(|(schedule, data, mine)| async move {
             let decided =
-                claim(&services.timeline, &services.fleet, schedule, data, mine.clone(), at).await;
+                decide_and_save(&services.timeline, &services.fleet, schedule, data, mine.clone(), at).await;
             match decided {
                 Ok(decision) => Some((schedule, mine, decision)),
                 Err(error) => {
@@ -75,9 +75,9 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
         .filter_map(std::future::ready)
         .collect()
         .await;
-    let decisions: Vec<&Decision> = claimed.iter().map(|(_, _, d)| d).collect();
+    let decisions: Vec<&Decision> = saved.iter().map(|(_, _, d)| d).collect();
     let failures = act(&services.fleet, &decisions).await;
-    let mut outbox: Vec<(&Schedule, Notice)> = claimed
+    let mut outbox: Vec<(&Schedule, Notice)> = saved
         .iter()
         .flat_map(|(schedule, mine, decision)| {
             notices(decision, mine, &failures)
@@ -85,7 +85,7 @@ pub async fn run(worker: &Worker, at: DateTime<Utc>, now: DateTime<Utc>) -> Resu
                 .map(move |notice| (*schedule, notice))
         })
         .collect();
-    // The claims finished in any order; a room reads its notices by name.
+    // The saves finished in any order; a room reads its notices by name.
     outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
     post_notices(worker, outbox).await;
     Ok(())
@@ -105,18 +105,14 @@ fn by_tag(fleet: Vec<Instance>) -> HashMap<String, Vec<Instance>> {
 }
 
 /// Reconciles one schedule at `at` (a reconcile job).
-pub async fn reconcile_one(
-    worker: &Worker,
-    name: &str,
-    at: DateTime<Utc>,
-) -> Result<(), ExecError> {
+pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Result<(), ExecError> {
     let services = &worker.services;
     let schedules = valid(worker, services.schedules.list().await?);
     let Some(schedule) = find_by_name(&schedules, name, |s| s.name.as_str()) else {
         tracing::warn!(schedule = name, "reconcile of an unknown schedule dropped");
         return Ok(());
     };
-    let done = reconcile_alone(services, schedule, at).await?;
+    let done = reconcile_now(services, schedule, at).await?;
     let outbox = notices(&done.decision, &done.instances, &done.failures)
         .into_iter()
         .map(|notice| (schedule, notice))
@@ -186,7 +182,7 @@ fn notices(
 /// few ([`digest`]), so a tick over hundreds of schedules stays inside
 /// JANDI's 60 posts a minute; different webhooks are posted to side by side.
 /// Best effort: a notice that cannot be posted is logged, and the tick goes on.
-async fn post_notices(worker: &Worker, outbox: Vec<(&Schedule, Notice)>) {
+async fn post_notices(worker: &App, outbox: Vec<(&Schedule, Notice)>) {
     let lang = worker.config.lang;
     let ctx = Context::new(lang, DEFAULT_KEYWORD);
     let mut by_webhook: HashMap<&str, Vec<Message>> = HashMap::new();
@@ -227,7 +223,7 @@ async fn post_notices(worker: &Worker, outbox: Vec<(&Schedule, Notice)>) {
         .await;
 }
 
-fn valid(worker: &Worker, defs: Vec<ScheduleDef>) -> Vec<Schedule> {
+fn valid(worker: &App, defs: Vec<ScheduleDef>) -> Vec<Schedule> {
     defs.into_iter()
         .filter_map(|def| match def.validate(worker.config.default_tz) {
             Ok(schedule) => Some(schedule),

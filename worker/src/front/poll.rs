@@ -3,8 +3,9 @@
 //! first, so no job is lost (an unfinished one would reappear anyway, after
 //! its visibility timeout).
 
-use crate::batch::{self, DeadLetters, QueueMessage};
-use crate::runner::{Verdict, Worker};
+use crate::app::App;
+use crate::front::batch::{self, DeadLetters, QueueMessage};
+use crate::handler::Verdict;
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use std::future::Future;
@@ -26,7 +27,7 @@ pub struct Poller {
 impl Poller {
     /// Receives one batch (up to 10) and handles it. Returns how many
     /// messages it received.
-    pub async fn poll_once(&self, worker: &Worker) -> Result<usize, String> {
+    pub async fn poll_once(&self, worker: &App) -> Result<usize, String> {
         let messages = self.receive().await?;
         let count = messages.len();
         self.process(worker, messages).await;
@@ -37,7 +38,7 @@ impl Poller {
     /// short (SQS may already have handed its messages over, and they would
     /// hide for the visibility timeout): its messages are handled, then the
     /// loop ends. So a stop takes at most the long-poll wait plus one batch.
-    pub async fn run(&self, worker: &Worker, shutdown: impl Future<Output = ()>) {
+    pub async fn run(&self, worker: &App, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let mut stopping = false;
         while !stopping {
@@ -104,7 +105,7 @@ impl Poller {
             .collect())
     }
 
-    async fn process(&self, worker: &Worker, messages: Vec<QueueMessage>) {
+    async fn process(&self, worker: &App, messages: Vec<QueueMessage>) {
         if messages.is_empty() {
             return;
         }

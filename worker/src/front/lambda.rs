@@ -3,8 +3,9 @@
 //! failed until its effects are durable; after a failure the rest of its
 //! group fails too, so FIFO order survives the retry.
 
-use crate::batch::{self, DeadLetters, QueueMessage};
-use crate::runner::{Verdict, Worker};
+use crate::app::App;
+use crate::front::batch::{self, DeadLetters, QueueMessage};
+use crate::handler::Verdict;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{service_fn, LambdaEvent};
 use std::sync::Arc;
@@ -52,7 +53,7 @@ pub struct Requeue {
 
 /// Handles one event; every message not finished is reported for retry.
 pub async fn handle_event(
-    worker: &Worker,
+    worker: &App,
     dead_letters: Option<&DeadLetters>,
     requeue: Option<&Requeue>,
     event: SqsEvent,
@@ -76,7 +77,7 @@ pub async fn handle_event(
 
 /// Runs under the Lambda runtime until it stops us.
 pub async fn run(
-    worker: Worker,
+    worker: App,
     dead_letters: Option<DeadLetters>,
     requeue: Option<Requeue>,
 ) -> Result<(), lambda_runtime::Error> {

@@ -3,7 +3,7 @@
 //! to apply (no AWS needed: a preview); without, the stored schedule with its
 //! exceptions and overrides, as the scheduler will act on it.
 
-use crate::store::{ScheduleStore, TimelineStore};
+use crate::adapters::dynamodb::{ScheduleStore, TimelineStore};
 use anyhow::{anyhow, bail, Context as _};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -45,7 +45,7 @@ pub fn run_file(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let Some(path) = &args.file else {
         bail!("plan: no --file given");
     };
-    let default_tz = crate::default_tz()?;
+    let default_tz = super::default_tz()?;
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let schedules =

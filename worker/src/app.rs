@@ -1,10 +1,20 @@
-//! The AWS side of the worker in one place: the stores and the fleet, built
-//! once per process from one SDK configuration.
+//! What every job takes: the adapters (the stores and the fleet, built once
+//! per process from one SDK configuration), the configuration and the
+//! notifier. Commands, the scheduler and the handler all work on an [`App`].
 
+use crate::adapters::dynamodb::{AuditStore, ClaimStore, ScheduleStore, StoreError, TimelineStore};
+use crate::adapters::fleet::{Fleet, FleetError};
+use crate::adapters::jandi::Notifier;
 use crate::config::WorkerConfig;
 use crate::error::Class;
-use crate::fleet::{Fleet, FleetError};
-use crate::store::{AuditStore, ClaimStore, ScheduleStore, StoreError, TimelineStore};
+
+/// The job handler's world: its adapters, its configuration, its notifier.
+#[derive(Debug)]
+pub struct App {
+    pub services: Services,
+    pub config: WorkerConfig,
+    pub notifier: Notifier,
+}
 
 /// Every adapter a job may use.
 #[derive(Debug, Clone)]

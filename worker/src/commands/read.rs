@@ -2,10 +2,10 @@
 //! `next`, `history`.
 
 use super::Target;
+use crate::adapters::fleet::Instance;
+use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
-use crate::fleet::Instance;
 use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
-use crate::services::{ExecError, Services};
 use curfew_shared::command::DateArg;
 use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, NextView,

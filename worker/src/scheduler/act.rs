@@ -1,6 +1,7 @@
 //! Reconciling with I/O (SPEC §6): the pure [`decide`] on the loaded state
-//! and the described instances, the conditional state write that claims
-//! the decision, then the start / stop calls.
+//! and the described instances, the conditional state write that commits
+//! the decision ([`decide_and_save`]; "claim" is the job lease's word, not
+//! this one's), then the start / stop calls ([`act`]).
 //!
 //! The state is written *before* acting: of two workers (two ticks, or a
 //! tick and a `force_start`) deciding on the same schedule, only one write
@@ -8,10 +9,10 @@
 //! event applied. A crash between the write and the calls leaves started
 //! instances unstarted: the verification a few minutes later reports them.
 
-use crate::fleet::{Fleet, FleetError, Instance};
+use crate::adapters::dynamodb::{TimelineData, TimelineStore};
+use crate::adapters::fleet::{Fleet, FleetError, Instance};
+use crate::app::{ExecError, Services};
 use crate::limits::{EC2_BATCH, EC2_CONCURRENCY, RDS_CONCURRENCY, STATE_WRITE_ATTEMPTS};
-use crate::services::{ExecError, Services};
-use crate::store::{TimelineData, TimelineStore};
 use chrono::{DateTime, Utc};
 use curfew_shared::reconcile::{decide, Decision, Outlook};
 use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
@@ -21,7 +22,7 @@ use std::collections::HashMap;
 
 /// Decides one schedule's reconcile at `now` and writes its state. Returns
 /// the decision to carry out (its state is already stored).
-pub async fn claim(
+pub async fn decide_and_save(
     store: &TimelineStore,
     fleet: &Fleet,
     schedule: &Schedule,
@@ -57,16 +58,16 @@ pub struct Reconciled {
 }
 
 /// Reconciles one schedule at `now` outside a tick (a `force_*` command, a
-/// reconcile job): its data and instances read fresh, the decision claimed,
+/// reconcile job): its data and instances read fresh, the decision saved,
 /// then carried out.
-pub async fn reconcile_alone(
+pub async fn reconcile_now(
     services: &Services,
     schedule: &Schedule,
     now: DateTime<Utc>,
 ) -> Result<Reconciled, ExecError> {
     let data = services.timeline.load(&schedule.name).await?;
     let instances = services.fleet.describe_schedule(&schedule.tag).await?;
-    let decision = claim(
+    let decision = decide_and_save(
         &services.timeline,
         &services.fleet,
         schedule,

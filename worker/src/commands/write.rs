@@ -4,9 +4,9 @@
 //! clock), so a redelivery never adds a second override or audit record.
 
 use super::Target;
+use crate::app::ExecError;
 use crate::limits::TAKEOVER_HORIZON;
-use crate::reconciler::{reconcile_alone, Reconciled};
-use crate::services::ExecError;
+use crate::scheduler::act::{reconcile_now, Reconciled};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{Argument, CommandError, DateArg, ForceEnd, Usage, ValueError};
 use curfew_shared::reply::{
@@ -190,7 +190,7 @@ pub(super) async fn force(
         decision,
         failures,
         ..
-    } = reconcile_alone(services, schedule, target.now).await?;
+    } = reconcile_now(services, schedule, target.now).await?;
     if !failures.is_empty() {
         let mut what: Vec<String> = failures.values().map(ToString::to_string).collect();
         what.sort();

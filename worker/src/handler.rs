@@ -1,6 +1,6 @@
 //! The job handler (SPEC §7): one queue message in, its effects out, exactly
 //! once in effect. Both front ends (Lambda's SQS batch and the long-polling
-//! `curfew worker`) hand every message body to [`Worker::handle`] and act on
+//! `curfew worker`) hand every message body to [`App::handle`] and act on
 //! its verdict: delete, retry, or dead-letter.
 //!
 //! Each job's key is claimed with a conditional write before anything is
@@ -9,14 +9,14 @@
 //! redoes it: every effect is keyed by the job (override, audit record,
 //! exception) or guarded by the scheduler state, so redoing is safe.
 
-use crate::config::WorkerConfig;
+use crate::adapters::dynamodb::Claim;
+use crate::adapters::jandi::NotifyError;
+use crate::app::App;
+use crate::app::ExecError;
+use crate::commands::execute;
 use crate::error::Class;
-use crate::execute::execute;
-use crate::jandi::{Notifier, NotifyError};
 use crate::limits::{DONE_TTL, FAILED_RETRY, HELD_RETRY};
-use crate::services::{ExecError, Services};
-use crate::store::Claim;
-use crate::tick;
+use crate::scheduler::tick;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
@@ -54,15 +54,8 @@ impl Verdict {
     }
 }
 
-/// The job handler with everything it needs.
-#[derive(Debug)]
-pub struct Worker {
-    pub services: Services,
-    pub config: WorkerConfig,
-    pub notifier: Notifier,
-}
-
-impl Worker {
+/// The job handler: [`App::handle`] is the one entry of both front ends.
+impl App {
     /// Handles one message body at `now`.
     pub async fn handle(&self, body: &str, now: DateTime<Utc>) -> Verdict {
         let job = match Job::decode(body) {
@@ -93,7 +86,7 @@ impl Worker {
         let result = match &job {
             Job::Command(command) => self.command(command, now).await,
             Job::Tick(tick) => tick::run(self, tick.at, now).await.map_err(Failure::Exec),
-            Job::Reconcile(job) => tick::reconcile_one(self, &job.schedule, job.at)
+            Job::Reconcile(job) => tick::reconcile_job(self, &job.schedule, job.at)
                 .await
                 .map_err(Failure::Exec),
         };

@@ -3,8 +3,9 @@
 //! group fails, the rest of that group's messages in the batch are not run
 //! (SPEC §1) but left for redelivery, behind the one that failed.
 
+use crate::app::App;
+use crate::handler::Verdict;
 use crate::limits::{FAILED_RETRY, HELD_RETRY};
-use crate::runner::{Verdict, Worker};
 use chrono::Utc;
 use std::collections::HashSet;
 
@@ -53,7 +54,7 @@ impl DeadLetters {
 /// Handles `messages` in order; returns each with its verdict. A poison
 /// message that reached the DLQ counts as finished.
 pub async fn handle(
-    worker: &Worker,
+    worker: &App,
     dead_letters: Option<&DeadLetters>,
     messages: Vec<QueueMessage>,
 ) -> Vec<(QueueMessage, Verdict)> {

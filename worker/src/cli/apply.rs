@@ -1,7 +1,7 @@
 //! `curfew apply FILE [--dry-run] [--prune]`: make the stored schedules
 //! match the file. Idempotent: applying the same file twice changes nothing.
 
-use crate::store::{ScheduleStore, StoreError};
+use crate::adapters::dynamodb::{ScheduleStore, StoreError};
 use chrono::Utc;
 use curfew_shared::schedule::ScheduleDef;
 use std::collections::BTreeMap;

@@ -7,8 +7,8 @@
 mod read;
 mod write;
 
+use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
-use crate::services::{ExecError, Services};
 use chrono::{DateTime, Utc};
 use curfew_shared::command::{Command, ScheduleOp};
 use curfew_shared::job::CommandJob;

@@ -3,7 +3,7 @@
 //! throttled account). A job whose key is already done is dropped instead
 //! of replayed; a message that can never be read stays in the DLQ.
 
-use crate::store::ClaimStore;
+use crate::adapters::dynamodb::ClaimStore;
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use curfew_shared::job::Job;

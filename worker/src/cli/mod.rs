@@ -1,0 +1,344 @@
+//! The operator CLI (SPEC §9): `worker`, `setup`, `apply`, `export`,
+//! `tick`, `plan`, `chat`, `replay-dlq`, each a thin command over the layers
+//! below. Not built yet: `import` (see README). clap's types and `anyhow`
+//! stay in this module, as does the dev chat console ([`chat`]).
+
+pub mod apply;
+pub mod chat;
+pub mod plan;
+pub mod replay;
+pub mod setup;
+
+use crate::adapters::aws;
+use crate::adapters::dynamodb::{ScheduleStore, TimelineStore};
+use crate::adapters::jandi::{Notifier, RetryPolicy};
+use crate::app::{App, Services};
+use crate::config::WorkerConfig;
+use crate::front::batch::DeadLetters;
+use crate::front::lambda;
+use crate::front::poll::Poller;
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use curfew_shared::job::{scheduled_event, tick_key};
+use curfew_shared::schedule::{render_schedules, SchedulesFile};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "curfew",
+    version,
+    about = "ChatOps instance scheduler for AWS EC2 and RDS"
+)]
+struct Cli {
+    /// With no subcommand under AWS Lambda (AWS_LAMBDA_RUNTIME_API set), the
+    /// worker runs: Lambda starts `bootstrap` without arguments.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a schedule's coming events (start / stop, with their source).
+    Plan(plan::PlanArgs),
+    /// Create the table and the queues if missing (local use).
+    Setup,
+    /// Make the stored schedules match a TOML file.
+    Apply {
+        file: PathBuf,
+        /// Show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Delete stored schedules that the file does not have.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Print the stored schedules in the file format.
+    Export,
+    /// Run the job handler: under Lambda (SQS trigger) when
+    /// AWS_LAMBDA_RUNTIME_API is set, else long-poll CURFEW_QUEUE_URL until
+    /// SIGTERM / Ctrl-C (the batch in hand is finished first).
+    Worker,
+    /// A local console: type `/서버 dev status`, see the ingress's answer and
+    /// then the worker's reply, received on a local incoming webhook.
+    Chat(chat::ChatArgs),
+    /// Move dead letters back to the queue (already-done jobs are dropped).
+    ReplayDlq(replay::ReplayArgs),
+    /// Put a tick (an EventBridge Scheduled Event) on the queue.
+    Tick {
+        /// The instant to evaluate the schedules at (RFC 3339); default now.
+        #[arg(long, conflicts_with = "every")]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Keep ticking every SECONDS until SIGTERM / Ctrl-C: EventBridge's
+        /// rate(1 minute) for a local stack (scripts/dev runs `--every 60`).
+        #[arg(long, value_name = "SECONDS")]
+        every: Option<u64>,
+    },
+}
+
+/// Parses the command line and runs the command (the binary's whole `main`).
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_ansi(false)
+        .with_writer(std::io::stderr)
+        .init();
+    let command = match cli.command {
+        Some(command) => command,
+        None if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() => Command::Worker,
+        None => {
+            use clap::CommandFactory as _;
+            let _ = Cli::command().print_help();
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Plan(args) if args.file.is_some() => {
+            plan::run_file(&args, &mut std::io::stdout().lock())
+        }
+        Command::Plan(args) => run_plan(&args).await,
+        Command::Setup => run_setup().await,
+        Command::Apply {
+            file,
+            dry_run,
+            prune,
+        } => run_apply(&file, dry_run, prune).await,
+        Command::Export => run_export().await,
+        Command::Worker => run_worker().await,
+        Command::Chat(args) => chat::run(args).await,
+        Command::ReplayDlq(args) => run_replay(&args).await,
+        Command::Tick { at, every: None } => run_tick(at.map(|t| t.to_utc())).await,
+        Command::Tick {
+            every: Some(seconds),
+            ..
+        } => run_ticker(std::time::Duration::from_secs(seconds.max(1))).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("curfew: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn store() -> ScheduleStore {
+    ScheduleStore::new(
+        aws_sdk_dynamodb::Client::new(&sdk_config().await),
+        table_name(),
+    )
+}
+
+async fn run_plan(args: &plan::PlanArgs) -> anyhow::Result<()> {
+    let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
+    let table = table_name();
+    plan::run_stored(
+        args,
+        &ScheduleStore::new(client.clone(), table.clone()),
+        &TimelineStore::new(client, table),
+        default_tz()?,
+        &mut std::io::stdout().lock(),
+    )
+    .await
+}
+
+async fn run_setup() -> anyhow::Result<()> {
+    let sdk = sdk_config().await;
+    let table = table_name();
+    let new = setup::create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table).await?;
+    println!(
+        "table {table}: {}",
+        if new { "created" } else { "already there" }
+    );
+    let (queue, dlq) = setup::create_queues(&aws_sdk_sqs::Client::new(&sdk), &table).await?;
+    println!("CURFEW_QUEUE_URL={queue}");
+    println!("CURFEW_DLQ_URL={dlq}");
+    Ok(())
+}
+
+async fn run_apply(file: &PathBuf, dry_run: bool, prune: bool) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let parsed =
+        SchedulesFile::from_toml(&text).with_context(|| format!("in {}", file.display()))?;
+    // Nothing is written unless every schedule in the file is valid.
+    if let Err(errors) = parsed.validate(default_tz()?) {
+        for error in &errors {
+            eprintln!("{}: {error}", file.display());
+        }
+        anyhow::bail!(
+            "{} problem(s) in {}; nothing applied",
+            errors.len(),
+            file.display()
+        );
+    }
+    let changes = apply::apply(&store().await, &parsed.schedule, dry_run, prune).await?;
+    for line in changes.lines(prune) {
+        println!("{line}");
+    }
+    if dry_run {
+        println!("(dry run: nothing written)");
+    }
+    Ok(())
+}
+
+async fn run_export() -> anyhow::Result<()> {
+    let defs = store().await.list().await?;
+    print!("{}", render_schedules(&defs)?);
+    Ok(())
+}
+
+async fn run_worker() -> anyhow::Result<()> {
+    let config = WorkerConfig::from_env()?;
+    let sdk = sdk_config().await;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let dead_letters = config.dlq_url.clone().map(|url| DeadLetters {
+        sqs: sqs.clone(),
+        url,
+    });
+    let worker = App {
+        services: Services::new(&sdk, &config),
+        notifier: Notifier::new(RetryPolicy::default())?,
+        config,
+    };
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        let requeue = worker
+            .config
+            .queue_url
+            .clone()
+            .map(|queue_url| lambda::Requeue {
+                sqs: sqs.clone(),
+                queue_url,
+            });
+        return lambda::run(worker, dead_letters, requeue)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    let poller = Poller {
+        sqs,
+        queue_url: worker.config.require_queue()?.to_owned(),
+        dead_letters,
+        wait: std::time::Duration::from_secs(20),
+        retry_cap: std::time::Duration::from_secs(30),
+    };
+    tracing::info!(table = %worker.config.table, "worker polling");
+    poller.run(&worker, shutdown_signal()).await;
+    Ok(())
+}
+
+async fn run_replay(args: &replay::ReplayArgs) -> anyhow::Result<()> {
+    let config = WorkerConfig::from_env()?;
+    let dlq_url = config
+        .dlq_url
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("CURFEW_DLQ_URL is not set"))?;
+    let sdk = sdk_config().await;
+    let replayer = replay::Replayer {
+        sqs: aws_sdk_sqs::Client::new(&sdk),
+        dlq_url,
+        queue_url: config.require_queue()?.to_owned(),
+        claims: Services::new(&sdk, &config).claims,
+    };
+    let verb = if args.dry_run { "would move" } else { "moved" };
+    let done = replayer
+        .run(args, |so_far| {
+            eprintln!(
+                "... {verb} {}, skipped {} already done, kept {} unreadable",
+                so_far.moved, so_far.skipped_done, so_far.kept_unreadable
+            );
+        })
+        .await?;
+    println!(
+        "{verb} {} message(s) back to the queue; skipped {} already done; kept {} unreadable in the DLQ",
+        done.moved, done.skipped_done, done.kept_unreadable
+    );
+    Ok(())
+}
+
+async fn run_tick(at: Option<chrono::DateTime<chrono::Utc>>) -> anyhow::Result<()> {
+    let config = WorkerConfig::from_env()?;
+    let queue_url = config.require_queue()?;
+    let at = at.unwrap_or_else(chrono::Utc::now);
+    let sqs = aws_sdk_sqs::Client::new(&sdk_config().await);
+    sqs.send_message()
+        .queue_url(queue_url)
+        .message_body(scheduled_event(at).to_string())
+        .message_group_id("tick")
+        .message_deduplication_id(tick_key(at))
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "SendMessage: {}",
+                aws_sdk_sqs::error::DisplayErrorContext(&e)
+            )
+        })?;
+    println!("tick for {} queued", at.to_rfc3339());
+    Ok(())
+}
+
+/// Enqueues a tick now and then every `period`, until Ctrl-C or SIGTERM.
+async fn run_ticker(period: std::time::Duration) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    let mut interval = tokio::time::interval(period);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                if let Err(error) = run_tick(None).await {
+                    eprintln!("curfew: {error:#}");
+                }
+            }
+            () = &mut shutdown => return Ok(()),
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down after the batch in hand");
+}
+
+/// The SDK configuration, loaded once: region, credentials and
+/// `AWS_ENDPOINT_URL` (a local AWS) from the environment, with curfew's
+/// timeouts and retries ([`aws::configured`]).
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws::configured(aws_config::defaults(aws_config::BehaviorVersion::latest()))
+        .load()
+        .await
+}
+
+/// `CURFEW_TABLE` as the worker reads it (default `curfew`).
+fn table_name() -> String {
+    std::env::var("CURFEW_TABLE")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| "curfew".to_owned())
+}
+
+/// `CURFEW_DEFAULT_TZ` by the worker's own rule ([`WorkerConfig`]): unset or
+/// empty is `Asia/Seoul`, anything else must be a time zone.
+pub fn default_tz() -> anyhow::Result<chrono_tz::Tz> {
+    let config = WorkerConfig::from_lookup(|name| {
+        (name == "CURFEW_DEFAULT_TZ")
+            .then(|| std::env::var(name).ok())
+            .flatten()
+    })?;
+    Ok(config.default_tz)
+}
