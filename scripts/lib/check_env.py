@@ -48,14 +48,14 @@ LOCAL_ONLY: dict[tuple[str, str], str] = {
         "(AWS_LAMBDA_RUNTIME_API set) requests come through the runtime API "
         "and no socket is bound"
     ),
-    ("CURFEW_INGRESS_ADDR", "worker/src/chat*"): (
+    ("CURFEW_INGRESS_ADDR", "worker/src/cli/chat*"): (
         "`curfew chat`, the local console, posts to the ingress at this address"
     ),
-    ("CURFEW_JANDI_TOKENS", "worker/src/chat*"): (
+    ("CURFEW_JANDI_TOKENS", "worker/src/cli/chat*"): (
         "`curfew chat` signs the payloads it posts with a token; the worker "
         "never checks tokens (the ingress does, and has it set)"
     ),
-    ("CURFEW_CHAT_ADDR", "worker/src/chat*"): (
+    ("CURFEW_CHAT_ADDR", "worker/src/cli/chat*"): (
         "`curfew chat` receives replies on a local incoming-webhook endpoint "
         "at this address"
     ),
