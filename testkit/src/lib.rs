@@ -10,11 +10,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod fleet;
+mod memory;
 mod paging;
 mod webhook;
 pub use fleet::{
     any_image, demo_fleet, ec2_instance, ec2_states, rds_instance, rds_status, DemoFleet,
 };
+pub use memory::MemoryClaims;
 pub use webhook::WebhookSink;
 
 use http_body_util::{BodyExt, Full};

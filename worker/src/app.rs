@@ -7,6 +7,8 @@ use crate::adapters::fleet::{Fleet, FleetError};
 use crate::adapters::jandi::Notifier;
 use crate::config::WorkerConfig;
 use crate::error::Class;
+use curfew_shared::ports::JobClaims;
+use std::sync::Arc;
 
 /// The job handler's world: its adapters, its configuration, its notifier.
 #[derive(Debug)]
@@ -22,7 +24,8 @@ pub struct Services {
     pub schedules: ScheduleStore,
     pub timeline: TimelineStore,
     pub audit: AuditStore,
-    pub claims: ClaimStore,
+    /// Behind the port: the handler's unit tests plug in memory.
+    pub claims: Arc<dyn JobClaims>,
     pub fleet: Fleet,
 }
 
@@ -34,7 +37,7 @@ impl Services {
             schedules: ScheduleStore::new(dynamodb.clone(), table.clone()),
             timeline: TimelineStore::new(dynamodb.clone(), table.clone()),
             audit: AuditStore::new(dynamodb.clone(), table.clone()),
-            claims: ClaimStore::new(dynamodb, table),
+            claims: Arc::new(ClaimStore::new(dynamodb, table)),
             fleet: Fleet {
                 ec2: aws_sdk_ec2::Client::new(sdk),
                 rds: aws_sdk_rds::Client::new(sdk),

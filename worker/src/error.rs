@@ -1,7 +1,8 @@
 //! Failed AWS calls, typed and classified once (STYLE, Errors).
 //!
-//! Every adapter keeps the SDK's error as the `#[source]` of an
-//! [`AwsError`], with the service's error code, and sorts it into a
+//! Every adapter keeps the SDK's error as the `#[source]` of a
+//! [`CallError`] (the ports' error type, from `shared`), with the service's
+//! error code, and sorts it into a
 //! [`Class`] here, in one place: transient (throttling, 5xx, timeouts,
 //! dispatch failures) may pass on its own and is retried; permanent (access
 //! denied, validation, a missing resource) will fail the same way again. The
@@ -16,61 +17,22 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-/// Whether a failure may succeed if tried again later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
-    /// Throttling, a 5xx, a timeout, a connection that failed: retry later.
-    Transient,
-    /// Access denied, a validation error, corrupt data: retrying cannot help.
-    Permanent,
-}
+pub use curfew_shared::ports::{CallError, Class};
 
-impl Class {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Transient => "transient",
-            Self::Permanent => "permanent",
-        }
-    }
-}
-
-impl std::fmt::Display for Class {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A failed AWS call: the operation, the service's error code, its class
-/// and the SDK error itself. Its text is safe to log and to show in chat
-/// (the SDK's message names operations and resources, never credentials).
-#[derive(Debug, thiserror::Error)]
-#[error("{operation} failed ({class}{}): {message}", code.as_deref().map(|c| format!(", {c}")).unwrap_or_default())]
-pub struct AwsError {
-    pub operation: &'static str,
-    pub class: Class,
-    /// The service's error code, e.g. `RequestLimitExceeded`, `AccessDenied`.
-    pub code: Option<String>,
-    message: String,
-    #[source]
-    source: Box<dyn std::error::Error + Send + Sync>,
-}
-
-impl AwsError {
-    /// Wraps the SDK error of `operation`, classifying it.
-    pub fn new<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> Self
-    where
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        let class = classify(&error);
-        let code = error.code().map(str::to_owned);
-        let message = DisplayErrorContext(&error).to_string();
-        Self {
-            operation,
-            class,
-            code,
-            message,
-            source: Box::new(error),
-        }
+/// The [`CallError`] of `operation` from its SDK error, classified.
+pub fn aws_error<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let class = classify(&error);
+    let code = error.code().map(str::to_owned);
+    let message = DisplayErrorContext(&error).to_string();
+    CallError {
+        operation,
+        class,
+        code,
+        message,
+        source: Box::new(error),
     }
 }
 
@@ -133,8 +95,8 @@ mod tests {
     }
 
     #[test]
-    fn an_aws_error_keeps_its_code_class_and_source() {
-        let error = AwsError::new("Query", service_error(400, "ThrottlingException"));
+    fn a_call_error_keeps_its_code_class_and_source() {
+        let error = aws_error("Query", service_error(400, "ThrottlingException"));
         assert_eq!(error.class, Class::Transient);
         assert_eq!(error.code.as_deref(), Some("ThrottlingException"));
         assert!(error

@@ -81,7 +81,7 @@ impl App {
                     HELD_RETRY,
                 );
             }
-            Err(error) => return Verdict::retry(error.to_string(), FAILED_RETRY),
+            Err(error) => return verdict_of(error.class(), error.to_string()),
         }
         let result = match &job {
             Job::Command(command) => self.command(command, now).await,
@@ -93,6 +93,8 @@ impl App {
         match result {
             Ok(()) => match claims.done(&key, Utc::now(), DONE_TTL).await {
                 Ok(()) => Verdict::Done,
+                // Whatever its class: the effects are durable, and the
+                // redelivery redoes them harmlessly (each is keyed by the job).
                 Err(error) => Verdict::retry(error.to_string(), FAILED_RETRY),
             },
             Err(failure) => {
@@ -174,5 +176,122 @@ impl Failure {
             // reaches here is an outage.
             Self::Notify(_) => Class::Transient,
         }
+    }
+}
+
+/// The handler's verdicts against in-memory claims (no AWS at all: the
+/// jobs here stop before any other adapter is called).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::jandi::RetryPolicy;
+    use crate::app::Services;
+    use crate::config::WorkerConfig;
+    use crate::limits::{FAILED_RETRY, HELD_RETRY};
+    use curfew_shared::job::scheduled_event;
+    use curfew_testkit::MemoryClaims;
+    use std::sync::Arc;
+
+    /// An app whose claims are `claims`; its other adapters are never reached.
+    fn app(claims: &Arc<MemoryClaims>) -> App {
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("ap-northeast-2"))
+            .build();
+        let config = WorkerConfig::from_lookup(|_| None).unwrap();
+        let mut services = Services::new(&sdk, &config);
+        services.claims = Arc::clone(claims) as Arc<dyn curfew_shared::ports::JobClaims>;
+        App {
+            services,
+            config,
+            notifier: crate::adapters::jandi::Notifier::new(RetryPolicy::default()).unwrap(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-12-09T00:00:00Z")
+            .unwrap()
+            .to_utc()
+    }
+
+    /// A tick an hour old: stale, so it is done without touching AWS.
+    fn stale_tick() -> (String, String) {
+        let body = scheduled_event(now() - chrono::Duration::hours(1)).to_string();
+        let key = Job::decode(&body).unwrap().idempotency_key();
+        (body, key)
+    }
+
+    #[tokio::test]
+    async fn a_body_that_is_no_job_is_poison_and_claims_nothing() {
+        let claims = Arc::new(MemoryClaims::default());
+        let verdict = app(&claims)
+            .handle("{\"v\":1,\"kind\":\"what\"}", now())
+            .await;
+        assert!(matches!(verdict, Verdict::Poison(_)), "{verdict:?}");
+    }
+
+    #[tokio::test]
+    async fn a_finished_job_is_marked_done_and_a_second_delivery_is_a_duplicate() {
+        let claims = Arc::new(MemoryClaims::default());
+        let (body, key) = stale_tick();
+        let app = app(&claims);
+        assert_eq!(app.handle(&body, now()).await, Verdict::Done);
+        assert!(claims.done_now(&key));
+        assert_eq!(app.handle(&body, now()).await, Verdict::Duplicate);
+    }
+
+    #[tokio::test]
+    async fn a_job_another_worker_holds_is_looked_at_again_soon() {
+        let claims = Arc::new(MemoryClaims::default());
+        let (body, key) = stale_tick();
+        claims.hold(&key, now() + chrono::Duration::seconds(60));
+        let verdict = app(&claims).handle(&body, now()).await;
+        assert!(
+            matches!(verdict, Verdict::Retry { after, .. } if after == HELD_RETRY),
+            "{verdict:?}"
+        );
+        // Once the holder's lease has run out, the job is taken over.
+        let later = now() + chrono::Duration::seconds(61);
+        assert_eq!(app(&claims).handle(&body, later).await, Verdict::Done);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_claim_is_retried_and_a_denied_one_goes_to_the_dlq() {
+        let claims = Arc::new(MemoryClaims::default());
+        let (body, key) = stale_tick();
+        let app = app(&claims);
+        claims.fail_next(Class::Transient);
+        let verdict = app.handle(&body, now()).await;
+        let Verdict::Retry { reason, after } = &verdict else {
+            panic!("{verdict:?}");
+        };
+        assert_eq!(*after, FAILED_RETRY);
+        assert!(
+            reason.contains("ProvisionedThroughputExceededException"),
+            "{reason}"
+        );
+        claims.fail_next(Class::Permanent);
+        let verdict = app.handle(&body, now()).await;
+        assert!(
+            matches!(&verdict, Verdict::Poison(reason) if reason.contains("permanent")),
+            "{verdict:?}"
+        );
+        assert!(!claims.known(&key), "nothing was claimed");
+        assert_eq!(
+            app.handle(&body, now()).await,
+            Verdict::Done,
+            "and later it runs"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_done_mark_is_retried() {
+        let claims = Arc::new(MemoryClaims::default());
+        let (body, _) = stale_tick();
+        let app = app(&claims);
+        // The claim succeeds; the done mark after it is throttled.
+        claims.fail_next_after(1, Class::Transient);
+        let verdict = app.handle(&body, now()).await;
+        assert!(matches!(verdict, Verdict::Retry { .. }), "{verdict:?}");
     }
 }

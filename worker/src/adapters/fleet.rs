@@ -5,7 +5,7 @@
 //! with a `tag-key` filter, RDS `DescribeDBInstances` whose `TagList` is in
 //! the response. EC2 starts and stops are batched; RDS takes one instance a call.
 
-use crate::error::{AwsError, Class};
+use crate::error::{aws_error, CallError, Class};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -37,7 +37,7 @@ impl Default for TagKeys {
 pub struct FleetError {
     pub ids: Vec<String>,
     #[source]
-    pub source: AwsError,
+    pub source: CallError,
 }
 
 impl FleetError {
@@ -57,7 +57,7 @@ where
 {
     FleetError {
         ids: ids.to_vec(),
-        source: AwsError::new(operation, error),
+        source: aws_error(operation, error),
     }
 }
 

@@ -3,11 +3,12 @@
 //! throttled account). A job whose key is already done is dropped instead
 //! of replayed; a message that can never be read stays in the DLQ.
 
-use crate::adapters::dynamodb::ClaimStore;
 use aws_sdk_sqs::error::DisplayErrorContext;
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use curfew_shared::job::Job;
+use curfew_shared::ports::JobClaims;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReplayArgs {
@@ -36,7 +37,7 @@ pub struct Replayer {
     pub sqs: aws_sdk_sqs::Client,
     pub dlq_url: String,
     pub queue_url: String,
-    pub claims: ClaimStore,
+    pub claims: Arc<dyn JobClaims>,
 }
 
 impl Replayer {

@@ -44,9 +44,7 @@ impl AuditStore {
         if let Some(room) = &entry.room {
             put = put.item("room", s(room));
         }
-        put.send()
-            .await
-            .map_err(|e| StoreError::aws("PutItem", e))?;
+        put.send().await.map_err(|e| super::failed("PutItem", e))?;
         Ok(())
     }
 
@@ -62,7 +60,7 @@ impl AuditStore {
             .limit(limit)
             .send()
             .await
-            .map_err(|e| StoreError::aws("Query", e))?;
+            .map_err(|e| super::failed("Query", e))?;
         let text = |item: &std::collections::HashMap<String, AttributeValue>, name: &str| {
             item.get(name).and_then(|v| v.as_s().ok()).cloned()
         };

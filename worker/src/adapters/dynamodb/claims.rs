@@ -9,20 +9,11 @@
 use super::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
+pub use curfew_shared::ports::Claim;
+use curfew_shared::ports::{JobClaims, PortFuture};
 
 const DONE: &str = "done";
 const IN_PROGRESS: &str = "in_progress";
-
-/// The outcome of a claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Claim {
-    /// This worker holds the key until the lease ends: act, then [`ClaimStore::done`].
-    Acquired,
-    /// Another delivery finished this job: do nothing.
-    AlreadyDone,
-    /// Another worker holds a live lease: retry later (leave the message).
-    HeldElsewhere { lease_until: DateTime<Utc> },
-}
 
 /// Claims and completes job keys with conditional writes.
 #[derive(Debug, Clone)]
@@ -78,7 +69,7 @@ impl ClaimStore {
             {
                 self.existing(key).await
             }
-            Err(error) => Err(StoreError::aws("PutItem", error)),
+            Err(error) => Err(super::failed("PutItem", error)),
         }
     }
 
@@ -98,7 +89,7 @@ impl ClaimStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| StoreError::aws("GetItem", e))?
+            .map_err(|e| super::failed("GetItem", e))?
             .item
             .unwrap_or_default();
         let status = item
@@ -136,7 +127,7 @@ impl ClaimStore {
             .expression_attribute_values(":ttl", n((now + ttl).timestamp()))
             .send()
             .await
-            .map_err(|e| StoreError::aws("UpdateItem", e))?;
+            .map_err(|e| super::failed("UpdateItem", e))?;
         Ok(())
     }
 
@@ -163,7 +154,37 @@ impl ClaimStore {
             {
                 Ok(())
             }
-            Err(error) => Err(StoreError::aws("DeleteItem", error)),
+            Err(error) => Err(super::failed("DeleteItem", error)),
         }
+    }
+}
+
+/// The port, by the conditional writes above.
+impl JobClaims for ClaimStore {
+    fn claim<'a>(
+        &'a self,
+        key: &'a str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        ttl: Duration,
+    ) -> PortFuture<'a, Result<Claim, StoreError>> {
+        Box::pin(Self::claim(self, key, now, lease, ttl))
+    }
+
+    fn is_done<'a>(&'a self, key: &'a str) -> PortFuture<'a, Result<bool, StoreError>> {
+        Box::pin(Self::is_done(self, key))
+    }
+
+    fn done<'a>(
+        &'a self,
+        key: &'a str,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(Self::done(self, key, now, ttl))
+    }
+
+    fn release<'a>(&'a self, key: &'a str) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(Self::release(self, key))
     }
 }

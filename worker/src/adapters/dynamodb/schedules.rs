@@ -41,7 +41,7 @@ impl ScheduleStore {
             .send();
         let mut defs = Vec::new();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| StoreError::aws("Query", e))?;
+            let page = page.map_err(|e| super::failed("Query", e))?;
             for item in page.items.unwrap_or_default() {
                 let name = item
                     .get("sk")
@@ -78,7 +78,7 @@ impl ScheduleStore {
             .set_item(Some(item))
             .send()
             .await
-            .map_err(|e| StoreError::aws("PutItem", e))?;
+            .map_err(|e| super::failed("PutItem", e))?;
         Ok(())
     }
 
@@ -91,7 +91,7 @@ impl ScheduleStore {
             .key("sk", AttributeValue::S(name.to_owned()))
             .send()
             .await
-            .map_err(|e| StoreError::aws("DeleteItem", e))?;
+            .map_err(|e| super::failed("DeleteItem", e))?;
         Ok(())
     }
 }

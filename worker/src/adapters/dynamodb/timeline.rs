@@ -87,7 +87,7 @@ impl TimelineStore {
         let old = put
             .send()
             .await
-            .map_err(|e| StoreError::aws("PutItem", e))?
+            .map_err(|e| super::failed("PutItem", e))?
             .attributes;
         Ok(old.map(|item| time_of(&item)))
     }
@@ -108,7 +108,7 @@ impl TimelineStore {
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
             .send()
             .await
-            .map_err(|e| StoreError::aws("DeleteItem", e))?
+            .map_err(|e| super::failed("DeleteItem", e))?
             .attributes;
         Ok(old.map(|item| time_of(&item)))
     }
@@ -144,9 +144,7 @@ impl TimelineStore {
                 s(until.to_rfc3339_opts(SecondsFormat::Millis, true)),
             );
         }
-        put.send()
-            .await
-            .map_err(|e| StoreError::aws("PutItem", e))?;
+        put.send().await.map_err(|e| super::failed("PutItem", e))?;
         Ok(())
     }
 
@@ -181,7 +179,7 @@ impl TimelineStore {
         let mut pages = query.into_paginator().send();
         let mut all: HashMap<String, TimelineData> = HashMap::new();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| StoreError::aws("Query", e))?;
+            let page = page.map_err(|e| super::failed("Query", e))?;
             for item in page.items() {
                 // Schedule names never contain '#', so the first one ends the name.
                 let Some((name, rest)) = text(item, "sk").and_then(|sk| sk.split_once('#')) else {
@@ -236,7 +234,7 @@ impl TimelineStore {
             {
                 Ok(false)
             }
-            Err(error) => Err(StoreError::aws("PutItem", error)),
+            Err(error) => Err(super::failed("PutItem", error)),
         }
     }
 }

@@ -1,6 +1,4 @@
-//! The small traits the binaries' adapters implement (SPEC §2): the domain
-//! says what it needs, the worker and the ingress plug in SQS, DynamoDB,
-//! EC2, RDS and JANDI.
+//! The job queue: the ingress's only network call.
 
 use crate::job::Job;
 use std::future::Future;

@@ -1,0 +1,18 @@
+//! The small traits the binaries' adapters implement (SPEC §2, STYLE:
+//! capability-sized ports): the domain says what it needs, the worker and
+//! the ingress plug in SQS, DynamoDB, EC2, RDS and JANDI, and the tests plug
+//! in the in-memory fakes of `curfew_testkit`.
+//!
+//! Ports return [`PortFuture`]s (boxed), so a bundle of them can hold
+//! `Arc<dyn Port>` and a call site reads the same whichever is behind it.
+
+mod claims;
+mod error;
+mod queue;
+
+pub use claims::{Claim, JobClaims};
+pub use error::{CallError, Class, StoreError};
+pub use queue::{JobQueue, MemoryQueue, QueueError};
+
+/// What a port's method returns: a future that may be held across threads.
+pub type PortFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
