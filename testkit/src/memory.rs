@@ -3,7 +3,10 @@
 //! adapters' contract tests, these fakes follow the same contract.
 
 use chrono::{DateTime, Duration, Utc};
-use curfew_shared::ports::{CallError, Claim, Class, JobClaims, PortFuture, StoreError};
+use curfew_shared::jandi::Message;
+use curfew_shared::ports::{
+    CallError, Claim, Class, JobClaims, Notify, NotifyError, PortFuture, StoreError,
+};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
@@ -159,6 +162,45 @@ impl JobClaims for MemoryClaims {
             let mut records = self.records.lock().map_err(|_| poisoned())?;
             if matches!(records.get(key), Some(Record::InProgress { .. })) {
                 records.remove(key);
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Posts recorded in memory, with answers to script (`answer_next`).
+#[derive(Debug, Default)]
+pub struct MemoryNotifier {
+    posted: Mutex<Vec<(String, Message)>>,
+    answers: Mutex<VecDeque<NotifyError>>,
+}
+
+impl MemoryNotifier {
+    /// The next post fails with `error` (and is not recorded as delivered).
+    pub fn answer_next(&self, error: NotifyError) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.push_back(error);
+        }
+    }
+
+    /// The messages delivered so far, with their webhook URL.
+    pub fn posted(&self) -> Vec<(String, Message)> {
+        self.posted.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+}
+
+impl Notify for MemoryNotifier {
+    fn post<'a>(
+        &'a self,
+        url: &'a str,
+        message: &'a Message,
+    ) -> PortFuture<'a, Result<(), NotifyError>> {
+        Box::pin(async move {
+            if let Some(error) = self.answers.lock().ok().and_then(|mut a| a.pop_front()) {
+                return Err(error);
+            }
+            if let Ok(mut posted) = self.posted.lock() {
+                posted.push((url.to_owned(), message.clone()));
             }
             Ok(())
         })

@@ -4,10 +4,9 @@
 
 use crate::adapters::dynamodb::{AuditStore, ClaimStore, ScheduleStore, StoreError, TimelineStore};
 use crate::adapters::fleet::{Fleet, FleetError};
-use crate::adapters::jandi::Notifier;
 use crate::config::WorkerConfig;
 use crate::error::Class;
-use curfew_shared::ports::JobClaims;
+use curfew_shared::ports::{JobClaims, Notify};
 use std::sync::Arc;
 
 /// The job handler's world: its adapters, its configuration, its notifier.
@@ -15,7 +14,8 @@ use std::sync::Arc;
 pub struct App {
     pub services: Services,
     pub config: WorkerConfig,
-    pub notifier: Notifier,
+    /// Behind the port: unit tests record posts in memory.
+    pub notifier: Arc<dyn Notify>,
 }
 
 /// Every adapter a job may use.

@@ -189,7 +189,7 @@ mod tests {
     use crate::config::WorkerConfig;
     use crate::limits::{FAILED_RETRY, HELD_RETRY};
     use curfew_shared::job::scheduled_event;
-    use curfew_testkit::MemoryClaims;
+    use curfew_testkit::{MemoryClaims, MemoryNotifier};
     use std::sync::Arc;
 
     /// An app whose claims are `claims`; its other adapters are never reached.
@@ -204,7 +204,9 @@ mod tests {
         App {
             services,
             config,
-            notifier: crate::adapters::jandi::Notifier::new(RetryPolicy::default()).unwrap(),
+            notifier: Arc::new(
+                crate::adapters::jandi::Notifier::new(RetryPolicy::default()).unwrap(),
+            ),
         }
     }
 
@@ -293,5 +295,80 @@ mod tests {
         claims.fail_next_after(1, Class::Transient);
         let verdict = app.handle(&body, now()).await;
         assert!(matches!(verdict, Verdict::Retry { .. }), "{verdict:?}");
+    }
+
+    /// A `help` command (it needs no AWS) typed at `now()`.
+    fn help_job() -> String {
+        let payload = serde_json::json!({
+            "token": "t", "text": "/서버 help", "roomName": "dev-ops", "writerName": "kim",
+            "createdAt": "2026-12-09T00:00:00.000Z",
+        });
+        let webhook =
+            curfew_shared::jandi::OutgoingWebhook::from_json(payload.to_string().as_bytes())
+                .unwrap();
+        let command = curfew_shared::command::parse("/서버 help").unwrap();
+        Job::Command(CommandJob::new(&webhook, command, now())).encode()
+    }
+
+    fn app_with(claims: &Arc<MemoryClaims>, notifier: &Arc<MemoryNotifier>) -> App {
+        let mut app = app(claims);
+        app.config.routes.default =
+            Some("https://wh.jandi.com/connect-api/webhook/1/secret".to_owned());
+        app.notifier = Arc::clone(notifier) as Arc<dyn curfew_shared::ports::Notify>;
+        app
+    }
+
+    #[tokio::test]
+    async fn a_reply_is_posted_to_the_room_and_the_job_is_done() {
+        let (claims, notifier) = (
+            Arc::new(MemoryClaims::default()),
+            Arc::new(MemoryNotifier::default()),
+        );
+        let verdict = app_with(&claims, &notifier)
+            .handle(&help_job(), now())
+            .await;
+        assert_eq!(verdict, Verdict::Done);
+        let posted = notifier.posted();
+        assert_eq!(posted.len(), 1);
+        assert!(posted[0].0.ends_with("/secret"));
+        assert!(posted[0].1.body.contains("충성"), "{:?}", posted[0].1);
+    }
+
+    #[tokio::test]
+    async fn a_reply_jandi_refuses_is_not_retried_and_an_outage_is() {
+        let (claims, notifier) = (
+            Arc::new(MemoryClaims::default()),
+            Arc::new(MemoryNotifier::default()),
+        );
+        let app = app_with(&claims, &notifier);
+        notifier.answer_next(NotifyError::Rejected { status: 400 });
+        assert_eq!(
+            app.handle(&help_job(), now()).await,
+            Verdict::Done,
+            "refused for good"
+        );
+
+        let (claims, notifier) = (
+            Arc::new(MemoryClaims::default()),
+            Arc::new(MemoryNotifier::default()),
+        );
+        let app = app_with(&claims, &notifier);
+        notifier.answer_next(NotifyError::GaveUp {
+            attempts: 2,
+            last: "HTTP 503".to_owned(),
+        });
+        let verdict = app.handle(&help_job(), now()).await;
+        assert!(
+            matches!(verdict, Verdict::Retry { after, .. } if after == FAILED_RETRY),
+            "{verdict:?}"
+        );
+        let key = Job::decode(&help_job()).unwrap().idempotency_key();
+        assert!(!claims.known(&key), "the claim is released for the retry");
+        assert_eq!(
+            app.handle(&help_job(), now()).await,
+            Verdict::Done,
+            "the retry posts it"
+        );
+        assert_eq!(notifier.posted().len(), 1);
     }
 }

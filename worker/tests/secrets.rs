@@ -39,16 +39,18 @@ async fn faults_no_secret_in_any_log_line_of_a_full_run() {
         .with_writer(|| Capture)
         .init();
     let mut stack = Stack::start(&endpoint, "en").await;
-    stack.worker.notifier = curfew_worker::adapters::jandi::Notifier::new(
-        curfew_worker::adapters::jandi::RetryPolicy {
-            attempts: 2,
-            base_delay: std::time::Duration::from_millis(5),
-            max_delay: std::time::Duration::from_millis(10),
-            timeout: std::time::Duration::from_secs(2),
-            budget: std::time::Duration::from_secs(20),
-        },
-    )
-    .unwrap();
+    stack.worker.notifier = std::sync::Arc::new(
+        curfew_worker::adapters::jandi::Notifier::new(
+            curfew_worker::adapters::jandi::RetryPolicy {
+                attempts: 2,
+                base_delay: std::time::Duration::from_millis(5),
+                max_delay: std::time::Duration::from_millis(10),
+                timeout: std::time::Duration::from_secs(2),
+                budget: std::time::Duration::from_secs(20),
+            },
+        )
+        .unwrap(),
+    );
 
     // The ingress over real HTTP.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -8,10 +8,12 @@
 
 mod claims;
 mod error;
+mod notify;
 mod queue;
 
 pub use claims::{Claim, JobClaims};
 pub use error::{CallError, Class, StoreError};
+pub use notify::{Notify, NotifyError};
 pub use queue::{JobQueue, MemoryQueue, QueueError};
 
 /// What a port's method returns: a future that may be held across threads.

@@ -9,6 +9,7 @@ use crate::limits::{
     POSTS_PER_MINUTE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
 };
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
+use curfew_shared::ports::{Notify, PortFuture};
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -86,23 +87,7 @@ impl Default for RetryPolicy {
     }
 }
 
-/// A post that did not go through. Says why, never where to.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NotifyError {
-    /// JANDI refused the message (a 4xx other than 429): retrying will not help.
-    #[error("JANDI refused the message with HTTP {status}")]
-    Rejected { status: u16 },
-    /// Still failing after every attempt: a transient outage; the job may be retried later.
-    #[error("JANDI did not accept the message after {attempts} attempts (last: {last})")]
-    GaveUp { attempts: u32, last: String },
-}
-
-impl NotifyError {
-    /// Whether the job that posted may succeed if retried later.
-    pub const fn is_transient(&self) -> bool {
-        matches!(self, Self::GaveUp { .. })
-    }
-}
+pub use curfew_shared::ports::NotifyError;
 
 /// Posts messages to incoming webhooks.
 #[derive(Debug)]
@@ -226,5 +211,16 @@ impl Notifier {
             tokio::time::sleep(wait).await;
             waited += wait;
         }
+    }
+}
+
+/// The port, by [`Notifier::post`].
+impl Notify for Notifier {
+    fn post<'a>(
+        &'a self,
+        url: &'a str,
+        message: &'a Message,
+    ) -> PortFuture<'a, Result<(), NotifyError>> {
+        Box::pin(Self::post(self, url, message))
     }
 }

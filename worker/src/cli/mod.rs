@@ -202,7 +202,7 @@ async fn run_worker() -> anyhow::Result<()> {
     });
     let worker = App {
         services: Services::new(&sdk, &config),
-        notifier: Notifier::new(RetryPolicy::default())?,
+        notifier: std::sync::Arc::new(Notifier::new(RetryPolicy::default())?),
         config,
     };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {

@@ -84,7 +84,7 @@ async fn redeliver(stack: &Stack, job: &Job, copy: usize) {
 async fn faults_a_jandi_failing_the_first_three_attempts_still_gets_every_reply() {
     let Some(endpoint) = local_aws() else { return };
     let mut stack = Stack::start(&endpoint, "en").await;
-    stack.worker.notifier = quick_retries();
+    stack.worker.notifier = std::sync::Arc::new(quick_retries());
     stack.sink.fail_first(3);
     let commands = [
         "/서버 dev status",
@@ -115,7 +115,7 @@ async fn faults_a_jandi_failing_the_first_three_attempts_still_gets_every_reply(
 async fn faults_dlq_round_trip_delivers_the_reply_once_after_the_outage() {
     let Some(endpoint) = local_aws() else { return };
     let mut stack = Stack::start(&endpoint, "en").await;
-    stack.worker.notifier = quick_retries();
+    stack.worker.notifier = std::sync::Arc::new(quick_retries());
     let dlq = dlq_url(&stack);
     stack.poller.dead_letters = Some(DeadLetters {
         sqs: stack.poller.sqs.clone(),
@@ -263,7 +263,7 @@ async fn faults_a_replay_skips_jobs_already_done() {
 async fn faults_two_hundred_commands_some_twice_two_workers_each_effect_once() {
     let Some(endpoint) = local_aws() else { return };
     let mut stack = Stack::start(&endpoint, "en").await;
-    stack.worker.notifier = quick_retries();
+    stack.worker.notifier = std::sync::Arc::new(quick_retries());
     // Four rooms, a webhook each: JANDI's 60 posts a minute per webhook would
     // otherwise make 200 replies take over three minutes.
     let rooms = 4;
@@ -305,7 +305,7 @@ async fn faults_two_hundred_commands_some_twice_two_workers_each_effect_once() {
     let second = App {
         services: Services::new(&stack.sdk, &stack.worker.config),
         config: stack.worker.config.clone(),
-        notifier: quick_retries(),
+        notifier: std::sync::Arc::new(quick_retries()),
     };
     let other = Poller {
         sqs: stack.poller.sqs.clone(),

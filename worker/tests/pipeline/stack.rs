@@ -92,7 +92,7 @@ impl Stack {
         let worker = App {
             services: Services::new(&sdk, &config),
             config,
-            notifier: Notifier::new(RetryPolicy::default()).unwrap(),
+            notifier: std::sync::Arc::new(Notifier::new(RetryPolicy::default()).unwrap()),
         };
         let file = SchedulesFile::from_toml(&schedules(&name)).unwrap();
         for def in &file.schedule {

@@ -92,7 +92,7 @@ impl Stack {
         App {
             services: Services::new(&sdk, &config),
             config,
-            notifier: Notifier::new(RetryPolicy::default()).unwrap(),
+            notifier: std::sync::Arc::new(Notifier::new(RetryPolicy::default()).unwrap()),
         }
     }
 
