@@ -11,8 +11,7 @@
 
 use crate::adapters::dynamodb::Claim;
 use crate::adapters::jandi::NotifyError;
-use crate::app::App;
-use crate::app::ExecError;
+use crate::app::{App, ExecError};
 use crate::commands::execute;
 use crate::error::Class;
 use crate::limits::{DONE_TTL, FAILED_RETRY, HELD_RETRY};
