@@ -5,8 +5,10 @@
 use chrono::{DateTime, Duration, Utc};
 use curfew_shared::jandi::Message;
 use curfew_shared::ports::{
-    CallError, Claim, Class, JobClaims, Notify, NotifyError, PortFuture, StoreError,
+    CallError, Claim, Class, JobClaims, Notify, NotifyError, PortFuture, Schedules, StoreError,
 };
+use curfew_shared::schedule::ScheduleDef;
+use std::collections::BTreeMap;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
@@ -202,6 +204,56 @@ impl Notify for MemoryNotifier {
             if let Ok(mut posted) = self.posted.lock() {
                 posted.push((url.to_owned(), message.clone()));
             }
+            Ok(())
+        })
+    }
+}
+
+/// Schedule definitions in memory, by name.
+#[derive(Debug, Default)]
+pub struct MemorySchedules {
+    defs: Mutex<BTreeMap<String, ScheduleDef>>,
+}
+
+impl MemorySchedules {
+    /// The schedules of a TOML file, stored (the file must parse).
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let file =
+            curfew_shared::schedule::SchedulesFile::from_toml(text).map_err(|e| e.to_string())?;
+        let store = Self::default();
+        if let Ok(mut defs) = store.defs.lock() {
+            for def in file.schedule {
+                defs.insert(def.name.clone(), def);
+            }
+        }
+        Ok(store)
+    }
+}
+
+impl Schedules for MemorySchedules {
+    fn list(&self) -> PortFuture<'_, Result<Vec<ScheduleDef>, StoreError>> {
+        Box::pin(async move {
+            let defs = self.defs.lock().map_err(|_| poisoned())?;
+            Ok(defs.values().cloned().collect())
+        })
+    }
+
+    fn put<'a>(
+        &'a self,
+        def: &'a ScheduleDef,
+        _now: DateTime<Utc>,
+    ) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut defs = self.defs.lock().map_err(|_| poisoned())?;
+            defs.insert(def.name.clone(), def.clone());
+            Ok(())
+        })
+    }
+
+    fn delete<'a>(&'a self, name: &'a str) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut defs = self.defs.lock().map_err(|_| poisoned())?;
+            defs.remove(name);
             Ok(())
         })
     }

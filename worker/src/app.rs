@@ -6,7 +6,7 @@ use crate::adapters::dynamodb::{AuditStore, ClaimStore, ScheduleStore, StoreErro
 use crate::adapters::fleet::{Fleet, FleetError};
 use crate::config::WorkerConfig;
 use crate::error::Class;
-use curfew_shared::ports::{JobClaims, Notify};
+use curfew_shared::ports::{JobClaims, Notify, Schedules};
 use std::sync::Arc;
 
 /// The job handler's world: its adapters, its configuration, its notifier.
@@ -21,7 +21,7 @@ pub struct App {
 /// Every adapter a job may use.
 #[derive(Debug, Clone)]
 pub struct Services {
-    pub schedules: ScheduleStore,
+    pub schedules: Arc<dyn Schedules>,
     pub timeline: TimelineStore,
     pub audit: AuditStore,
     /// Behind the port: the handler's unit tests plug in memory.
@@ -34,7 +34,7 @@ impl Services {
         let dynamodb = aws_sdk_dynamodb::Client::new(sdk);
         let table = config.table.clone();
         Self {
-            schedules: ScheduleStore::new(dynamodb.clone(), table.clone()),
+            schedules: Arc::new(ScheduleStore::new(dynamodb.clone(), table.clone())),
             timeline: TimelineStore::new(dynamodb.clone(), table.clone()),
             audit: AuditStore::new(dynamodb.clone(), table.clone()),
             claims: Arc::new(ClaimStore::new(dynamodb, table)),

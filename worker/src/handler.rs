@@ -370,4 +370,79 @@ mod tests {
         );
         assert_eq!(notifier.posted().len(), 1);
     }
+
+    const SCHEDULES: &str = "[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n\
+        [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n\
+        [[schedule]]\nname = \"staging\"\n";
+
+    /// A command typed in the room `dev-ops` at `now()`.
+    fn command_job(text: &str) -> String {
+        let payload = serde_json::json!({
+            "token": "t", "text": text, "roomName": "dev-ops", "writerName": "kim",
+            "createdAt": "2026-12-09T00:00:00.000Z",
+        });
+        let webhook =
+            curfew_shared::jandi::OutgoingWebhook::from_json(payload.to_string().as_bytes())
+                .unwrap();
+        let command = curfew_shared::command::parse(text).unwrap();
+        Job::Command(CommandJob::new(&webhook, command, now())).encode()
+    }
+
+    /// The reply a command gets from the stored `SCHEDULES`, in English.
+    async fn reply_to(text: &str) -> String {
+        let (claims, notifier) = (
+            Arc::new(MemoryClaims::default()),
+            Arc::new(MemoryNotifier::default()),
+        );
+        let mut app = app_with(&claims, &notifier);
+        app.config.lang = curfew_shared::reply::Lang::En;
+        app.services.schedules =
+            Arc::new(curfew_testkit::MemorySchedules::from_toml(SCHEDULES).unwrap());
+        assert_eq!(
+            app.handle(&command_job(text), now()).await,
+            Verdict::Done,
+            "{text}"
+        );
+        let posted = notifier.posted();
+        let message = &posted.first().expect("a reply").1;
+        serde_json::to_string(message).unwrap()
+    }
+
+    #[tokio::test]
+    async fn list_names_every_stored_schedule() {
+        let reply = reply_to("/서버 list").await;
+        assert!(
+            reply.contains("dev") && reply.contains("staging"),
+            "{reply}"
+        );
+        assert!(reply.contains("weekdays 09:00-19:00"), "{reply}");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_schedule_is_answered_with_the_closest_name() {
+        let reply = reply_to("/서버 dve next").await;
+        assert!(
+            reply.contains("no schedule named 'dve'") && reply.contains("Did you mean 'dev'?"),
+            "{reply}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_writer_not_among_the_admins_may_not_force() {
+        let (claims, notifier) = (
+            Arc::new(MemoryClaims::default()),
+            Arc::new(MemoryNotifier::default()),
+        );
+        let mut app = app_with(&claims, &notifier);
+        app.config.lang = curfew_shared::reply::Lang::En;
+        app.config.admins = vec!["ops@example.com".to_owned()];
+        app.services.schedules =
+            Arc::new(curfew_testkit::MemorySchedules::from_toml(SCHEDULES).unwrap());
+        let verdict = app
+            .handle(&command_job("/서버 dev force_start"), now())
+            .await;
+        assert_eq!(verdict, Verdict::Done);
+        let reply = serde_json::to_string(&notifier.posted()[0].1).unwrap();
+        assert!(reply.contains("kim may not change schedules"), "{reply}");
+    }
 }

@@ -10,11 +10,13 @@ mod claims;
 mod error;
 mod notify;
 mod queue;
+mod schedules;
 
 pub use claims::{Claim, JobClaims};
 pub use error::{CallError, Class, StoreError};
 pub use notify::{Notify, NotifyError};
 pub use queue::{JobQueue, MemoryQueue, QueueError};
+pub use schedules::Schedules;
 
 /// What a port's method returns: a future that may be held across threads.
 pub type PortFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

@@ -112,7 +112,7 @@ async fn plan_from_storage_shows_each_event_with_its_source() {
     let services = &stack.worker.services;
     curfew_worker::cli::plan::run_stored(
         &args,
-        &services.schedules,
+        services.schedules.as_ref(),
         &services.timeline,
         chrono_tz::Asia::Seoul,
         &mut out,

@@ -3,6 +3,7 @@
 use super::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
+use curfew_shared::ports::{PortFuture, Schedules};
 use curfew_shared::schedule::ScheduleDef;
 use serde::{Deserialize, Serialize};
 
@@ -93,5 +94,24 @@ impl ScheduleStore {
             .await
             .map_err(|e| super::failed("DeleteItem", e))?;
         Ok(())
+    }
+}
+
+/// The port, by the Query and the writes above.
+impl Schedules for ScheduleStore {
+    fn list(&self) -> PortFuture<'_, Result<Vec<ScheduleDef>, StoreError>> {
+        Box::pin(Self::list(self))
+    }
+
+    fn put<'a>(
+        &'a self,
+        def: &'a ScheduleDef,
+        now: DateTime<Utc>,
+    ) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(Self::put(self, def, now))
+    }
+
+    fn delete<'a>(&'a self, name: &'a str) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(Self::delete(self, name))
     }
 }
