@@ -170,7 +170,10 @@ fn routes_prefer_the_room_then_the_default_and_hide_urls_in_debug() {
     );
     let bad =
         Routes::from_lookup(|n| (n == "CURFEW_JANDI_ROOM_WEBHOOKS").then(|| "not json".to_owned()));
-    assert!(bad.unwrap_err().contains("CURFEW_JANDI_ROOM_WEBHOOKS"));
+    assert!(bad
+        .unwrap_err()
+        .to_string()
+        .contains("CURFEW_JANDI_ROOM_WEBHOOKS"));
 }
 
 /// A JANDI outage gives up inside the post's budget instead of spending

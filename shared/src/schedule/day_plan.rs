@@ -1,7 +1,7 @@
 //! One local day of a schedule, as `info` shows it.
 
 use super::local_time::resolve;
-use super::timeline::{shift, Event, Source, Timeline, LOOK_BACK};
+use super::timeline::{latest_within_look_back, shift, Event, Source, Timeline, LOOK_BACK};
 use crate::Action;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -61,11 +61,11 @@ impl DayPlan {
         // The latest event within the look-back, else the steady state: a
         // schedule that runs all the time shows running all day.
         let running_at = |at: DateTime<Utc>| {
-            let latest = events.iter().take_while(|e| e.at <= at).last();
-            match latest {
-                Some(event) if event.at >= at - LOOK_BACK => event.action == Action::Start,
-                _ => timeline.steady(at) == Some(Action::Start),
-            }
+            let state = match latest_within_look_back(&events, at) {
+                Some(event) => Some(event.action),
+                None => timeline.steady(at),
+            };
+            state == Some(Action::Start)
         };
         let running_at_start = running_at(day_start);
         let running_at_end = running_at(day_end - Duration::nanoseconds(1));

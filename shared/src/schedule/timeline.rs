@@ -136,13 +136,13 @@ impl<'a> Timeline<'a> {
 
     /// The events at instants in `[from, to)`, sorted by time.
     pub fn events(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Event> {
-        self.compute(from, to).0
+        self.compute(from, to).events
     }
 
     /// The ends of `for|until` windows at instants in `[from, to)`, where
     /// the schedule takes over again (a replaced window has none).
     pub fn handbacks(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Handback> {
-        self.compute(from, to).1
+        self.compute(from, to).handbacks
     }
 
     /// The latest event at or before `at`, looking back [`LOOK_BACK`].
@@ -155,8 +155,12 @@ impl<'a> Timeline<'a> {
     /// `None` only for a schedule that has neither (no periods with running
     /// intervals, and no start or stop within the look-back).
     pub fn desired(&self, at: DateTime<Utc>) -> Option<Event> {
-        self.latest(at)
-            .or_else(|| self.steady(at).map(Event::steady))
+        // One evaluation for both: a tick asks this of every schedule.
+        let computed = self.compute(at - LOOK_BACK, just_after(at));
+        match computed.events.last() {
+            Some(event) => Some(*event),
+            None => computed.base.steady(at).map(Event::steady),
+        }
     }
 
     /// The desired state at `at` (see [`Self::desired`]).
@@ -180,7 +184,9 @@ impl<'a> Timeline<'a> {
     /// and the ends of override windows.
     pub fn upcoming(&self, after: DateTime<Utc>, horizon: Duration) -> Vec<Upcoming> {
         let warning = Duration::minutes(i64::from(self.schedule.stop_warning_minutes));
-        let (events, handbacks) = self.compute(just_after(after), just_after(after + horizon));
+        let Computed {
+            events, handbacks, ..
+        } = self.compute(just_after(after), just_after(after + horizon));
         let mut upcoming: Vec<Upcoming> = handbacks
             .iter()
             .map(|h| Upcoming {
@@ -215,11 +221,9 @@ impl<'a> Timeline<'a> {
         upcoming
     }
 
-    /// The events and hand-backs in `[from, to)`.
-    fn compute(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> (Vec<Event>, Vec<Handback>) {
-        if from >= to {
-            return (Vec::new(), Vec::new());
-        }
+    /// The events and hand-backs in `[from, to)`, and the schedule's own
+    /// events they were made from.
+    fn compute(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Computed {
         // A window that ends in range hands back to the state the schedule
         // has there, which may come from an event up to LOOK_BACK earlier.
         let reach = if self.overrides.iter().any(|o| o.until.is_some()) {
@@ -227,17 +231,26 @@ impl<'a> Timeline<'a> {
         } else {
             from
         };
-        let base = Base::new(self, reach, to);
+        let base = Base::new(self, reach.min(to), to);
         let (mut events, handbacks) =
             windows::apply(self.overrides, &base.events, |at| base.state_at(at));
         events.retain(|e| e.at >= from && e.at < to);
-        let result = winners(events);
-        let handbacks = handbacks
-            .into_iter()
-            .filter(|h| h.at >= from && h.at < to)
-            .collect();
-        (result, handbacks)
+        Computed {
+            events: winners(events),
+            handbacks: handbacks
+                .into_iter()
+                .filter(|h| h.at >= from && h.at < to)
+                .collect(),
+            base,
+        }
     }
+}
+
+/// What [`Timeline::compute`] makes of a range.
+struct Computed {
+    events: Vec<Event>,
+    handbacks: Vec<Handback>,
+    base: Base,
 }
 
 /// A running interval `[start, stop)`.
@@ -280,10 +293,9 @@ impl Base {
     /// The schedule's state at `at`: its latest event within the look-back,
     /// else its steady state.
     fn state_at(&self, at: DateTime<Utc>) -> Option<Action> {
-        match self.events.iter().rev().find(|e| e.at <= at) {
-            Some(event) if event.at >= at - LOOK_BACK => Some(event.action),
-            _ => self.steady(at),
-        }
+        latest_within_look_back(&self.events, at)
+            .map(|event| event.action)
+            .or_else(|| self.steady(at))
     }
 
     fn steady(&self, at: DateTime<Utc>) -> Option<Action> {
@@ -299,6 +311,16 @@ impl Base {
             }
         })
     }
+}
+
+/// The latest of the sorted `events` at or before `at`, if it is within
+/// [`LOOK_BACK`]: where there is one, it gives the state at `at`.
+pub(crate) fn latest_within_look_back(events: &[Event], at: DateTime<Utc>) -> Option<&Event> {
+    events
+        .iter()
+        .take_while(|e| e.at <= at)
+        .last()
+        .filter(|e| e.at >= at - LOOK_BACK)
 }
 
 /// `events` sorted by time, one per instant: of two at the same instant the

@@ -5,6 +5,7 @@
 //! permanent. Posts to one URL are spaced to stay under 60 a minute. Webhook
 //! URLs carry a secret token: no error or log line ever contains one.
 
+use crate::error::ConfigError;
 use crate::limits::{
     POSTS_PER_MINUTE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
 };
@@ -38,12 +39,15 @@ impl std::fmt::Debug for Routes {
 impl Routes {
     /// Reads the two variables through `lookup`. A malformed room map is an
     /// error naming the variable (never its value).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let default = lookup("CURFEW_JANDI_WEBHOOK_URL").filter(|u| !u.trim().is_empty());
         let rooms = match lookup("CURFEW_JANDI_ROOM_WEBHOOKS").filter(|m| !m.trim().is_empty()) {
             None => HashMap::new(),
             Some(json) => serde_json::from_str(&json).map_err(|_| {
-                "CURFEW_JANDI_ROOM_WEBHOOKS must be a JSON object of room name to URL".to_owned()
+                ConfigError::new(
+                    "CURFEW_JANDI_ROOM_WEBHOOKS",
+                    "must be a JSON object of room name to URL",
+                )
             })?,
         };
         Ok(Self { default, rooms })

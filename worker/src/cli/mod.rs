@@ -126,16 +126,16 @@ pub async fn main() -> ExitCode {
     }
 }
 
-async fn store() -> ScheduleStore {
-    ScheduleStore::new(
+async fn store() -> anyhow::Result<ScheduleStore> {
+    Ok(ScheduleStore::new(
         aws_sdk_dynamodb::Client::new(&sdk_config().await),
-        table_name(),
-    )
+        table_name()?,
+    ))
 }
 
 async fn run_plan(args: &plan::PlanArgs) -> anyhow::Result<()> {
     let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
-    let table = table_name();
+    let table = table_name()?;
     plan::run_stored(
         args,
         &ScheduleStore::new(client.clone(), table.clone()),
@@ -148,7 +148,7 @@ async fn run_plan(args: &plan::PlanArgs) -> anyhow::Result<()> {
 
 async fn run_setup() -> anyhow::Result<()> {
     let sdk = sdk_config().await;
-    let table = table_name();
+    let table = table_name()?;
     let new = setup::create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table).await?;
     println!(
         "table {table}: {}",
@@ -176,7 +176,7 @@ async fn run_apply(file: &PathBuf, dry_run: bool, prune: bool) -> anyhow::Result
             file.display()
         );
     }
-    let changes = apply::apply(&store().await, &parsed.schedule, dry_run, prune).await?;
+    let changes = apply::apply(&store().await?, &parsed.schedule, dry_run, prune).await?;
     for line in changes.lines(prune) {
         println!("{line}");
     }
@@ -187,7 +187,7 @@ async fn run_apply(file: &PathBuf, dry_run: bool, prune: bool) -> anyhow::Result
 }
 
 async fn run_export() -> anyhow::Result<()> {
-    let defs = store().await.list().await?;
+    let defs = store().await?.list().await?;
     print!("{}", render_schedules(&defs)?);
     Ok(())
 }
@@ -324,21 +324,25 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
         .await
 }
 
-/// `CURFEW_TABLE` as the worker reads it (default `curfew`).
-fn table_name() -> String {
-    std::env::var("CURFEW_TABLE")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| "curfew".to_owned())
-}
-
-/// `CURFEW_DEFAULT_TZ` by the worker's own rule ([`WorkerConfig`]): unset or
-/// empty is `Asia/Seoul`, anything else must be a time zone.
-pub fn default_tz() -> anyhow::Result<chrono_tz::Tz> {
-    let config = WorkerConfig::from_lookup(|name| {
-        (name == "CURFEW_DEFAULT_TZ")
+/// The worker's configuration with only `names` read from the environment
+/// (the rest at their defaults): a command that needs one variable reads
+/// it by the worker's own rule, and is not stopped by an unrelated one.
+fn config_of(names: &[&str]) -> Result<WorkerConfig, crate::config::ConfigError> {
+    WorkerConfig::from_lookup(|name| {
+        names
+            .contains(&name)
             .then(|| std::env::var(name).ok())
             .flatten()
-    })?;
-    Ok(config.default_tz)
+    })
+}
+
+/// `CURFEW_TABLE` (default `curfew`).
+fn table_name() -> anyhow::Result<String> {
+    Ok(config_of(&["CURFEW_TABLE"])?.table)
+}
+
+/// `CURFEW_DEFAULT_TZ`: unset or empty is `Asia/Seoul`, anything else must
+/// be a time zone.
+pub fn default_tz() -> anyhow::Result<chrono_tz::Tz> {
+    Ok(config_of(&["CURFEW_DEFAULT_TZ"])?.default_tz)
 }

@@ -106,7 +106,7 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
     let events = timeline.events(from, to);
     if args.json {
         for event in &events {
-            writeln!(out, "{}", line(event, schedule.timezone, true)?)?;
+            writeln!(out, "{}", json_line(event, schedule.timezone)?)?;
         }
         return Ok(());
     }
@@ -116,7 +116,7 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
         lines.push((handback.at, 0, handback_line(&handback, schedule.timezone)));
     }
     for event in &events {
-        lines.push((event.at, 1, line(event, schedule.timezone, false)?));
+        lines.push((event.at, 1, text_line(event, schedule.timezone)));
     }
     lines.sort();
     for (_, _, text) in &lines {
@@ -133,8 +133,7 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
             "{}: {throughout} the {} day(s) from {} (no start or stop)",
             schedule.name,
             args.days,
-            from.with_timezone(&schedule.timezone)
-                .format("%Y-%m-%d %a %H:%M %:z")
+            local_text(from, schedule.timezone)
         )?;
     }
     Ok(())
@@ -151,28 +150,33 @@ fn handback_line(handback: &Handback, tz: Tz) -> String {
     };
     format!(
         "{}  back   override  window ends: {then}",
-        handback
-            .at
-            .with_timezone(&tz)
-            .format("%Y-%m-%d %a %H:%M %:z"),
+        local_text(handback.at, tz)
     )
 }
 
-fn line(event: &Event, tz: Tz, json: bool) -> anyhow::Result<String> {
-    let local = event.at.with_timezone(&tz);
-    if json {
-        return Ok(serde_json::to_string(&JsonEvent {
-            at: local.to_rfc3339(),
-            action: event.action.as_str(),
-            source: event.source.as_str(),
-        })?);
-    }
-    Ok(format!(
+/// One `--json` line.
+fn json_line(event: &Event, tz: Tz) -> anyhow::Result<String> {
+    Ok(serde_json::to_string(&JsonEvent {
+        at: event.at.with_timezone(&tz).to_rfc3339(),
+        action: event.action.as_str(),
+        source: event.source.as_str(),
+    })?)
+}
+
+/// `2026-12-04 Fri 09:00 +09:00  start  schedule`.
+fn text_line(event: &Event, tz: Tz) -> String {
+    format!(
         "{}  {:<5}  {}",
-        local.format("%Y-%m-%d %a %H:%M %:z"),
+        local_text(event.at, tz),
         event.action.as_str(),
         event.source.as_str()
-    ))
+    )
+}
+
+fn local_text(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz)
+        .format("%Y-%m-%d %a %H:%M %:z")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -56,8 +56,12 @@ pub async fn execute(
         ScheduleOp::ExceptionDel { date, action } => {
             write::exception_del(&target, *date, *action).await
         }
-        ScheduleOp::ForceStart { end } => write::force(&target, Action::Start, *end).await,
-        ScheduleOp::ForceStop { end } => write::force(&target, Action::Stop, *end).await,
+        ScheduleOp::ForceStart { end } => {
+            write::force(&target, Action::Start, *end, op.usage()).await
+        }
+        ScheduleOp::ForceStop { end } => {
+            write::force(&target, Action::Stop, *end, op.usage()).await
+        }
     }
 }
 

@@ -172,13 +172,14 @@ pub(super) async fn force(
     target: &Target<'_>,
     action: Action,
     end: Option<ForceEnd>,
+    usage: Usage,
 ) -> Result<Reply, ExecError> {
     let schedule = target.schedule;
     let services = target.services;
     let issued = issued_at(target);
     let forced = match Override::forced(action, issued, end, schedule.timezone) {
         Ok(forced) => forced,
-        Err(reason) => return Ok(bad_end(action, end, reason)),
+        Err(reason) => return Ok(bad_end(end, reason, usage)),
     };
     services
         .timeline
@@ -238,11 +239,7 @@ fn takeover(timeline: &Timeline<'_>, forced: &Override, now: DateTime<Utc>) -> T
 }
 
 /// The syntax error for a window end that cannot be, with the usage line.
-fn bad_end(action: Action, end: Option<ForceEnd>, reason: ValueError) -> Reply {
-    let usage = match action {
-        Action::Start => Usage::ForceStart,
-        Action::Stop => Usage::ForceStop,
-    };
+fn bad_end(end: Option<ForceEnd>, reason: ValueError, usage: Usage) -> Reply {
     Reply::Error(ErrorView::Syntax(CommandError::BadValue {
         what: Argument::ForceEnd,
         input: end.map(|e| e.to_string()).unwrap_or_default(),

@@ -98,3 +98,46 @@ pub async fn run(
     }))
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_lambda_events::event::sqs::SqsMessage;
+
+    fn record(id: Option<&str>, group: Option<&str>) -> SqsMessage {
+        let mut record = SqsMessage::default();
+        record.message_id = id.map(str::to_owned);
+        record.body = Some("{}".to_owned());
+        if let Some(group) = group {
+            record
+                .attributes
+                .insert("MessageGroupId".to_owned(), group.to_owned());
+        }
+        record
+    }
+
+    fn event(records: Vec<SqsMessage>) -> SqsEvent {
+        let mut event = SqsEvent::default();
+        event.records = records;
+        event
+    }
+
+    #[test]
+    fn a_record_without_its_id_or_group_fails_the_whole_batch() {
+        let fine = messages(event(vec![record(Some("m1"), Some("dev"))])).unwrap();
+        assert_eq!((fine[0].id.as_str(), fine[0].group.as_str()), ("m1", "dev"));
+        let no_id = vec![record(Some("m1"), Some("dev")), record(None, Some("dev"))];
+        assert_eq!(
+            messages(event(no_id)),
+            Err(MalformedEvent {
+                missing: "messageId"
+            })
+        );
+        assert_eq!(
+            messages(event(vec![record(Some("m1"), None)])),
+            Err(MalformedEvent {
+                missing: "MessageGroupId"
+            })
+        );
+    }
+}

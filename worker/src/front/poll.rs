@@ -77,31 +77,12 @@ impl Poller {
             .send()
             .await
             .map_err(|e| format!("ReceiveMessage: {}", DisplayErrorContext(&e)))?;
-        // No `messages` at all is an empty receive. A message without its
-        // id or group cannot be handled in order: it is left alone, to come
-        // back after its visibility timeout (and reach the DLQ in the end).
+        // No `messages` at all is an empty receive.
         Ok(output
             .messages
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|m| {
-                let group = m
-                    .attributes()
-                    .and_then(|a| a.get(&MessageSystemAttributeName::MessageGroupId))
-                    .cloned();
-                match (m.message_id, group) {
-                    (Some(id), Some(group)) => Some(QueueMessage {
-                        group,
-                        id,
-                        body: m.body.unwrap_or_default(),
-                        receipt: m.receipt_handle,
-                    }),
-                    _ => {
-                        tracing::error!("a received message has no id or group; left on the queue");
-                        None
-                    }
-                }
-            })
+            .filter_map(queue_message)
             .collect())
     }
 
@@ -148,5 +129,50 @@ impl Poller {
                 tracing::warn!(error = %DisplayErrorContext(&error), "deleting failed; those jobs will be seen again and skipped")
             }
         }
+    }
+}
+
+/// A received message as the batch takes it. One without its id or group
+/// cannot be handled in order: it is left alone, to come back after its
+/// visibility timeout (and reach the DLQ in the end).
+fn queue_message(m: aws_sdk_sqs::types::Message) -> Option<QueueMessage> {
+    let group = m
+        .attributes()
+        .and_then(|a| a.get(&MessageSystemAttributeName::MessageGroupId))
+        .cloned();
+    match (m.message_id, group) {
+        (Some(id), Some(group)) => Some(QueueMessage {
+            group,
+            id,
+            body: m.body.unwrap_or_default(),
+            receipt: m.receipt_handle,
+        }),
+        _ => {
+            tracing::error!("a received message has no id or group; left on the queue");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sqs::types::Message;
+
+    #[test]
+    fn a_message_without_its_id_or_group_is_left_on_the_queue() {
+        let group = |m: aws_sdk_sqs::types::builders::MessageBuilder| {
+            m.attributes(MessageSystemAttributeName::MessageGroupId, "dev")
+        };
+        let whole = group(Message::builder().message_id("m1").body("{}")).build();
+        assert_eq!(
+            queue_message(whole).map(|q| (q.id, q.group)),
+            Some(("m1".to_owned(), "dev".to_owned()))
+        );
+        assert_eq!(queue_message(group(Message::builder()).build()), None);
+        assert_eq!(
+            queue_message(Message::builder().message_id("m2").build()),
+            None
+        );
     }
 }
