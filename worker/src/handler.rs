@@ -298,15 +298,7 @@ mod tests {
 
     /// A `help` command (it needs no AWS) typed at `now()`.
     fn help_job() -> String {
-        let payload = serde_json::json!({
-            "token": "t", "text": "/서버 help", "roomName": "dev-ops", "writerName": "kim",
-            "createdAt": "2026-12-09T00:00:00.000Z",
-        });
-        let webhook =
-            curfew_shared::jandi::OutgoingWebhook::from_json(payload.to_string().as_bytes())
-                .unwrap();
-        let command = curfew_shared::command::parse("/서버 help").unwrap();
-        Job::Command(CommandJob::new(&webhook, command, now())).encode()
+        command_job("/서버 help")
     }
 
     fn app_with(claims: &Arc<MemoryClaims>, notifier: &Arc<MemoryNotifier>) -> App {

@@ -4,12 +4,10 @@
 //! room. The faults are injected by the test proxy in front of moto, which
 //! never throttles nor denies.
 
-use crate::overrides::WEEKDAYS;
+use crate::overrides::{handle_command, WEEKDAYS};
 use crate::stack::{kst, Stack};
-use chrono::{DateTime, SecondsFormat, Utc};
-use curfew_shared::command::parse;
-use curfew_shared::jandi::OutgoingWebhook;
-use curfew_shared::job::{scheduled_event, CommandJob, Job};
+use chrono::{DateTime, Utc};
+use curfew_shared::job::scheduled_event;
 use curfew_testkit::{demo_fleet, local_aws};
 use curfew_worker::handler::Verdict;
 
@@ -18,19 +16,6 @@ async fn tick(stack: &Stack, at: DateTime<Utc>) -> Verdict {
         .worker
         .handle(&scheduled_event(at).to_string(), at)
         .await
-}
-
-async fn command(stack: &Stack, text: &str, at: DateTime<Utc>) -> Verdict {
-    let payload = serde_json::json!({
-        "token": "t", "text": text, "roomName": "dev-ops", "writerName": "kim",
-        "createdAt": at.to_rfc3339_opts(SecondsFormat::Millis, true),
-    });
-    let job = Job::Command(CommandJob::new(
-        &OutgoingWebhook::from_json(payload.to_string().as_bytes()).unwrap(),
-        parse(text).unwrap(),
-        at,
-    ));
-    stack.worker.handle(&job.encode(), at).await
 }
 
 #[tokio::test]
@@ -79,7 +64,7 @@ async fn access_denied_on_a_command_is_told_to_the_room() {
     stack
         .proxy
         .fail_ec2("DescribeInstances", 403, "UnauthorizedOperation", 1);
-    let verdict = command(&stack, "/서버 dev status", kst(9, 10, 0)).await;
+    let verdict = handle_command(&stack, "/서버 dev status", kst(9, 10, 0)).await;
     assert_eq!(verdict, Verdict::Done, "nothing to retry");
     let reply = stack.notices_after(1).await.join("\n");
     assert!(
