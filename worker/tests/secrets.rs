@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 #[allow(dead_code)]
-#[path = "pipeline/stack.rs"]
+#[path = "it/pipeline/stack.rs"]
 mod stack;
 
 use curfew_ingress::sqs::SqsQueue;

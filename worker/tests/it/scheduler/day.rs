@@ -1,6 +1,6 @@
 //! A working day of a `weekdays 09:00-19:00` schedule, tick by tick.
 
-use crate::stack::{kst, Stack};
+use super::stack::{kst, Stack};
 use curfew_shared::job::scheduled_event;
 use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, rds_instance, rds_status};
 use curfew_worker::handler::Verdict;

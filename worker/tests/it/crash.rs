@@ -2,15 +2,10 @@
 //! times at random points during 100 jobs, and one stopped with SIGTERM.
 //! Every job ends up done, each effect exactly once; the one thing that may
 //! repeat is a reply whose post went out just before a kill (counted).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-#[allow(dead_code)]
-#[path = "pipeline/stack.rs"]
-mod stack;
-
+use crate::pipeline::stack::{now_text, payload, Stack, TOKEN};
 use curfew_ingress::handler::Outcome;
 use curfew_testkit::local_aws;
-use stack::{now_text, payload, Stack, TOKEN};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,6 @@
 //! The scheduler of SPEC §6 on a local AWS (moto), with simulated time: each
 //! tick is the EventBridge Scheduled Event of its instant, handled as the
 //! worker handles it from the queue. Notices land on a real HTTP server.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod day;
 mod errors;

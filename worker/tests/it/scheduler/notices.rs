@@ -3,7 +3,7 @@
 //! webhook), every line kept; a schedule with its own `notify_room` still
 //! gets its notice on its own webhook, as a message of its own.
 
-use crate::stack::{kst, text_of, Stack};
+use super::stack::{kst, text_of, Stack};
 use curfew_shared::reply::PER_DIGEST;
 use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, WebhookSink};
 use curfew_worker::handler::Verdict;

@@ -1,5 +1,4 @@
 //! The ingress decision, in-process: JSON fixtures in, answers and queued jobs out.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use chrono::{DateTime, Utc};
 use curfew_ingress::handler::Outcome;

@@ -1,5 +1,4 @@
 //! Posting to a real HTTP server standing in for JANDI's incoming webhook.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use curfew_shared::jandi::{Color, Message};
 use curfew_worker::adapters::jandi::{Notifier, NotifyError, RetryPolicy, Routes};

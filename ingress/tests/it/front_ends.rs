@@ -1,6 +1,5 @@
 //! The Lambda and local-HTTP front ends, in-process: they only translate,
 //! so these check the translation (status, JSON body, nothing for strangers).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use curfew_ingress::{http, Config};
 use curfew_shared::ports::MemoryQueue;
@@ -23,7 +22,7 @@ fn config() -> Config {
 
 #[tokio::test]
 async fn lambda_function_url_post_is_queued_and_acknowledged() {
-    let fixture = include_str!("fixtures/function-url-post.json");
+    let fixture = include_str!("../fixtures/function-url-post.json");
     let request = lambda_http::request::from_str(fixture).unwrap();
     let queue = MemoryQueue::default();
     let response = http::lambda_response(request, &config(), &queue).await;
@@ -43,7 +42,7 @@ async fn lambda_function_url_post_is_queued_and_acknowledged() {
 #[tokio::test]
 async fn lambda_wrong_token_is_401_with_an_empty_body() {
     let fixture =
-        include_str!("fixtures/function-url-post.json").replace("\\\"tok\\\"", "\\\"nope\\\"");
+        include_str!("../fixtures/function-url-post.json").replace("\\\"tok\\\"", "\\\"nope\\\"");
     let request = lambda_http::request::from_str(&fixture).unwrap();
     let queue = MemoryQueue::default();
     let response = http::lambda_response(request, &config(), &queue).await;

@@ -1,7 +1,7 @@
 //! `force_start` on a schedule with `app after db`: the database first, the
 //! app servers only once it is `available`, moved on by the next tick.
 
-use crate::stack::Stack;
+use super::stack::Stack;
 use chrono::Utc;
 use curfew_shared::job::{scheduled_event, tick_key};
 use curfew_testkit::{ec2_states, local_aws, rds_status};

@@ -1,6 +1,6 @@
 //! Exceptions and overrides as the ticks see them.
 
-use crate::stack::{kst, Stack};
+use super::stack::{kst, Stack};
 use chrono::{DateTime, SecondsFormat, Utc};
 use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;

@@ -1,6 +1,5 @@
 //! Everything that reads outside input answers with a value or an error,
 //! never a panic (a panic in an SQS batch fails the whole batch).
-#![allow(clippy::unwrap_used)]
 
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::Job;

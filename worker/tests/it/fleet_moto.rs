@@ -1,6 +1,5 @@
 //! EC2 and RDS against a real local AWS (moto): tagged instances are found
 //! with one describe call per service, and start / stop take effect.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use curfew_shared::reply::InstanceState;

@@ -1,7 +1,6 @@
 //! Exceptions and overrides against a real local DynamoDB (moto): set is an
 //! upsert, del reports what it removed, and what is stored is what the
 //! timeline then shows.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{ForDuration, ForceEnd};

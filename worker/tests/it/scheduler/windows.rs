@@ -2,8 +2,8 @@
 //! schedule that runs all the time (SPEC §6.5), tick by tick on moto.
 //! 2026-12-09 is a Wednesday; `dev` runs weekdays 09:00-19:00 (Seoul).
 
-use crate::overrides::{command, WEEKDAYS};
-use crate::stack::{kst, Stack};
+use super::overrides::{command, WEEKDAYS};
+use super::stack::{kst, Stack};
 use curfew_testkit::{demo_fleet, ec2_states, local_aws};
 
 const UP: [&str; 2] = ["running", "running"];

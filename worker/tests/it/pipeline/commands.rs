@@ -2,7 +2,7 @@
 //! pipeline: each gets exactly one reply, and the reply carries what the
 //! command is about.
 
-use crate::stack::Stack;
+use super::stack::Stack;
 use curfew_ingress::handler::Outcome;
 use curfew_testkit::{ec2_states, local_aws, rds_status};
 

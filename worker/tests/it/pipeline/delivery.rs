@@ -1,7 +1,7 @@
 //! The edges of delivery: both payload shapes, a wrong token, and the same
 //! message delivered twice.
 
-use crate::stack::{now_text, payload, Stack, TOKEN};
+use super::stack::{now_text, payload, Stack, TOKEN};
 use curfew_ingress::handler::Outcome;
 use curfew_shared::job::Job;
 use curfew_testkit::{ec2_states, local_aws, rds_status};

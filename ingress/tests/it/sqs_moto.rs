@@ -1,6 +1,5 @@
 //! The ingress against a real local SQS (moto server, started by scripts/test):
 //! a command becomes exactly one FIFO message in its schedule's group.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use chrono::Utc;

@@ -1,5 +1,4 @@
 //! The JANDI payload samples in `examples/jandi/` and the job envelopes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use chrono::{DateTime, Utc};
 use curfew_shared::command::parse;

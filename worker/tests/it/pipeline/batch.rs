@@ -2,7 +2,7 @@
 //! holds back the rest of its group but not other groups, and a poison
 //! message goes to the DLQ at once instead of failing its batch five times.
 
-use crate::stack::{now_text, payload, Stack};
+use super::stack::{now_text, payload, Stack};
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
@@ -23,7 +23,7 @@ fn record(id: &str, group: &str, body: String) -> SqsMessage {
 }
 
 fn job(text: &str) -> Job {
-    let body = payload(crate::stack::TOKEN, text, &now_text()).to_string();
+    let body = payload(super::stack::TOKEN, text, &now_text()).to_string();
     Job::Command(CommandJob::new(
         &OutgoingWebhook::from_json(body.as_bytes()).unwrap(),
         parse(text).unwrap(),

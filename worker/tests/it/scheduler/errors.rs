@@ -4,8 +4,8 @@
 //! room. The faults are injected by the test proxy in front of moto, which
 //! never throttles nor denies.
 
-use crate::overrides::{handle_command, WEEKDAYS};
-use crate::stack::{kst, Stack};
+use super::overrides::{handle_command, WEEKDAYS};
+use super::stack::{kst, Stack};
 use chrono::{DateTime, Utc};
 use curfew_shared::job::scheduled_event;
 use curfew_testkit::{demo_fleet, local_aws};

@@ -1,7 +1,6 @@
 //! `curfew chat` against a stand-in ingress on loopback: what the user types
 //! reaches the ingress as a JANDI payload, and both the answer and the
 //! worker's later reply show up in the console. No AWS involved.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 /// A module, so that `cargo test chat` selects these too.
 mod chat {

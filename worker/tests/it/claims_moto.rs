@@ -1,6 +1,5 @@
 //! Idempotency claims against a real local DynamoDB (moto): one winner, a
 //! crashed worker's lease taken over, a done key never redone.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use chrono::{DateTime, Duration, Utc};
 use curfew_worker::adapters::dynamodb::{Claim, ClaimStore};

@@ -1,6 +1,5 @@
 //! `setup`, `apply` and `export` against a real local DynamoDB / SQS (moto,
 //! started by scripts/test).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use curfew_shared::schedule::{render_schedules, SchedulesFile};
 use curfew_worker::adapters::dynamodb::ScheduleStore;
@@ -26,7 +25,7 @@ async fn fresh_store(sdk: &aws_config::SdkConfig, name: &str) -> ScheduleStore {
 }
 
 fn example() -> SchedulesFile {
-    let text = include_str!("../../examples/schedules.toml");
+    let text = include_str!("../../../examples/schedules.toml");
     SchedulesFile::from_toml(text).unwrap()
 }
 

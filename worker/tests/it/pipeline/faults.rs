@@ -2,7 +2,7 @@
 //! counts (scripts/test runs these with `--nocapture`). Every test's name
 //! starts with `faults_`.
 
-use crate::stack::{now_text, payload, Stack, TOKEN};
+use super::stack::{now_text, payload, Stack, TOKEN};
 use curfew_ingress::handler::Outcome;
 use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;

@@ -2,7 +2,7 @@
 //! held in `starting` (the proxy rewrites moto's answers: moto's RDS is up
 //! at once), and starts at the first tick that finds db `available`.
 
-use crate::stack::{kst, Stack};
+use super::stack::{kst, Stack};
 use curfew_testkit::{demo_fleet, ec2_states, local_aws, rds_status};
 
 const GROUPED: &str = r#"

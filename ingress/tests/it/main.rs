@@ -1,0 +1,9 @@
+//! The ingress's integration tests, in one test binary (as the worker's:
+//! each binary links the SDK again). `sqs_moto` talks to a local AWS (moto,
+//! started by scripts/test) and returns early without it unless
+//! `CURFEW_REQUIRE_LOCAL_AWS` is set; the others need nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod front_ends;
+mod handler;
+mod sqs_moto;
