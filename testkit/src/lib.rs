@@ -16,7 +16,10 @@ mod webhook;
 pub use fleet::{
     any_image, demo_fleet, ec2_instance, ec2_states, rds_instance, rds_status, DemoFleet,
 };
-pub use memory::{MemoryClaims, MemoryNotifier, MemorySchedules};
+pub use memory::{
+    instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryNotifier, MemorySchedules,
+    MemoryTimelines,
+};
 pub use webhook::WebhookSink;
 
 use http_body_util::{BodyExt, Full};

@@ -2,11 +2,13 @@
 //! per process from one SDK configuration), the configuration and the
 //! notifier. Commands, the scheduler and the handler all work on an [`App`].
 
-use crate::adapters::dynamodb::{AuditStore, ClaimStore, ScheduleStore, StoreError, TimelineStore};
-use crate::adapters::fleet::{Fleet, FleetError};
+use crate::adapters::dynamodb::{AuditStore, ClaimStore, ScheduleStore, TimelineStore};
+use crate::adapters::fleet::AwsFleet;
 use crate::config::WorkerConfig;
 use crate::error::Class;
-use curfew_shared::ports::{JobClaims, Notify, Schedules};
+use curfew_shared::ports::{
+    AuditLog, Fleet, FleetError, JobClaims, Notify, Schedules, StoreError, Timelines,
+};
 use std::sync::Arc;
 
 /// The job handler's world: its adapters, its configuration, its notifier.
@@ -18,15 +20,15 @@ pub struct App {
     pub notifier: Arc<dyn Notify>,
 }
 
-/// Every adapter a job may use.
+/// Every adapter a job may use, each behind its port: production plugs in
+/// DynamoDB, EC2 / RDS; the unit tests plug in testkit's memory fakes.
 #[derive(Debug, Clone)]
 pub struct Services {
     pub schedules: Arc<dyn Schedules>,
-    pub timeline: TimelineStore,
-    pub audit: AuditStore,
-    /// Behind the port: the handler's unit tests plug in memory.
+    pub timeline: Arc<dyn Timelines>,
+    pub audit: Arc<dyn AuditLog>,
     pub claims: Arc<dyn JobClaims>,
-    pub fleet: Fleet,
+    pub fleet: Arc<dyn Fleet>,
 }
 
 impl Services {
@@ -35,14 +37,14 @@ impl Services {
         let table = config.table.clone();
         Self {
             schedules: Arc::new(ScheduleStore::new(dynamodb.clone(), table.clone())),
-            timeline: TimelineStore::new(dynamodb.clone(), table.clone()),
-            audit: AuditStore::new(dynamodb.clone(), table.clone()),
+            timeline: Arc::new(TimelineStore::new(dynamodb.clone(), table.clone())),
+            audit: Arc::new(AuditStore::new(dynamodb.clone(), table.clone())),
             claims: Arc::new(ClaimStore::new(dynamodb, table)),
-            fleet: Fleet {
+            fleet: Arc::new(AwsFleet {
                 ec2: aws_sdk_ec2::Client::new(sdk),
                 rds: aws_sdk_rds::Client::new(sdk),
                 tags: config.tags.clone(),
-            },
+            }),
         }
     }
 }

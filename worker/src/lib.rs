@@ -26,6 +26,10 @@ pub mod handler;
 pub mod limits;
 pub mod scheduler;
 
+/// The worker on the ports' in-memory fakes, for the unit tests.
+#[cfg(test)]
+mod fakes;
+
 /// The layers only point down: no module imports one of a higher layer
 /// (commands may use the scheduler, which may not use commands).
 #[cfg(test)]

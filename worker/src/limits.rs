@@ -88,7 +88,7 @@ pub const NEXT_HORIZON: Duration = Duration::days(7);
 /// day: a window may end 7 days ahead).
 pub const TAKEOVER_HORIZON: Duration = Duration::days(8);
 /// How many changes `history` shows (SPEC §3).
-pub const HISTORY_LENGTH: i32 = 10;
+pub const HISTORY_LENGTH: usize = 10;
 
 #[cfg(test)]
 mod tests {

@@ -6,17 +6,23 @@
 //! Ports return [`PortFuture`]s (boxed), so a bundle of them can hold
 //! `Arc<dyn Port>` and a call site reads the same whichever is behind it.
 
+mod audit;
 mod claims;
 mod error;
+mod fleet;
 mod notify;
 mod queue;
 mod schedules;
+mod timeline;
 
+pub use audit::AuditLog;
 pub use claims::{Claim, JobClaims};
 pub use error::{CallError, Class, StoreError};
+pub use fleet::{Fleet, FleetError};
 pub use notify::{Notify, NotifyError};
 pub use queue::{JobQueue, MemoryQueue, QueueError};
 pub use schedules::Schedules;
+pub use timeline::{Replaced, StoredState, TimelineData, Timelines};
 
 /// What a port's method returns: a future that may be held across threads.
 pub type PortFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

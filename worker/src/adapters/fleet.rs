@@ -5,10 +5,11 @@
 //! with a `tag-key` filter, RDS `DescribeDBInstances` whose `TagList` is in
 //! the response. EC2 starts and stops are batched; RDS takes one instance a call.
 
-use crate::error::{aws_error, CallError, Class};
+use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use curfew_shared::ports::{Fleet, FleetError, PortFuture};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
@@ -31,22 +32,6 @@ impl Default for TagKeys {
     }
 }
 
-/// A failed EC2 / RDS call, naming the instances it was for.
-#[derive(Debug, thiserror::Error)]
-#[error("{ids:?}: {source}")]
-pub struct FleetError {
-    pub ids: Vec<String>,
-    #[source]
-    pub source: CallError,
-}
-
-impl FleetError {
-    /// Whether a later try may succeed.
-    pub const fn class(&self) -> Class {
-        self.source.class
-    }
-}
-
 fn fleet_error<E>(
     operation: &'static str,
     ids: &[String],
@@ -63,7 +48,7 @@ where
 
 /// The EC2 and RDS clients of one account and region.
 #[derive(Debug, Clone)]
-pub struct Fleet {
+pub struct AwsFleet {
     pub ec2: aws_sdk_ec2::Client,
     pub rds: aws_sdk_rds::Client,
     pub tags: TagKeys,
@@ -92,7 +77,7 @@ fn rds_state(status: Option<&str>) -> InstanceState {
     }
 }
 
-impl Fleet {
+impl AwsFleet {
     /// Every instance carrying the schedule tag: EC2 then RDS.
     pub async fn describe(&self) -> Result<Vec<Instance>, FleetError> {
         self.describe_where(None).await
@@ -254,5 +239,38 @@ impl Fleet {
                 .map(drop)
                 .map_err(|e| fleet_error("StopDBInstance", &ids, e)),
         }
+    }
+}
+
+/// The port: EC2 in batched calls, RDS one instance a call.
+impl Fleet for AwsFleet {
+    fn describe(&self) -> PortFuture<'_, Result<Vec<Instance>, FleetError>> {
+        Box::pin(Self::describe(self))
+    }
+
+    fn describe_schedule<'a>(
+        &'a self,
+        tag: &'a str,
+    ) -> PortFuture<'a, Result<Vec<Instance>, FleetError>> {
+        Box::pin(Self::describe_schedule(self, tag))
+    }
+
+    fn act<'a>(
+        &'a self,
+        action: Action,
+        kind: GroupKind,
+        ids: &'a [String],
+    ) -> PortFuture<'a, Result<(), FleetError>> {
+        Box::pin(async move {
+            match kind {
+                GroupKind::Ec2 => self.act_ec2(action, ids).await,
+                GroupKind::Rds => {
+                    for id in ids {
+                        self.act_rds(action, id).await?;
+                    }
+                    Ok(())
+                }
+            }
+        })
     }
 }

@@ -3,11 +3,10 @@
 //! to apply (no AWS needed: a preview); without, the stored schedule with its
 //! exceptions and overrides, as the scheduler will act on it.
 
-use crate::adapters::dynamodb::TimelineStore;
 use anyhow::{anyhow, bail, Context as _};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use curfew_shared::ports::Schedules;
+use curfew_shared::ports::{Schedules, Timelines};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{parse_schedules, Event, Handback, Schedule, Timeline};
 use curfew_shared::Action;
@@ -67,7 +66,7 @@ pub fn run_file(args: &PlanArgs, out: &mut impl Write) -> anyhow::Result<()> {
 pub async fn run_stored(
     args: &PlanArgs,
     schedules: &dyn Schedules,
-    timeline: &TimelineStore,
+    timeline: &dyn Timelines,
     default_tz: Tz,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {

@@ -9,12 +9,11 @@
 //! event applied. A crash between the write and the calls leaves started
 //! instances unstarted: the verification a few minutes later reports them.
 
-use crate::adapters::dynamodb::{TimelineData, TimelineStore};
-use crate::adapters::fleet::{Fleet, FleetError, Instance};
 use crate::app::{ExecError, Services};
 use crate::limits::{EC2_BATCH, EC2_CONCURRENCY, RDS_CONCURRENCY, STATE_WRITE_ATTEMPTS};
 use chrono::{DateTime, Utc};
-use curfew_shared::reconcile::{decide, Decision, Outlook};
+use curfew_shared::ports::{Fleet, FleetError, TimelineData, Timelines};
+use curfew_shared::reconcile::{decide, Decision, Instance, Outlook};
 use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
@@ -23,8 +22,8 @@ use std::collections::HashMap;
 /// Decides one schedule's reconcile at `now` and writes its state. Returns
 /// the decision to carry out (its state is already stored).
 pub async fn decide_and_save(
-    store: &TimelineStore,
-    fleet: &Fleet,
+    store: &dyn Timelines,
+    fleet: &dyn Fleet,
     schedule: &Schedule,
     mut data: TimelineData,
     mut instances: Vec<Instance>,
@@ -68,15 +67,15 @@ pub async fn reconcile_now(
     let data = services.timeline.load(&schedule.name).await?;
     let instances = services.fleet.describe_schedule(&schedule.tag).await?;
     let decision = decide_and_save(
-        &services.timeline,
-        &services.fleet,
+        services.timeline.as_ref(),
+        services.fleet.as_ref(),
         schedule,
         data.clone(),
         instances.clone(),
         now,
     )
     .await?;
-    let failures = act(&services.fleet, &[&decision]).await;
+    let failures = act(services.fleet.as_ref(), &[&decision]).await;
     Ok(Reconciled {
         data,
         instances,
@@ -90,7 +89,7 @@ pub async fn reconcile_now(
 /// A failing EC2 batch is split in halves until the failing instances are
 /// alone, so one bad instance never blocks the others. Returns the failure
 /// of each instance that was not started (or stopped), by id.
-pub async fn act(fleet: &Fleet, decisions: &[&Decision]) -> HashMap<String, FleetError> {
+pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, FleetError> {
     let mut failures = HashMap::new();
     for action in [Action::Start, Action::Stop] {
         let of_kind = |kind: GroupKind| -> Vec<String> {
@@ -115,7 +114,14 @@ pub async fn act(fleet: &Fleet, decisions: &[&Decision]) -> HashMap<String, Flee
         failures.extend(ec2_failures.into_iter().flatten());
         // RDS takes one instance a call: the calls go out side by side.
         let rds_failures: Vec<(String, FleetError)> = stream::iter(of_kind(GroupKind::Rds))
-            .map(|db| async move { fleet.act_rds(action, &db).await.err().map(|e| (db, e)) })
+            .map(|db| async move {
+                let one = std::slice::from_ref(&db);
+                fleet
+                    .act(action, GroupKind::Rds, one)
+                    .await
+                    .err()
+                    .map(|e| (db, e))
+            })
             .buffer_unordered(RDS_CONCURRENCY)
             .filter_map(std::future::ready)
             .collect()
@@ -128,14 +134,14 @@ pub async fn act(fleet: &Fleet, decisions: &[&Decision]) -> HashMap<String, Flee
 /// One EC2 call for `ids`; on failure, bisects (iteratively) to find the
 /// instances that fail on their own, and returns their failures.
 async fn isolate_ec2(
-    fleet: &Fleet,
+    fleet: &dyn Fleet,
     action: Action,
     ids: Vec<String>,
 ) -> HashMap<String, FleetError> {
     let mut failures = HashMap::new();
     let mut pending = vec![ids];
     while let Some(batch) = pending.pop() {
-        match fleet.act_ec2(action, &batch).await {
+        match fleet.act(action, GroupKind::Ec2, &batch).await {
             Ok(()) => {}
             Err(error) => match batch.as_slice() {
                 [] => {}

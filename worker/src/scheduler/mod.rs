@@ -4,3 +4,6 @@
 
 pub mod act;
 pub mod tick;
+
+#[cfg(test)]
+mod tests;

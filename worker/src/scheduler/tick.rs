@@ -8,15 +8,14 @@
 //! write, then all the decisions are carried out together in batched calls.
 //! One schedule's failure is logged and notified, and never holds up another.
 
-use crate::adapters::dynamodb::TimelineData;
-use crate::adapters::fleet::{FleetError, Instance};
 use crate::app::App;
 use crate::app::ExecError;
 use crate::limits::TICK_CONCURRENCY;
 use crate::scheduler::act::{act, decide_and_save, reconcile_now};
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
-use curfew_shared::reconcile::{is_due, Decision, Outlook};
+use curfew_shared::ports::{FleetError, TimelineData};
+use curfew_shared::reconcile::{is_due, Decision, Instance, Outlook};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
@@ -62,7 +61,15 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
     let saved: Vec<(&Schedule, Vec<Instance>, Decision)> = stream::iter(work)
         .map(|(schedule, data, mine)| async move {
             let decided =
-                decide_and_save(&services.timeline, &services.fleet, schedule, data, mine.clone(), at).await;
+                decide_and_save(
+                services.timeline.as_ref(),
+                services.fleet.as_ref(),
+                schedule,
+                data,
+                mine.clone(),
+                at,
+            )
+            .await;
             match decided {
                 Ok(decision) => Some((schedule, mine, decision)),
                 Err(error) => {
@@ -76,7 +83,7 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
         .collect()
         .await;
     let decisions: Vec<&Decision> = saved.iter().map(|(_, _, d)| d).collect();
-    let failures = act(&services.fleet, &decisions).await;
+    let failures = act(services.fleet.as_ref(), &decisions).await;
     let mut outbox: Vec<(&Schedule, Notice)> = saved
         .iter()
         .flat_map(|(schedule, mine, decision)| {

@@ -6,7 +6,7 @@ use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action::{Start, Stop};
 use curfew_testkit::{local_aws, rds_instance, sdk_at, CountingProxy};
-use curfew_worker::adapters::fleet::{Fleet, TagKeys};
+use curfew_worker::adapters::fleet::{AwsFleet, TagKeys};
 
 /// Two EC2 instances and one RDS instance tagged with `schedule`.
 async fn demo_fleet(sdk: &aws_config::SdkConfig, schedule: &str) {
@@ -51,7 +51,7 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
         .await
         .unwrap();
     let sdk = sdk_at(&proxy.endpoint()).await;
-    let fleet = Fleet {
+    let fleet = AwsFleet {
         ec2: aws_sdk_ec2::Client::new(&sdk),
         rds: aws_sdk_rds::Client::new(&sdk),
         tags: TagKeys::default(),
@@ -108,7 +108,7 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
 async fn a_failing_call_names_the_operation_and_the_instances_and_is_permanent() {
     let Some(endpoint) = local_aws() else { return };
     let sdk = sdk_at(&endpoint).await;
-    let fleet = Fleet {
+    let fleet = AwsFleet {
         ec2: aws_sdk_ec2::Client::new(&sdk),
         rds: aws_sdk_rds::Client::new(&sdk),
         tags: TagKeys::default(),

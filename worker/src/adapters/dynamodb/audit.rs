@@ -6,6 +6,7 @@
 use super::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat};
+use curfew_shared::ports::{AuditLog, PortFuture};
 use curfew_shared::reply::AuditEntry;
 
 /// Reads and writes the audit log.
@@ -49,7 +50,11 @@ impl AuditStore {
     }
 
     /// The newest `limit` records of `schedule`, newest first.
-    pub async fn recent(&self, schedule: &str, limit: i32) -> Result<Vec<AuditEntry>, StoreError> {
+    pub async fn recent(
+        &self,
+        schedule: &str,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let output = self
             .client
             .query()
@@ -57,7 +62,7 @@ impl AuditStore {
             .key_condition_expression("pk = :pk")
             .expression_attribute_values(":pk", s(format!("AUDIT#{schedule}")))
             .scan_index_forward(false)
-            .limit(limit)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
             .send()
             .await
             .map_err(|e| super::failed("Query", e))?;
@@ -77,5 +82,25 @@ impl AuditStore {
                 })
             })
             .collect())
+    }
+}
+
+/// The port, by the write and the Query above.
+impl AuditLog for AuditStore {
+    fn record<'a>(
+        &'a self,
+        schedule: &'a str,
+        job_key: &'a str,
+        entry: &'a AuditEntry,
+    ) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(Self::record(self, schedule, job_key, entry))
+    }
+
+    fn recent<'a>(
+        &'a self,
+        schedule: &'a str,
+        limit: usize,
+    ) -> PortFuture<'a, Result<Vec<AuditEntry>, StoreError>> {
+        Box::pin(Self::recent(self, schedule, limit))
     }
 }

@@ -8,7 +8,7 @@ mod timeline;
 pub use audit::AuditStore;
 pub use claims::{Claim, ClaimStore};
 pub use schedules::ScheduleStore;
-pub use timeline::{StoredState, TimelineData, TimelineStore};
+pub use timeline::TimelineStore;
 
 pub use curfew_shared::ports::StoreError;
 

@@ -9,6 +9,7 @@
 use super::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use curfew_shared::ports::{PortFuture, Replaced, StoredState, TimelineData, Timelines};
 use curfew_shared::reconcile::SchedulerState;
 use curfew_shared::schedule::{Exception, Override};
 use curfew_shared::Action;
@@ -21,22 +22,6 @@ const PARTITION: &str = "TIMELINE";
 pub struct TimelineStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
-}
-
-/// Everything the timeline of one schedule needs besides its definition.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TimelineData {
-    pub exceptions: Vec<Exception>,
-    pub overrides: Vec<Override>,
-    pub state: StoredState,
-}
-
-/// The scheduler state with the version it was read at (0: none stored yet),
-/// for the conditional write that replaces it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StoredState {
-    pub version: u64,
-    pub state: SchedulerState,
 }
 
 fn s(text: impl Into<String>) -> AttributeValue {
@@ -68,7 +53,7 @@ impl TimelineStore {
         exception: Exception,
         writer: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<Option<NaiveTime>>, StoreError> {
+    ) -> Result<Replaced, StoreError> {
         let mut put = self
             .client
             .put_item()
@@ -98,7 +83,7 @@ impl TimelineStore {
         schedule: &str,
         date: NaiveDate,
         action: Action,
-    ) -> Result<Option<Option<NaiveTime>>, StoreError> {
+    ) -> Result<Replaced, StoreError> {
         let old = self
             .client
             .delete_item()
@@ -290,4 +275,52 @@ fn read_item(
 /// An exception item's time: absent means `None` (no start/stop that day).
 fn time_of(item: &Item) -> Option<NaiveTime> {
     text(item, "time").and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+}
+
+/// The port, by the writes and the Query above.
+impl Timelines for TimelineStore {
+    fn set_exception<'a>(
+        &'a self,
+        schedule: &'a str,
+        exception: Exception,
+        writer: &'a str,
+        now: DateTime<Utc>,
+    ) -> PortFuture<'a, Result<Replaced, StoreError>> {
+        Box::pin(Self::set_exception(self, schedule, exception, writer, now))
+    }
+
+    fn delete_exception<'a>(
+        &'a self,
+        schedule: &'a str,
+        date: NaiveDate,
+        action: Action,
+    ) -> PortFuture<'a, Result<Replaced, StoreError>> {
+        Box::pin(Self::delete_exception(self, schedule, date, action))
+    }
+
+    fn add_override<'a>(
+        &'a self,
+        schedule: &'a str,
+        forced: &'a Override,
+        writer: &'a str,
+    ) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(Self::add_override(self, schedule, forced, writer))
+    }
+
+    fn load<'a>(&'a self, schedule: &'a str) -> PortFuture<'a, Result<TimelineData, StoreError>> {
+        Box::pin(Self::load(self, schedule))
+    }
+
+    fn load_all(&self) -> PortFuture<'_, Result<HashMap<String, TimelineData>, StoreError>> {
+        Box::pin(Self::load_all(self))
+    }
+
+    fn save_state<'a>(
+        &'a self,
+        schedule: &'a str,
+        expected: u64,
+        state: &'a SchedulerState,
+    ) -> PortFuture<'a, Result<bool, StoreError>> {
+        Box::pin(Self::save_state(self, schedule, expected, state))
+    }
 }

@@ -113,7 +113,7 @@ async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
         ..Decision::default()
     };
     stack.proxy.reset();
-    let failures = act(&stack.worker.services.fleet, &[&decision]).await;
+    let failures = act(stack.worker.services.fleet.as_ref(), &[&decision]).await;
     assert_eq!(failures.keys().collect::<Vec<_>>(), [bad]);
     assert_eq!(
         ec2_states(&stack.sdk, &fleet.app).await,

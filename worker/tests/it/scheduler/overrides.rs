@@ -118,7 +118,7 @@ async fn plan_from_storage_shows_each_event_with_its_source() {
     curfew_worker::cli::plan::run_stored(
         &args,
         services.schedules.as_ref(),
-        &services.timeline,
+        services.timeline.as_ref(),
         chrono_tz::Asia::Seoul,
         &mut out,
     )

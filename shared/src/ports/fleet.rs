@@ -1,0 +1,47 @@
+//! The resources curfew starts and stops (SPEC §5, §6): found by their
+//! schedule tag, acted on by kind.
+
+use super::{CallError, Class, PortFuture};
+use crate::reconcile::Instance;
+use crate::schedule::GroupKind;
+use crate::Action;
+
+/// A failed describe, start or stop, naming the resources it was for.
+#[derive(Debug, thiserror::Error)]
+#[error("{ids:?}: {source}")]
+pub struct FleetError {
+    pub ids: Vec<String>,
+    #[source]
+    pub source: CallError,
+}
+
+impl FleetError {
+    /// Whether a later try may succeed.
+    pub const fn class(&self) -> Class {
+        self.source.class
+    }
+}
+
+/// Describes and acts on the scheduled resources of one account and region.
+/// The AWS adapter calls EC2 and RDS; `curfew_testkit::MemoryFleet` keeps
+/// instances in memory and counts the calls.
+pub trait Fleet: Send + Sync + std::fmt::Debug {
+    /// Every resource carrying the schedule tag key (a tick: once for all).
+    fn describe(&self) -> PortFuture<'_, Result<Vec<Instance>, FleetError>>;
+
+    /// The resources whose schedule tag is `tag` (a chat command).
+    fn describe_schedule<'a>(
+        &'a self,
+        tag: &'a str,
+    ) -> PortFuture<'a, Result<Vec<Instance>, FleetError>>;
+
+    /// Starts or stops `ids` of `kind` in one call where the kind takes
+    /// several (EC2: up to `EC2_BATCH`), else one after another. A failure
+    /// names the ids of the call that failed.
+    fn act<'a>(
+        &'a self,
+        action: Action,
+        kind: GroupKind,
+        ids: &'a [String],
+    ) -> PortFuture<'a, Result<(), FleetError>>;
+}

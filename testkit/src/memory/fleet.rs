@@ -1,0 +1,161 @@
+//! Instances in memory (the `Fleet` port), with every call counted: a
+//! start makes an instance `Running` and a stop `Stopped` at once (a test
+//! that needs one stuck sets its state), and instances told to fail make
+//! any call that includes them fail, as one bad id fails an EC2 batch.
+
+use super::{injected, Faults};
+use curfew_shared::ports::{Class, Fleet, FleetError, PortFuture};
+use curfew_shared::reconcile::Instance;
+use curfew_shared::reply::InstanceState;
+use curfew_shared::schedule::GroupKind;
+use curfew_shared::Action;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+/// The scheduled resources of one account and region.
+#[derive(Debug, Default)]
+pub struct MemoryFleet {
+    instances: Mutex<Vec<Instance>>,
+    /// Ids whose start or stop is refused (permanent).
+    refused: Mutex<BTreeSet<String>>,
+    faults: Faults,
+    calls: Mutex<Vec<String>>,
+}
+
+/// One resource of `kind` carrying the schedule tag `schedule` (and the
+/// group tag `group`), in `state`.
+pub fn instance(
+    kind: GroupKind,
+    id: &str,
+    schedule: &str,
+    group: Option<&str>,
+    state: InstanceState,
+) -> Instance {
+    Instance {
+        kind,
+        id: id.to_owned(),
+        name: id.to_owned(),
+        schedule: schedule.to_owned(),
+        group: group.map(str::to_owned),
+        state,
+        zone: Some("ap-northeast-2a".to_owned()),
+    }
+}
+
+impl MemoryFleet {
+    /// A fleet of these instances.
+    pub fn of(instances: Vec<Instance>) -> Self {
+        Self {
+            instances: Mutex::new(instances),
+            ..Self::default()
+        }
+    }
+
+    /// The next call (describe or act) fails with an error of `class`.
+    pub fn fail_next(&self, class: Class) {
+        self.faults.fail_next_after(0, class);
+    }
+
+    /// Every start or stop call that includes `id` is refused.
+    pub fn refuse(&self, id: &str) {
+        if let Ok(mut refused) = self.refused.lock() {
+            refused.insert(id.to_owned());
+        }
+    }
+
+    /// Sets `id`'s state, as a person or AWS would.
+    pub fn set_state(&self, id: &str, state: InstanceState) {
+        if let Ok(mut instances) = self.instances.lock() {
+            for i in instances.iter_mut().filter(|i| i.id == id) {
+                i.state = state.clone();
+            }
+        }
+    }
+
+    /// `id`'s state now (`None`: no such instance).
+    pub fn state(&self, id: &str) -> Option<InstanceState> {
+        let instances = self.instances.lock().ok()?;
+        instances
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.state.clone())
+    }
+
+    /// The calls made so far: `describe`, `describe dev`, `start ec2 i-1,i-2`.
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    fn log(&self, call: String) {
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.push(call);
+        }
+    }
+
+    fn describe_where(&self, tag: Option<&str>) -> Result<Vec<Instance>, FleetError> {
+        self.log(tag.map_or_else(|| "describe".to_owned(), |t| format!("describe {t}")));
+        self.faults
+            .next("DescribeInstances", "MemoryFleet")
+            .map_err(|source| FleetError {
+                ids: Vec::new(),
+                source,
+            })?;
+        let instances = self.instances.lock().map(|i| i.clone()).unwrap_or_default();
+        Ok(instances
+            .into_iter()
+            .filter(|i| tag.is_none_or(|t| i.schedule == t))
+            .collect())
+    }
+
+    fn act_now(&self, action: Action, kind: GroupKind, ids: &[String]) -> Result<(), FleetError> {
+        self.log(format!("{action} {} {}", kind.as_str(), ids.join(",")));
+        let operation = match action {
+            Action::Start => "StartInstances",
+            Action::Stop => "StopInstances",
+        };
+        let fail = |source| FleetError {
+            ids: ids.to_vec(),
+            source,
+        };
+        self.faults.next(operation, "MemoryFleet").map_err(fail)?;
+        let refused = self.refused.lock().map(|r| r.clone()).unwrap_or_default();
+        if ids.iter().any(|id| refused.contains(id)) {
+            return Err(fail(injected(operation, Class::Permanent, "MemoryFleet")));
+        }
+        let state = match action {
+            Action::Start => InstanceState::Running,
+            Action::Stop => InstanceState::Stopped,
+        };
+        if let Ok(mut instances) = self.instances.lock() {
+            for i in instances
+                .iter_mut()
+                .filter(|i| i.kind == kind && ids.contains(&i.id))
+            {
+                i.state = state.clone();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Fleet for MemoryFleet {
+    fn describe(&self) -> PortFuture<'_, Result<Vec<Instance>, FleetError>> {
+        Box::pin(async move { self.describe_where(None) })
+    }
+
+    fn describe_schedule<'a>(
+        &'a self,
+        tag: &'a str,
+    ) -> PortFuture<'a, Result<Vec<Instance>, FleetError>> {
+        Box::pin(async move { self.describe_where(Some(tag)) })
+    }
+
+    fn act<'a>(
+        &'a self,
+        action: Action,
+        kind: GroupKind,
+        ids: &'a [String],
+    ) -> PortFuture<'a, Result<(), FleetError>> {
+        Box::pin(async move { self.act_now(action, kind, ids) })
+    }
+}

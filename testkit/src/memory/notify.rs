@@ -1,0 +1,53 @@
+//! Posts in memory (the `Notify` port).
+
+use curfew_shared::jandi::Message;
+use curfew_shared::ports::{Notify, NotifyError, PortFuture};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Posts recorded in memory, with answers to script (`answer_next`).
+#[derive(Debug, Default)]
+pub struct MemoryNotifier {
+    posted: Mutex<Vec<(String, Message)>>,
+    answers: Mutex<VecDeque<NotifyError>>,
+    attempts: AtomicUsize,
+}
+
+impl MemoryNotifier {
+    /// The next post fails with `error` (and is not recorded as delivered).
+    pub fn answer_next(&self, error: NotifyError) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.push_back(error);
+        }
+    }
+
+    /// Posts tried so far, delivered or not.
+    pub fn attempts(&self) -> usize {
+        self.attempts.load(Ordering::SeqCst)
+    }
+
+    /// The messages delivered so far, with their webhook URL.
+    pub fn posted(&self) -> Vec<(String, Message)> {
+        self.posted.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+}
+
+impl Notify for MemoryNotifier {
+    fn post<'a>(
+        &'a self,
+        url: &'a str,
+        message: &'a Message,
+    ) -> PortFuture<'a, Result<(), NotifyError>> {
+        Box::pin(async move {
+            self.attempts.fetch_add(1, Ordering::SeqCst);
+            if let Some(error) = self.answers.lock().ok().and_then(|mut a| a.pop_front()) {
+                return Err(error);
+            }
+            if let Ok(mut posted) = self.posted.lock() {
+                posted.push((url.to_owned(), message.clone()));
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,92 @@
+//! A worker on the in-memory fakes of every port (`curfew_testkit`): the
+//! handler, the tick and the chat commands run for real in a unit test,
+//! in milliseconds, with no AWS and no HTTP. The moto tests in `tests/`
+//! check that the adapters keep the same contract as these fakes.
+
+use crate::app::{App, Services};
+use crate::config::WorkerConfig;
+use chrono::{DateTime, Utc};
+use curfew_shared::jandi::OutgoingWebhook;
+use curfew_shared::job::{scheduled_event, CommandJob, Job};
+use curfew_shared::reconcile::Instance;
+use curfew_shared::reply::Lang;
+use curfew_testkit::{
+    MemoryAudit, MemoryClaims, MemoryFleet, MemoryNotifier, MemorySchedules, MemoryTimelines,
+};
+use std::sync::Arc;
+
+/// The default room's webhook (its token part is what logs must hide).
+pub const WEBHOOK: &str = "https://wh.jandi.com/connect-api/webhook/1/secret";
+
+/// Every fake, kept so a test can look at what the worker did to it.
+#[derive(Debug, Default)]
+pub struct World {
+    pub schedules: Arc<MemorySchedules>,
+    pub timelines: Arc<MemoryTimelines>,
+    pub audit: Arc<MemoryAudit>,
+    pub claims: Arc<MemoryClaims>,
+    pub fleet: Arc<MemoryFleet>,
+    pub notifier: Arc<MemoryNotifier>,
+}
+
+impl World {
+    /// The schedules of a TOML file and these instances.
+    pub fn new(schedules: &str, instances: Vec<Instance>) -> Self {
+        Self {
+            schedules: Arc::new(MemorySchedules::from_toml(schedules).unwrap_or_default()),
+            fleet: Arc::new(MemoryFleet::of(instances)),
+            ..Self::default()
+        }
+    }
+
+    /// A worker on these fakes: replies in English to [`WEBHOOK`].
+    pub fn app(&self) -> App {
+        let mut config = WorkerConfig::from_lookup(|_| None).unwrap_or_else(|e| panic!("{e}"));
+        config.lang = Lang::En;
+        config.routes.default = Some(WEBHOOK.to_owned());
+        App {
+            services: Services {
+                schedules: self.schedules.clone(),
+                timeline: self.timelines.clone(),
+                audit: self.audit.clone(),
+                claims: self.claims.clone(),
+                fleet: self.fleet.clone(),
+            },
+            config,
+            notifier: self.notifier.clone(),
+        }
+    }
+
+    /// Every message posted so far, as JSON text (body and connectInfo).
+    pub fn posts(&self) -> Vec<String> {
+        self.notifier
+            .posted()
+            .iter()
+            .map(|(_, message)| serde_json::to_string(message).unwrap_or_default())
+            .collect()
+    }
+}
+
+/// `text` typed by kim in the room `dev-ops` at `now`, as a queued job.
+pub fn command_job(text: &str, now: DateTime<Utc>) -> String {
+    let payload = serde_json::json!({
+        "token": "t", "text": text, "roomName": "dev-ops", "writerName": "kim",
+        "createdAt": now.to_rfc3339(),
+    });
+    let webhook = OutgoingWebhook::from_json(payload.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let command = curfew_shared::command::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+    Job::Command(CommandJob::new(&webhook, command, now)).encode()
+}
+
+/// The EventBridge tick of `at`, as a queued job.
+pub fn tick_job(at: DateTime<Utc>) -> String {
+    scheduled_event(at).to_string()
+}
+
+/// An RFC 3339 instant.
+pub fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .unwrap_or_else(|e| panic!("{text}: {e}"))
+}

@@ -1,0 +1,211 @@
+//! Every chat command of SPEC §3, typed into the room and run through the
+//! handler on the fakes (no AWS, no HTTP): what the room is told, and what
+//! was written and started. The same commands on moto, end to end:
+//! `tests/it/pipeline/`.
+
+use super::Verdict;
+use crate::error::Class;
+use crate::fakes::{at, command_job, World};
+use chrono::{DateTime, Duration, Utc};
+use curfew_shared::reply::InstanceState::{Running, Stopped};
+use curfew_shared::schedule::GroupKind::{Ec2, Rds};
+use curfew_shared::Action;
+use curfew_testkit::instance;
+
+const DEV: &str = "[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n\
+    [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
+
+/// Wednesday 2026-12-09 08:12 in Seoul, before the working day.
+const EIGHT_TWELVE: &str = "2026-12-08T23:12:00Z";
+
+/// `dev` with a web server and a database, both stopped.
+fn world() -> World {
+    World::new(
+        DEV,
+        vec![
+            instance(Ec2, "i-web", "dev", None, Stopped),
+            instance(Rds, "db-1", "dev", None, Stopped),
+        ],
+    )
+}
+
+/// Types `text` at `now`: the verdict and the reply the room got.
+async fn type_in(world: &World, text: &str, now: DateTime<Utc>) -> (Verdict, String) {
+    let before = world.posts().len();
+    let verdict = world.app().handle(&command_job(text, now), now).await;
+    let reply = world.posts().get(before).cloned().unwrap_or_default();
+    (verdict, reply)
+}
+
+/// Types `text` at `now` and expects it done; the reply.
+async fn reply(world: &World, text: &str, now: DateTime<Utc>) -> String {
+    let (verdict, reply) = type_in(world, text, now).await;
+    assert_eq!(verdict, Verdict::Done, "{text}: {reply}");
+    assert!(!reply.is_empty(), "{text}: no reply");
+    reply
+}
+
+#[tokio::test]
+async fn help_and_list_need_no_schedule() {
+    let world = world();
+    let help = reply(&world, "/서버 help", at(EIGHT_TWELVE)).await;
+    assert!(help.contains("force_start"), "{help}");
+    let list = reply(&world, "/서버 list", at(EIGHT_TWELVE)).await;
+    assert!(
+        list.contains("dev") && list.contains("09:00-19:00"),
+        "{list}"
+    );
+    assert!(world.fleet.calls().is_empty());
+}
+
+#[tokio::test]
+async fn status_describes_the_schedules_resources_and_changes_nothing() {
+    let world = world();
+    world.fleet.set_state("i-web", Running);
+    let status = reply(&world, "/서버 dev status", at(EIGHT_TWELVE)).await;
+    assert!(
+        status.contains("i-web") && status.contains("db-1"),
+        "{status}"
+    );
+    assert_eq!(world.fleet.calls(), ["describe dev"]);
+    assert_eq!(world.timelines.saves(), 0);
+}
+
+#[tokio::test]
+async fn force_start_for_2h_at_08_12_starts_now_and_hands_back_at_10_12() {
+    let world = world();
+    let now = at(EIGHT_TWELVE);
+    let text = reply(&world, "/서버 dev force_start for 2h", now).await;
+    assert!(text.contains("10:12") && text.contains("19:00"), "{text}");
+    assert_eq!(world.fleet.state("i-web"), Some(Running));
+    assert_eq!(world.fleet.state("db-1"), Some(Running));
+    let stored = world.timelines.of("dev");
+    assert_eq!(stored.overrides.len(), 1);
+    assert_eq!(stored.overrides[0].action, Action::Start);
+    assert_eq!(stored.overrides[0].until, Some(now + Duration::hours(2)));
+    let audit = world.audit.of("dev");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].writer, "kim");
+    // At 10:12 the window hands back to a schedule that is on: no stop.
+    let handback = now + Duration::hours(2);
+    crate::scheduler::tick::run(&world.app(), handback, handback)
+        .await
+        .unwrap();
+    assert_eq!(world.fleet.state("i-web"), Some(Running));
+}
+
+#[tokio::test]
+async fn force_stop_for_1h_at_noon_stops_and_the_schedule_starts_them_at_13_00() {
+    let world = world();
+    world.fleet.set_state("i-web", Running);
+    world.fleet.set_state("db-1", Running);
+    let noon = at("2026-12-09T03:00:00Z");
+    let text = reply(&world, "/서버 dev force_stop for 1h", noon).await;
+    assert!(text.contains("13:00"), "{text}");
+    assert_eq!(world.fleet.state("i-web"), Some(Stopped));
+    let one = noon + Duration::hours(1);
+    crate::scheduler::tick::run(&world.app(), one, one)
+        .await
+        .unwrap();
+    assert_eq!(world.fleet.state("i-web"), Some(Running));
+}
+
+#[tokio::test]
+async fn exception_set_info_and_del_round_trip() {
+    let world = world();
+    let now = at(EIGHT_TWELVE);
+    let set = reply(&world, "/서버 dev exception set 2026-12-24 stop 15:00", now).await;
+    assert!(set.contains("2026-12-24") && set.contains("15:00"), "{set}");
+    let stored = world.timelines.of("dev").exceptions;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        stored[0].time.map(|t| t.to_string()),
+        Some("15:00:00".to_owned())
+    );
+
+    let info = reply(&world, "/서버 dev exception info 2026-12-24", now).await;
+    assert!(info.contains("15:00"), "{info}");
+    let day = reply(&world, "/서버 dev info 2026-12-24", now).await;
+    assert!(day.contains("15:00"), "{day}");
+
+    let del = reply(&world, "/서버 dev exception del 2026-12-24 stop", now).await;
+    assert!(del.contains("2026-12-24"), "{del}");
+    assert!(world.timelines.of("dev").exceptions.is_empty());
+    // The same message again is the same job: done once.
+    let (again, _) = type_in(&world, "/서버 dev exception del 2026-12-24 stop", now).await;
+    assert_eq!(again, Verdict::Duplicate);
+    // Typed again a minute later, deleting what is not there is answered.
+    let later = now + Duration::minutes(1);
+    reply(&world, "/서버 dev exception del 2026-12-24 stop", later).await;
+    assert_eq!(
+        world.audit.of("dev").len(),
+        2,
+        "every change is audited; deleting nothing changed nothing"
+    );
+    assert!(
+        world.fleet.calls().is_empty(),
+        "no exception acts by itself"
+    );
+}
+
+#[tokio::test]
+async fn next_and_history_read_what_is_stored() {
+    let world = world();
+    let now = at(EIGHT_TWELVE);
+    let next = reply(&world, "/서버 dev next", now).await;
+    assert!(next.contains("09:00") && next.contains("19:00"), "{next}");
+    reply(&world, "/서버 dev force_start", now).await;
+    let history = reply(&world, "/서버 dev history", now + Duration::minutes(1)).await;
+    assert!(
+        history.contains("kim") && history.contains("force_start"),
+        "{history}"
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_start_is_retried_and_the_retry_writes_nothing_twice() {
+    let world = world();
+    let now = at(EIGHT_TWELVE);
+    world.fleet.fail_next(Class::Transient);
+    let (verdict, reply_text) = type_in(&world, "/서버 dev force_start", now).await;
+    assert!(matches!(verdict, Verdict::Retry { .. }), "{verdict:?}");
+    assert!(
+        reply_text.is_empty(),
+        "no reply before it worked: {reply_text}"
+    );
+    let later = now + Duration::seconds(30);
+    let text = reply_after_retry(&world, "/서버 dev force_start", now, later).await;
+    assert!(text.contains("i-web"), "{text}");
+    assert_eq!(world.timelines.of("dev").overrides.len(), 1);
+    assert_eq!(world.audit.of("dev").len(), 1);
+    assert_eq!(world.fleet.state("i-web"), Some(Running));
+}
+
+/// The same job typed at `typed`, delivered again at `now`.
+async fn reply_after_retry(
+    world: &World,
+    text: &str,
+    typed: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> String {
+    let before = world.posts().len();
+    let verdict = world.app().handle(&command_job(text, typed), now).await;
+    assert_eq!(verdict, Verdict::Done);
+    world.posts().get(before).cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_refused_write_is_told_to_the_room_at_once_and_nothing_is_half_written() {
+    let world = world();
+    world.timelines.fail_next(Class::Permanent);
+    let (verdict, text) = type_in(
+        &world,
+        "/서버 dev exception set 2026-12-24 stop 15:00",
+        at(EIGHT_TWELVE),
+    )
+    .await;
+    assert_eq!(verdict, Verdict::Done, "no retry can help");
+    assert!(text.contains("AccessDenied"), "{text}");
+    assert!(world.timelines.of("dev").exceptions.is_empty());
+    assert!(world.audit.of("dev").is_empty());
+}

@@ -1,0 +1,185 @@
+//! The job handler (SPEC §7): one queue message in, its effects out, exactly
+//! once in effect. Both front ends (Lambda's SQS batch and the long-polling
+//! `curfew worker`) hand every message body to [`App::handle`] and act on
+//! its verdict: delete, retry, or dead-letter.
+//!
+//! Each job's key is claimed with a conditional write before anything is
+//! done and marked done after, so a second delivery of a finished job does
+//! nothing. When a job fails half-way its claim is released, and the retry
+//! redoes it: every effect is keyed by the job (override, audit record,
+//! exception) or guarded by the scheduler state, so redoing is safe.
+
+use crate::adapters::dynamodb::Claim;
+use crate::adapters::jandi::NotifyError;
+use crate::app::{App, ExecError};
+use crate::commands::execute;
+use crate::error::Class;
+use crate::limits::{DONE_TTL, FAILED_RETRY, HELD_RETRY};
+use crate::scheduler::tick;
+use chrono::{DateTime, Utc};
+use curfew_shared::jandi::DEFAULT_KEYWORD;
+use curfew_shared::job::{CommandJob, Job};
+use curfew_shared::reply::{render, Context, ErrorView, Reply};
+
+/// What became of a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Its effects are durable: delete it.
+    Done,
+    /// Already done by an earlier delivery: delete it.
+    Duplicate,
+    /// Could not finish now; deliver it again after `after`.
+    Retry {
+        reason: String,
+        after: std::time::Duration,
+    },
+    /// Can never succeed (malformed, unknown version), or failed for a
+    /// reason that would repeat (access denied, a corrupt item):
+    /// dead-letter it at once, with the reason.
+    Poison(String),
+}
+
+impl Verdict {
+    pub fn retry(reason: impl Into<String>, after: std::time::Duration) -> Self {
+        Self::Retry {
+            reason: reason.into(),
+            after,
+        }
+    }
+
+    /// Whether the message may be deleted from the queue.
+    pub const fn is_finished(&self) -> bool {
+        matches!(self, Self::Done | Self::Duplicate)
+    }
+}
+
+/// The job handler: [`App::handle`] is the one entry of both front ends.
+impl App {
+    /// Handles one message body at `now`.
+    pub async fn handle(&self, body: &str, now: DateTime<Utc>) -> Verdict {
+        let job = match Job::decode(body) {
+            Ok(job) => job,
+            Err(error) => {
+                // The error describes the shape, never the content.
+                tracing::error!(%error, "poison message");
+                return Verdict::Poison(error.to_string());
+            }
+        };
+        let key = job.idempotency_key();
+        let claims = &self.services.claims;
+        match claims.claim(&key, now, self.config.lease, DONE_TTL).await {
+            Ok(Claim::Acquired) => {}
+            Ok(Claim::AlreadyDone) => {
+                tracing::info!(%key, "already done; skipped");
+                return Verdict::Duplicate;
+            }
+            Ok(Claim::HeldElsewhere { lease_until }) => {
+                // Most likely finishing right now: look again soon.
+                return Verdict::retry(
+                    format!("another worker holds it until {lease_until}"),
+                    HELD_RETRY,
+                );
+            }
+            Err(error) => return verdict_of(error.class(), error.to_string()),
+        }
+        let result = match &job {
+            Job::Command(command) => self.command(command, now).await,
+            Job::Tick(tick) => tick::run(self, tick.at, now).await.map_err(Failure::Exec),
+            Job::Reconcile(job) => tick::reconcile_job(self, &job.schedule, job.at)
+                .await
+                .map_err(Failure::Exec),
+        };
+        match result {
+            Ok(()) => match claims.done(&key, Utc::now(), DONE_TTL).await {
+                Ok(()) => Verdict::Done,
+                // Whatever its class: the effects are durable, and the
+                // redelivery redoes them harmlessly (each is keyed by the job).
+                Err(error) => Verdict::retry(error.to_string(), FAILED_RETRY),
+            },
+            Err(failure) => {
+                let class = failure.class();
+                tracing::warn!(%key, error = %failure, %class, "job failed");
+                // Released either way: a retry, or a replay from the DLQ, redoes it.
+                if let Err(error) = claims.release(&key).await {
+                    tracing::warn!(%key, %error, "could not release the claim; the lease will expire");
+                }
+                verdict_of(class, failure.to_string())
+            }
+        }
+    }
+
+    /// Executes a chat command and posts the reply to its room.
+    async fn command(&self, job: &CommandJob, now: DateTime<Utc>) -> Result<(), Failure> {
+        let reply = match execute(&self.services, &self.config, job, now).await {
+            Ok(reply) => reply,
+            // The writer hears why at once: contention would most likely
+            // repeat, and a permanent error (access denied, a corrupt item)
+            // surely would.
+            Err(error @ ExecError::Contention(_)) => Reply::Error(ErrorView::Failed {
+                what: error.to_string(),
+            }),
+            Err(error) if error.class() == Class::Permanent => {
+                tracing::error!(%error, "command failed for good; the room is told");
+                Reply::Error(ErrorView::Failed {
+                    what: error.to_string(),
+                })
+            }
+            Err(error) => return Err(Failure::Exec(error)),
+        };
+        let ctx = Context::new(
+            self.config.lang,
+            job.keyword.as_deref().unwrap_or(DEFAULT_KEYWORD),
+        );
+        let Some(url) = self.config.routes.for_room(job.room.as_deref()) else {
+            tracing::warn!(room = ?job.room, "no incoming webhook for this room; reply dropped");
+            return Ok(());
+        };
+        match self.notifier.post(url, &render(&reply, &ctx)).await {
+            Ok(()) => Ok(()),
+            Err(error @ NotifyError::Rejected { .. }) => {
+                // JANDI refused this message for good: retrying cannot help.
+                tracing::error!(%error, room = ?job.room, "reply refused");
+                Ok(())
+            }
+            Err(error) => Err(Failure::Notify(error)),
+        }
+    }
+}
+
+/// The verdict of a job that failed: a transient failure is retried soon;
+/// a permanent one (access denied, validation, a corrupt item) would fail
+/// the same way on every delivery, so it goes to the DLQ at once with its
+/// reason, where `replay-dlq` can bring it back once someone has mended
+/// the cause.
+fn verdict_of(class: Class, reason: String) -> Verdict {
+    match class {
+        Class::Transient => Verdict::retry(reason, FAILED_RETRY),
+        Class::Permanent => Verdict::Poison(reason),
+    }
+}
+
+/// Why a job did not finish this time.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error(transparent)]
+    Exec(#[from] ExecError),
+    #[error(transparent)]
+    Notify(NotifyError),
+}
+
+impl Failure {
+    const fn class(&self) -> Class {
+        match self {
+            Self::Exec(error) => error.class(),
+            // A refused reply never fails its job (see `command`): what
+            // reaches here is an outage.
+            Self::Notify(_) => Class::Transient,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod chat_tests;

@@ -1,0 +1,237 @@
+//! The handler's verdicts on the fakes (no AWS, no HTTP): every verdict,
+//! the claim released for a retry, the reply path.
+
+use super::*;
+use crate::fakes::{at, command_job, tick_job, World, WEBHOOK};
+use crate::limits::{FAILED_RETRY, HELD_RETRY};
+use curfew_testkit::{MemoryClaims, MemoryNotifier};
+use std::sync::Arc;
+
+/// A worker on the fakes whose claims are `claims`.
+fn app(claims: &Arc<MemoryClaims>) -> App {
+    World {
+        claims: Arc::clone(claims),
+        ..World::default()
+    }
+    .app()
+}
+
+fn now() -> DateTime<Utc> {
+    at("2026-12-09T00:00:00Z")
+}
+
+/// A tick an hour old: stale, so it is done without touching AWS.
+fn stale_tick() -> (String, String) {
+    let body = tick_job(now() - chrono::Duration::hours(1));
+    let key = Job::decode(&body).unwrap().idempotency_key();
+    (body, key)
+}
+
+#[tokio::test]
+async fn a_body_that_is_no_job_is_poison_and_claims_nothing() {
+    let claims = Arc::new(MemoryClaims::default());
+    let verdict = app(&claims)
+        .handle("{\"v\":1,\"kind\":\"what\"}", now())
+        .await;
+    assert!(matches!(verdict, Verdict::Poison(_)), "{verdict:?}");
+}
+
+#[tokio::test]
+async fn a_finished_job_is_marked_done_and_a_second_delivery_is_a_duplicate() {
+    let claims = Arc::new(MemoryClaims::default());
+    let (body, key) = stale_tick();
+    let app = app(&claims);
+    assert_eq!(app.handle(&body, now()).await, Verdict::Done);
+    assert!(claims.done_now(&key));
+    assert_eq!(app.handle(&body, now()).await, Verdict::Duplicate);
+}
+
+#[tokio::test]
+async fn a_job_another_worker_holds_is_looked_at_again_soon() {
+    let claims = Arc::new(MemoryClaims::default());
+    let (body, key) = stale_tick();
+    claims.hold(&key, now() + chrono::Duration::seconds(60));
+    let verdict = app(&claims).handle(&body, now()).await;
+    assert!(
+        matches!(verdict, Verdict::Retry { after, .. } if after == HELD_RETRY),
+        "{verdict:?}"
+    );
+    // Once the holder's lease has run out, the job is taken over.
+    let later = now() + chrono::Duration::seconds(61);
+    assert_eq!(app(&claims).handle(&body, later).await, Verdict::Done);
+}
+
+#[tokio::test]
+async fn a_throttled_claim_is_retried_and_a_denied_one_goes_to_the_dlq() {
+    let claims = Arc::new(MemoryClaims::default());
+    let (body, key) = stale_tick();
+    let app = app(&claims);
+    claims.fail_next(Class::Transient);
+    let verdict = app.handle(&body, now()).await;
+    let Verdict::Retry { reason, after } = &verdict else {
+        panic!("{verdict:?}");
+    };
+    assert_eq!(*after, FAILED_RETRY);
+    assert!(reason.contains("ThrottlingException"), "{reason}");
+    claims.fail_next(Class::Permanent);
+    let verdict = app.handle(&body, now()).await;
+    assert!(
+        matches!(&verdict, Verdict::Poison(reason) if reason.contains("permanent")),
+        "{verdict:?}"
+    );
+    assert!(!claims.known(&key), "nothing was claimed");
+    assert_eq!(
+        app.handle(&body, now()).await,
+        Verdict::Done,
+        "and later it runs"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_done_mark_is_retried() {
+    let claims = Arc::new(MemoryClaims::default());
+    let (body, _) = stale_tick();
+    let app = app(&claims);
+    // The claim succeeds; the done mark after it is throttled.
+    claims.fail_next_after(1, Class::Transient);
+    let verdict = app.handle(&body, now()).await;
+    assert!(matches!(verdict, Verdict::Retry { .. }), "{verdict:?}");
+}
+
+/// A `help` command (it needs no AWS) typed at `now()`.
+fn help_job() -> String {
+    command_job("/서버 help", now())
+}
+
+fn app_with(claims: &Arc<MemoryClaims>, notifier: &Arc<MemoryNotifier>) -> App {
+    World {
+        claims: Arc::clone(claims),
+        notifier: Arc::clone(notifier),
+        ..World::default()
+    }
+    .app()
+}
+
+#[tokio::test]
+async fn a_reply_is_posted_to_the_room_and_the_job_is_done() {
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let verdict = app_with(&claims, &notifier)
+        .handle(&help_job(), now())
+        .await;
+    assert_eq!(verdict, Verdict::Done);
+    let posted = notifier.posted();
+    assert_eq!(posted.len(), 1);
+    assert_eq!(posted[0].0, WEBHOOK);
+    assert!(
+        posted[0].1.body.contains("curfew commands"),
+        "{:?}",
+        posted[0].1
+    );
+}
+
+#[tokio::test]
+async fn a_reply_jandi_refuses_is_not_retried_and_an_outage_is() {
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let app = app_with(&claims, &notifier);
+    notifier.answer_next(NotifyError::Rejected { status: 400 });
+    assert_eq!(
+        app.handle(&help_job(), now()).await,
+        Verdict::Done,
+        "refused for good"
+    );
+
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let app = app_with(&claims, &notifier);
+    notifier.answer_next(NotifyError::GaveUp {
+        attempts: 2,
+        last: "HTTP 503".to_owned(),
+    });
+    let verdict = app.handle(&help_job(), now()).await;
+    assert!(
+        matches!(verdict, Verdict::Retry { after, .. } if after == FAILED_RETRY),
+        "{verdict:?}"
+    );
+    let key = Job::decode(&help_job()).unwrap().idempotency_key();
+    assert!(!claims.known(&key), "the claim is released for the retry");
+    assert_eq!(
+        app.handle(&help_job(), now()).await,
+        Verdict::Done,
+        "the retry posts it"
+    );
+    assert_eq!(notifier.posted().len(), 1);
+}
+
+const SCHEDULES: &str = "[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n\
+    [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n\
+    [[schedule]]\nname = \"staging\"\n";
+
+/// The reply a command gets from the stored `SCHEDULES`, in English.
+async fn reply_to(text: &str) -> String {
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let app = World {
+        claims,
+        notifier: Arc::clone(&notifier),
+        ..World::new(SCHEDULES, Vec::new())
+    }
+    .app();
+    assert_eq!(
+        app.handle(&command_job(text, now()), now()).await,
+        Verdict::Done,
+        "{text}"
+    );
+    let posted = notifier.posted();
+    let message = &posted.first().expect("a reply").1;
+    serde_json::to_string(message).unwrap()
+}
+
+#[tokio::test]
+async fn list_names_every_stored_schedule() {
+    let reply = reply_to("/서버 list").await;
+    assert!(
+        reply.contains("dev") && reply.contains("staging"),
+        "{reply}"
+    );
+    assert!(reply.contains("weekdays 09:00-19:00"), "{reply}");
+}
+
+#[tokio::test]
+async fn an_unknown_schedule_is_answered_with_the_closest_name() {
+    let reply = reply_to("/서버 dve next").await;
+    assert!(
+        reply.contains("no schedule named 'dve'") && reply.contains("Did you mean 'dev'?"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn a_writer_not_among_the_admins_may_not_force() {
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let mut app = World {
+        claims,
+        notifier: Arc::clone(&notifier),
+        ..World::new(SCHEDULES, Vec::new())
+    }
+    .app();
+    app.config.admins = vec!["ops@example.com".to_owned()];
+    let verdict = app
+        .handle(&command_job("/서버 dev force_start", now()), now())
+        .await;
+    assert_eq!(verdict, Verdict::Done);
+    let reply = serde_json::to_string(&notifier.posted()[0].1).unwrap();
+    assert!(reply.contains("kim may not change schedules"), "{reply}");
+}

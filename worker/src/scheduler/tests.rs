@@ -1,0 +1,267 @@
+//! Ticks on the fakes (no AWS): which schedules are due, one describe for
+//! all of them, batched starts, what the room hears, and what a failure
+//! does. The same behaviour on moto: `tests/it/scheduler/`.
+
+use super::act::reconcile_now;
+use super::tick::run;
+use crate::error::Class;
+use crate::fakes::{at, World, WEBHOOK};
+use crate::limits::STATE_WRITE_ATTEMPTS;
+use curfew_shared::ports::NotifyError;
+use curfew_shared::reply::InstanceState::{Running, Stopped};
+use curfew_shared::schedule::GroupKind::{Ec2, Rds};
+use curfew_testkit::instance;
+
+/// `names`, each on weekdays 09:00-19:00 in Seoul.
+fn office_hours(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| {
+            format!(
+                "[[schedule]]\nname = \"{name}\"\ntimezone = \"Asia/Seoul\"\n\
+                 [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n"
+            )
+        })
+        .collect()
+}
+
+/// Wednesday 2026-12-09 09:00 in Seoul, the schedules' start.
+const NINE: &str = "2026-12-09T00:00:00Z";
+
+/// `dev` with two stopped EC2 instances and a stopped RDS instance.
+fn dev_world() -> World {
+    World::new(
+        &office_hours(&["dev"]),
+        vec![
+            instance(Ec2, "i-1", "dev", None, Stopped),
+            instance(Ec2, "i-2", "dev", None, Stopped),
+            instance(Rds, "db-1", "dev", None, Stopped),
+        ],
+    )
+}
+
+#[tokio::test]
+async fn the_start_describes_once_starts_in_one_call_a_kind_and_tells_the_room() {
+    let world = dev_world();
+    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    assert_eq!(
+        world.fleet.calls(),
+        ["describe", "start ec2 i-1,i-2", "start rds db-1"]
+    );
+    for id in ["i-1", "i-2", "db-1"] {
+        assert_eq!(world.fleet.state(id), Some(Running), "{id}");
+    }
+    assert_eq!(world.timelines.saves(), 1, "one state write");
+    let posts = world.notifier.posted();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert_eq!(posts[0].0, WEBHOOK);
+    let text = &world.posts()[0];
+    assert!(text.contains("i-1") && text.contains("db-1"), "{text}");
+}
+
+#[tokio::test]
+async fn a_minute_with_nothing_due_calls_no_fleet_api_and_a_stop_is_warned_once() {
+    let world = dev_world();
+    let app = world.app();
+    run(&app, at(NINE), at(NINE)).await.unwrap();
+    // The verification of the start, five minutes on: a describe, no notice
+    // (everything came up).
+    run(&app, at("2026-12-09T00:05:00Z"), at("2026-12-09T00:05:00Z"))
+        .await
+        .unwrap();
+    let (calls, posts) = (world.fleet.calls().len(), world.notifier.attempts());
+    assert_eq!(calls, 4, "{:?}", world.fleet.calls());
+    for minute in ["01:00", "02:30", "09:49"] {
+        let t = at(&format!("2026-12-09T{minute}:00Z"));
+        run(&app, t, t).await.unwrap();
+    }
+    assert_eq!(
+        world.fleet.calls().len(),
+        calls,
+        "{:?}",
+        world.fleet.calls()
+    );
+    assert_eq!(world.notifier.attempts(), posts);
+    // 18:50 in Seoul, ten minutes before the stop: one warning, once.
+    for minute in ["09:50", "09:51"] {
+        let t = at(&format!("2026-12-09T{minute}:00Z"));
+        run(&app, t, t).await.unwrap();
+    }
+    assert_eq!(
+        world.fleet.calls().len(),
+        calls + 1,
+        "{:?}",
+        world.fleet.calls()
+    );
+    assert_eq!(world.notifier.attempts(), posts + 1);
+    assert!(
+        world.posts().last().unwrap().contains("19:00"),
+        "{:?}",
+        world.posts()
+    );
+    // 19:00 in Seoul: due again.
+    let seven = at("2026-12-09T10:00:00Z");
+    run(&app, seven, seven).await.unwrap();
+    assert_eq!(world.fleet.state("i-1"), Some(Stopped));
+}
+
+#[tokio::test]
+async fn due_schedules_share_one_describe_and_one_batched_call() {
+    let world = World::new(
+        &office_hours(&["dev", "staging"]),
+        vec![
+            instance(Ec2, "i-dev", "dev", None, Stopped),
+            instance(Ec2, "i-stg", "staging", None, Stopped),
+        ],
+    );
+    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    let calls = world.fleet.calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[0], "describe");
+    assert!(
+        calls[1].starts_with("start ec2")
+            && calls[1].contains("i-dev")
+            && calls[1].contains("i-stg"),
+        "{calls:?}"
+    );
+    assert_eq!(world.notifier.posted().len(), 2, "one notice a schedule");
+}
+
+#[tokio::test]
+async fn one_refused_instance_is_found_by_halving_and_the_others_start() {
+    let world = World::new(
+        &office_hours(&["dev"]),
+        ["i-1", "i-2", "i-3", "i-4"]
+            .iter()
+            .map(|id| instance(Ec2, id, "dev", None, Stopped))
+            .collect(),
+    );
+    world.fleet.refuse("i-3");
+    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    for (id, state) in [
+        ("i-1", Running),
+        ("i-2", Running),
+        ("i-3", Stopped),
+        ("i-4", Running),
+    ] {
+        assert_eq!(world.fleet.state(id), Some(state), "{id}");
+    }
+    let text = world.posts().join("\n");
+    assert!(
+        text.contains("i-3") && text.contains("AccessDenied"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn many_notices_for_one_room_are_folded_into_digests() {
+    let names: Vec<String> = (1..=6).map(|n| format!("s{n}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let world = World::new(
+        &office_hours(&names),
+        names
+            .iter()
+            .map(|name| instance(Ec2, &format!("i-{name}"), name, None, Stopped))
+            .collect(),
+    );
+    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    let posts = world.posts();
+    assert_eq!(posts.len(), 1, "six notices, one digest: {posts:?}");
+    for name in names {
+        assert!(
+            posts[0].contains(&format!("i-{name}")),
+            "{name}: {}",
+            posts[0]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_webhook_that_is_down_gets_one_try_a_tick_not_one_a_digest() {
+    // 25 notices for one room: two digests (20 a digest).
+    let names: Vec<String> = (1..=25).map(|n| format!("s{n:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let fleet = || {
+        names
+            .iter()
+            .map(|name| instance(Ec2, &format!("i-{name}"), name, None, Stopped))
+            .collect()
+    };
+    let up = World::new(&office_hours(&names), fleet());
+    run(&up.app(), at(NINE), at(NINE)).await.unwrap();
+    assert_eq!(up.notifier.attempts(), 2, "two digests");
+
+    let down = World::new(&office_hours(&names), fleet());
+    down.notifier.answer_next(NotifyError::GaveUp {
+        attempts: 5,
+        last: "HTTP 503".to_owned(),
+    });
+    run(&down.app(), at(NINE), at(NINE)).await.unwrap();
+    assert_eq!(
+        down.notifier.attempts(),
+        1,
+        "the second digest is not tried"
+    );
+    assert_eq!(
+        down.fleet.state("i-s25"),
+        Some(Running),
+        "the tick still acted"
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_describe_fails_the_tick_as_transient_and_acts_on_nothing() {
+    let world = dev_world();
+    world.fleet.fail_next(Class::Transient);
+    let error = run(&world.app(), at(NINE), at(NINE)).await.unwrap_err();
+    assert_eq!(error.class(), Class::Transient, "{error}");
+    assert_eq!(world.fleet.calls(), ["describe"]);
+    assert_eq!(world.timelines.saves(), 0);
+    // The retry of the same tick does it all.
+    run(&world.app(), at(NINE), at("2026-12-09T00:00:40Z"))
+        .await
+        .unwrap();
+    assert_eq!(world.fleet.state("i-1"), Some(Running));
+}
+
+#[tokio::test]
+async fn a_lost_state_write_reads_and_describes_again_before_acting() {
+    let world = dev_world();
+    world.timelines.lose_next_saves(1);
+    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    assert_eq!(
+        world.fleet.calls(),
+        [
+            "describe",
+            "describe dev",
+            "start ec2 i-1,i-2",
+            "start rds db-1"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_state_that_keeps_changing_is_contention_and_nothing_is_done() {
+    let world = dev_world();
+    world.timelines.lose_next_saves(STATE_WRITE_ATTEMPTS);
+    let app = world.app();
+    let schedule = app
+        .services
+        .schedules
+        .list()
+        .await
+        .unwrap()
+        .remove(0)
+        .validate(app.config.default_tz)
+        .unwrap();
+    let error = reconcile_now(&app.services, &schedule, at(NINE))
+        .await
+        .unwrap_err();
+    assert_eq!(error.class(), Class::Transient, "{error}");
+    assert!(error.to_string().contains("kept changing"), "{error}");
+    assert!(world
+        .fleet
+        .calls()
+        .iter()
+        .all(|c| c.starts_with("describe")));
+}
