@@ -68,7 +68,7 @@ pub async fn handle(
     let Ok(payload) = OutgoingWebhook::from_json(body) else {
         return Answer::bare(400, Outcome::BadPayload);
     };
-    if !config.tokens.accepts(&payload.token) {
+    if !config.tokens.accepts(payload.token.expose()) {
         return Answer::bare(401, Outcome::Unauthorized);
     }
     let keyword = payload

@@ -1,11 +1,12 @@
 //! Outgoing-webhook token check: constant time, against every accepted token.
 
+use curfew_shared::Redacted;
 use subtle::ConstantTimeEq;
 
 /// The accepted tokens (`CURFEW_JANDI_TOKENS`): several at once, so a token
-/// can be rotated without downtime. `Debug` never prints them.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Tokens(Vec<Vec<u8>>);
+/// can be rotated without downtime. `Debug` never prints them ([`Redacted`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokens(Redacted<Vec<Vec<u8>>>);
 
 impl Tokens {
     /// From the comma-separated variable; blanks around and between are ignored.
@@ -16,7 +17,7 @@ impl Tokens {
             .filter(|t| !t.is_empty())
             .map(|t| t.as_bytes().to_vec())
             .collect();
-        (!tokens.is_empty()).then_some(Self(tokens))
+        (!tokens.is_empty()).then(|| Self(Redacted::new(tokens)))
     }
 
     /// Whether `candidate` is one of the tokens. Every token is compared in
@@ -24,16 +25,14 @@ impl Tokens {
     /// token matched nor how much of one did (only a length mismatch is quick).
     pub fn accepts(&self, candidate: &str) -> bool {
         let candidate = candidate.as_bytes();
-        let matched = self.0.iter().fold(subtle::Choice::from(0), |any, token| {
-            any | token.as_slice().ct_eq(candidate)
-        });
+        let matched = self
+            .0
+            .expose()
+            .iter()
+            .fold(subtle::Choice::from(0), |any, token| {
+                any | token.as_slice().ct_eq(candidate)
+            });
         matched.into()
-    }
-}
-
-impl std::fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Tokens(<{} redacted>)", self.0.len())
     }
 }
 

@@ -1,6 +1,7 @@
 //! JANDI's wire formats (SPEC §4): what its outgoing webhook posts to the
 //! ingress, and what curfew posts to an incoming webhook.
 
+use crate::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -8,13 +9,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// flat `writerName` / `writerEmail`, and `writer: {id, name, email}`; both
 /// are accepted. Only `token` and `text` are required; unknown fields are
 /// ignored. A missing token reads as empty, so the ingress refuses it with
-/// 401 exactly like a wrong one. `Debug` leaves the token out: this value
-/// must never be logged whole.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
+/// 401 exactly like a wrong one. The token is [`Redacted`]: `Debug` leaves
+/// it out.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutgoingWebhook {
     #[serde(default)]
-    pub token: String,
+    pub token: Redacted<String>,
     pub text: String,
     #[serde(default)]
     pub team_name: Option<String>,
@@ -48,19 +49,6 @@ pub struct Writer {
     pub name: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
-}
-
-impl std::fmt::Debug for OutgoingWebhook {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OutgoingWebhook")
-            .field("token", &"<redacted>")
-            .field("text", &self.text)
-            .field("team_name", &self.team_name)
-            .field("room_name", &self.room_name)
-            .field("writer", &self.writer_identity())
-            .field("created_at", &self.created_at_text)
-            .finish_non_exhaustive()
-    }
 }
 
 impl OutgoingWebhook {

@@ -16,7 +16,9 @@ pub mod jandi;
 pub mod job;
 pub mod ports;
 pub mod reconcile;
+pub mod redacted;
 pub mod reply;
 pub mod schedule;
 
 pub use action::Action;
+pub use redacted::Redacted;

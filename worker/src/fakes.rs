@@ -16,11 +16,11 @@ use curfew_testkit::{
 use std::sync::Arc;
 
 /// The default room's webhook (its token part is what logs must hide).
-pub const WEBHOOK: &str = "https://wh.jandi.com/connect-api/webhook/1/secret";
+pub(crate) const WEBHOOK: &str = "https://wh.jandi.com/connect-api/webhook/1/secret";
 
 /// Every fake, kept so a test can look at what the worker did to it.
 #[derive(Debug, Default)]
-pub struct World {
+pub(crate) struct World {
     pub schedules: Arc<MemorySchedules>,
     pub timelines: Arc<MemoryTimelines>,
     pub audit: Arc<MemoryAudit>,
@@ -31,7 +31,7 @@ pub struct World {
 
 impl World {
     /// The schedules of a TOML file and these instances.
-    pub fn new(schedules: &str, instances: Vec<Instance>) -> Self {
+    pub(crate) fn new(schedules: &str, instances: Vec<Instance>) -> Self {
         Self {
             schedules: Arc::new(MemorySchedules::from_toml(schedules).unwrap_or_default()),
             fleet: Arc::new(MemoryFleet::of(instances)),
@@ -40,10 +40,10 @@ impl World {
     }
 
     /// A worker on these fakes: replies in English to [`WEBHOOK`].
-    pub fn app(&self) -> App {
+    pub(crate) fn app(&self) -> App {
         let mut config = WorkerConfig::from_lookup(|_| None).unwrap_or_else(|e| panic!("{e}"));
         config.lang = Lang::En;
-        config.routes.default = Some(WEBHOOK.to_owned());
+        config.routes.default = Some(WEBHOOK.to_owned().into());
         App {
             services: Services {
                 schedules: self.schedules.clone(),
@@ -58,7 +58,7 @@ impl World {
     }
 
     /// Every message posted so far, as JSON text (body and connectInfo).
-    pub fn posts(&self) -> Vec<String> {
+    pub(crate) fn posts(&self) -> Vec<String> {
         self.notifier
             .posted()
             .iter()
@@ -68,7 +68,7 @@ impl World {
 }
 
 /// `text` typed by kim in the room `dev-ops` at `now`, as a queued job.
-pub fn command_job(text: &str, now: DateTime<Utc>) -> String {
+pub(crate) fn command_job(text: &str, now: DateTime<Utc>) -> String {
     let payload = serde_json::json!({
         "token": "t", "text": text, "roomName": "dev-ops", "writerName": "kim",
         "createdAt": now.to_rfc3339(),
@@ -80,12 +80,12 @@ pub fn command_job(text: &str, now: DateTime<Utc>) -> String {
 }
 
 /// The EventBridge tick of `at`, as a queued job.
-pub fn tick_job(at: DateTime<Utc>) -> String {
+pub(crate) fn tick_job(at: DateTime<Utc>) -> String {
     scheduled_event(at).to_string()
 }
 
 /// An RFC 3339 instant.
-pub fn at(text: &str) -> DateTime<Utc> {
+pub(crate) fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.to_utc())
         .unwrap_or_else(|e| panic!("{text}: {e}"))

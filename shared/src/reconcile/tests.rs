@@ -554,7 +554,7 @@ fn a_new_schedule_that_runs_all_the_time_starts_its_stopped_servers_once() {
 
     // The next minute: applied already, so a server a person stopped stays stopped.
     let later = outlook_of(&s, at(3, 1));
-    let mut state = first.state.clone();
+    let mut state = first.state;
     state.verify = None;
     assert!(!is_due(&s, &later, &state, at(3, 1)));
     let servers = [

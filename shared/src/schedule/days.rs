@@ -908,15 +908,15 @@ mod tests {
             let day = date("1900-01-01") + chrono::Duration::days(days);
             if let Ok(e) = WeekdayExpr::parse(&text) {
                 let _ = e.matches(day);
-                prop_assert_eq!(WeekdayExpr::parse(&e.to_string()), Ok(e.clone()));
+                prop_assert_eq!(WeekdayExpr::parse(&e.to_string()), Ok(e));
             }
             if let Ok(e) = MonthdayExpr::parse(&text) {
                 let _ = e.matches(day);
-                prop_assert_eq!(MonthdayExpr::parse(&e.to_string()), Ok(e.clone()));
+                prop_assert_eq!(MonthdayExpr::parse(&e.to_string()), Ok(e));
             }
             if let Ok(e) = MonthExpr::parse(&text) {
                 let _ = e.matches(day);
-                prop_assert_eq!(MonthExpr::parse(&e.to_string()), Ok(e.clone()));
+                prop_assert_eq!(MonthExpr::parse(&e.to_string()), Ok(e));
             }
         }
 

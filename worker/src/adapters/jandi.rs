@@ -11,36 +11,29 @@ use crate::limits::{
 };
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
 use curfew_shared::ports::{Notify, PortFuture};
+use curfew_shared::Redacted;
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-/// Which webhook a message goes to.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// Which webhook a message goes to. The URLs are [`Redacted`]: their path
+/// is the webhook's secret token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Routes {
     /// `CURFEW_JANDI_WEBHOOK_URL`.
-    pub default: Option<String>,
+    pub default: Option<Redacted<String>>,
     /// `CURFEW_JANDI_ROOM_WEBHOOKS`: room name → URL.
-    pub rooms: HashMap<String, String>,
-}
-
-impl std::fmt::Debug for Routes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut rooms: Vec<&String> = self.rooms.keys().collect();
-        rooms.sort();
-        f.debug_struct("Routes")
-            .field("default", &self.default.as_ref().map(|_| "<redacted>"))
-            .field("rooms", &rooms)
-            .finish()
-    }
+    pub rooms: HashMap<String, Redacted<String>>,
 }
 
 impl Routes {
     /// Reads the two variables through `lookup`. A malformed room map is an
     /// error naming the variable (never its value).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let default = lookup("CURFEW_JANDI_WEBHOOK_URL").filter(|u| !u.trim().is_empty());
+        let default = lookup("CURFEW_JANDI_WEBHOOK_URL")
+            .filter(|u| !u.trim().is_empty())
+            .map(Redacted::new);
         let rooms = match lookup("CURFEW_JANDI_ROOM_WEBHOOKS").filter(|m| !m.trim().is_empty()) {
             None => HashMap::new(),
             Some(json) => serde_json::from_str(&json).map_err(|_| {
@@ -57,7 +50,7 @@ impl Routes {
     pub fn for_room(&self, room: Option<&str>) -> Option<&str> {
         room.and_then(|r| self.rooms.get(r))
             .or(self.default.as_ref())
-            .map(String::as_str)
+            .map(|url| url.expose().as_str())
     }
 }
 

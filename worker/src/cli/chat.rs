@@ -13,6 +13,7 @@ pub use print::Shown;
 pub use webhook::serve;
 
 use anyhow::Context as _;
+use curfew_shared::Redacted;
 use std::io::{IsTerminal as _, Write};
 use std::time::Duration;
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
@@ -20,7 +21,7 @@ use tokio::time::Instant;
 
 /// Talk to curfew as JANDI would: typed lines go to the ingress; its answers
 /// and the worker's replies are printed.
-#[derive(Clone, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ChatArgs {
     /// The ingress to post to [default: http:// + CURFEW_INGRESS_ADDR, else http://127.0.0.1:8080]
     #[arg(long, value_name = "URL")]
@@ -35,7 +36,7 @@ pub struct ChatArgs {
     pub listen: String,
     /// The outgoing-webhook token [default: the first of CURFEW_JANDI_TOKENS]
     #[arg(long)]
-    pub token: Option<String>,
+    pub token: Option<Redacted<String>>,
     /// The JANDI room the lines seem to come from (replies are routed by it).
     #[arg(long, value_name = "NAME", default_value = "dev-ops")]
     pub room: String,
@@ -54,22 +55,6 @@ pub struct ChatArgs {
     /// After the input ends, stop once no reply came for this long.
     #[arg(long, value_name = "SECONDS", default_value_t = 2)]
     pub idle: u64,
-}
-
-impl std::fmt::Debug for ChatArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChatArgs")
-            .field("ingress", &self.ingress)
-            .field("listen", &self.listen)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("room", &self.room)
-            .field("writer", &self.writer)
-            .field("email", &self.email)
-            .field("team", &self.team)
-            .field("wait", &self.wait)
-            .field("idle", &self.idle)
-            .finish()
-    }
 }
 
 impl ChatArgs {
@@ -103,7 +88,7 @@ impl ChatArgs {
                         .split(',')
                         .map(str::trim)
                         .find(|token| !token.is_empty())
-                        .map(str::to_owned)
+                        .map(|token| Redacted::new(token.to_owned()))
                 })
             })
             .context("no token: pass --token or set CURFEW_JANDI_TOKENS")?;
@@ -394,7 +379,7 @@ mod tests {
                 ("USER", "kim"),
             ]))
             .unwrap();
-        assert_eq!(who.token, "new");
+        assert_eq!(who.token.expose(), "new");
         assert_eq!(who.writer, "kim");
         assert_eq!((who.room.as_str(), who.team.as_str()), ("dev-ops", "local"));
         assert_eq!(who.email, None);
@@ -404,7 +389,11 @@ mod tests {
         .identity(env(&[]))
         .unwrap();
         assert_eq!(
-            (who.token.as_str(), who.writer.as_str(), who.room.as_str()),
+            (
+                who.token.expose().as_str(),
+                who.writer.as_str(),
+                who.room.as_str()
+            ),
             ("t", "lee", "ops")
         );
         assert_eq!(who.email.as_deref(), Some("lee@x"));

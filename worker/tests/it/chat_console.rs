@@ -86,7 +86,7 @@ mod chat {
 
     fn console_at(ingress: &str, wait: Duration, idle: Duration) -> Console {
         let identity = Identity {
-            token: "T0KEN".to_owned(),
+            token: "T0KEN".to_owned().into(),
             team: "local".to_owned(),
             room: "dev-ops".to_owned(),
             writer: "kim".to_owned(),

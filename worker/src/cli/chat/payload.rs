@@ -3,33 +3,22 @@
 //! apart.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use curfew_shared::Redacted;
 use serde_json::{json, Value};
 
 /// Also the keyword used when a line does not start with `/<keyword>`, so
 /// `dev status` can be typed without it.
 pub use curfew_shared::jandi::DEFAULT_KEYWORD;
 
-/// Who the console pretends to be in JANDI. `Debug` leaves the token out,
-/// since it is the ingress's only secret.
-#[derive(Clone, PartialEq, Eq)]
+/// Who the console pretends to be in JANDI. The token is the ingress's
+/// only secret: [`Redacted`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
-    pub token: String,
+    pub token: Redacted<String>,
     pub team: String,
     pub room: String,
     pub writer: String,
     pub email: Option<String>,
-}
-
-impl std::fmt::Debug for Identity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Identity")
-            .field("token", &"<redacted>")
-            .field("team", &self.team)
-            .field("room", &self.room)
-            .field("writer", &self.writer)
-            .field("email", &self.email)
-            .finish()
-    }
 }
 
 /// The outgoing-webhook body for one typed line, sent at `now`.
@@ -56,7 +45,7 @@ pub fn payload(line: &str, who: &Identity, now: DateTime<Utc>) -> Value {
         ),
     };
     let mut body = json!({
-        "token": who.token,
+        "token": who.token.expose(),
         "teamName": who.team,
         "roomName": who.room,
         "writerName": who.writer,
@@ -78,7 +67,7 @@ mod tests {
 
     fn who(email: Option<&str>) -> Identity {
         Identity {
-            token: "T0KEN".to_owned(),
+            token: "T0KEN".to_owned().into(),
             team: "local".to_owned(),
             room: "dev-ops".to_owned(),
             writer: "kim".to_owned(),
@@ -127,7 +116,7 @@ mod tests {
     fn the_ingress_parses_it() {
         let body = payload("dev status", &who(Some("kim@example.com")), at());
         let parsed = OutgoingWebhook::from_json(body.to_string().as_bytes()).unwrap();
-        assert_eq!(parsed.token, "T0KEN");
+        assert_eq!(parsed.token.expose(), "T0KEN");
         assert_eq!(parsed.text, "/서버 dev status");
         assert_eq!(parsed.writer_identity(), "kim@example.com");
         assert_eq!(parsed.created_at(), Some(at()));

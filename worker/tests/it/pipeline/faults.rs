@@ -268,7 +268,10 @@ async fn faults_two_hundred_commands_some_twice_two_workers_each_effect_once() {
     // otherwise make 200 replies take over three minutes.
     let rooms = 4;
     stack.worker.config.routes.rooms = (0..rooms)
-        .map(|r| (format!("room-{r}"), format!("{}/room-{r}", stack.sink.url)))
+        .map(|r| {
+            let url = format!("{}/room-{r}", stack.sink.url);
+            (format!("room-{r}"), url.into())
+        })
         .collect();
     let total = 200;
     let mut twice = 0;

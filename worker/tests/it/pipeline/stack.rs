@@ -20,9 +20,9 @@ use std::time::Duration;
 
 static STACKS: AtomicU32 = AtomicU32::new(0);
 
-pub const TOKEN: &str = "pipeline-token";
+pub(crate) const TOKEN: &str = "pipeline-token";
 
-pub struct Stack {
+pub(crate) struct Stack {
     pub sdk: aws_config::SdkConfig,
     pub sink: WebhookSink,
     pub ingress: curfew_ingress::Config,
@@ -67,7 +67,7 @@ stop = "20:00"
 
 impl Stack {
     /// A fresh table, queue pair and fleet (all stopped); replies in `lang`.
-    pub async fn start(endpoint: &str, lang: &str) -> Self {
+    pub(crate) async fn start(endpoint: &str, lang: &str) -> Self {
         // The worker's log lines, shown with a failing test's output.
         let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         let n = STACKS.fetch_add(1, Ordering::SeqCst);
@@ -124,7 +124,7 @@ impl Stack {
 
     /// Sets the queue's visibility timeout: a failed or crashed job comes
     /// back after `seconds` instead of two minutes.
-    pub async fn set_visibility_timeout(&self, seconds: u32) {
+    pub(crate) async fn set_visibility_timeout(&self, seconds: u32) {
         self.poller
             .sqs
             .set_queue_attributes()
@@ -139,11 +139,11 @@ impl Stack {
     }
 
     /// Posts a JANDI payload (flat writer shape) to the ingress handler.
-    pub async fn post(&self, text: &str) -> Answer {
+    pub(crate) async fn post(&self, text: &str) -> Answer {
         self.post_body(payload(TOKEN, text, &now_text())).await
     }
 
-    pub async fn post_body(&self, body: Value) -> Answer {
+    pub(crate) async fn post_body(&self, body: Value) -> Answer {
         curfew_ingress::handle(
             body.to_string().as_bytes(),
             Utc::now(),
@@ -154,7 +154,7 @@ impl Stack {
     }
 
     /// Runs the worker until the queue is empty.
-    pub async fn drain(&self) {
+    pub(crate) async fn drain(&self) {
         let mut empty = 0;
         while empty < 2 {
             match self.poller.poll_once(&self.worker).await.unwrap() {
@@ -165,7 +165,7 @@ impl Stack {
     }
 
     /// Posts a command, runs the worker, and returns the one new reply as text.
-    pub async fn say(&self, text: &str) -> String {
+    pub(crate) async fn say(&self, text: &str) -> String {
         let before = self.sink.messages().len();
         let answer = self.post(text).await;
         assert_eq!(answer.status, 200, "{text}");
@@ -182,7 +182,7 @@ impl Stack {
 }
 
 /// A flat-shaped outgoing-webhook payload.
-pub fn payload(token: &str, text: &str, created_at: &str) -> Value {
+pub(crate) fn payload(token: &str, text: &str, created_at: &str) -> Value {
     json!({
         "token": token,
         "teamName": "curfew",
@@ -198,7 +198,7 @@ pub fn payload(token: &str, text: &str, created_at: &str) -> Value {
 
 /// Now, as JANDI writes `createdAt`; unique per call (commands in the same
 /// millisecond would otherwise share an idempotency key).
-pub fn now_text() -> String {
+pub(crate) fn now_text() -> String {
     static LAST: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
     loop {
         let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
@@ -213,7 +213,7 @@ pub fn now_text() -> String {
 }
 
 /// A JANDI message as one string: body, then each block's title and description.
-pub fn text_of(message: &Value) -> String {
+pub(crate) fn text_of(message: &Value) -> String {
     let mut text = message["body"].as_str().unwrap_or_default().to_owned();
     for block in message["connectInfo"].as_array().into_iter().flatten() {
         for field in ["title", "description"] {

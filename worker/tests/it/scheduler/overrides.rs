@@ -8,7 +8,7 @@ use curfew_shared::job::{CommandJob, Job};
 use curfew_testkit::{demo_fleet, ec2_states, local_aws};
 use curfew_worker::handler::Verdict;
 
-pub const WEEKDAYS: &str = r#"
+pub(super) const WEEKDAYS: &str = r#"
 [[schedule]]
 name = "dev"
 tag = "{tag}"
@@ -21,7 +21,7 @@ stop = "19:00"
 "#;
 
 /// A chat command typed at `at`, run by the worker at `at`: its verdict.
-pub async fn handle_command(stack: &Stack, text: &str, at: DateTime<Utc>) -> Verdict {
+pub(super) async fn handle_command(stack: &Stack, text: &str, at: DateTime<Utc>) -> Verdict {
     let payload = serde_json::json!({
         "token": "t", "text": text, "roomName": "dev-ops", "writerName": "kim",
         "createdAt": at.to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -35,7 +35,7 @@ pub async fn handle_command(stack: &Stack, text: &str, at: DateTime<Utc>) -> Ver
 }
 
 /// The same, which must be done.
-pub async fn command(stack: &Stack, text: &str, at: DateTime<Utc>) {
+pub(super) async fn command(stack: &Stack, text: &str, at: DateTime<Utc>) {
     assert_eq!(
         handle_command(stack, text, at).await,
         Verdict::Done,

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 static STACKS: AtomicU32 = AtomicU32::new(0);
 
-pub struct Stack {
+pub(super) struct Stack {
     /// Straight to moto: for the test's own setup and checks.
     pub sdk: aws_config::SdkConfig,
     pub proxy: CountingProxy,
@@ -29,7 +29,7 @@ pub struct Stack {
 }
 
 /// 2026-12-07 is a Monday. Times are Asia/Seoul wall-clock.
-pub fn kst(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+pub(super) fn kst(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     chrono_tz::Asia::Seoul
         .with_ymd_and_hms(2026, 12, day, hour, minute, 0)
         .unwrap()
@@ -38,7 +38,7 @@ pub fn kst(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
 
 impl Stack {
     /// `schedules` is a TOML file in which `{tag}` stands for this stack's tag.
-    pub async fn start(endpoint: &str, schedules: &str) -> Self {
+    pub(super) async fn start(endpoint: &str, schedules: &str) -> Self {
         let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         let n = STACKS.fetch_add(1, Ordering::SeqCst);
         let tag = format!("sched-{}-{n}", std::process::id());
@@ -69,12 +69,12 @@ impl Stack {
     }
 
     /// A worker reaching AWS through the proxy (a second one for concurrency tests).
-    pub async fn worker(proxy: &CountingProxy, table: &str, sink: &WebhookSink) -> App {
+    pub(super) async fn worker(proxy: &CountingProxy, table: &str, sink: &WebhookSink) -> App {
         Self::worker_with(proxy, table, sink, &[]).await
     }
 
     /// A worker as [`Self::worker`], with more variables (`extra`) set.
-    pub async fn worker_with(
+    pub(super) async fn worker_with(
         proxy: &CountingProxy,
         table: &str,
         sink: &WebhookSink,
@@ -97,7 +97,7 @@ impl Stack {
     }
 
     /// The tick of `at`, handled at `at` (so it is never stale).
-    pub async fn tick(&self, at: DateTime<Utc>) {
+    pub(super) async fn tick(&self, at: DateTime<Utc>) {
         let verdict = self
             .worker
             .handle(&scheduled_event(at).to_string(), at)
@@ -106,19 +106,19 @@ impl Stack {
     }
 
     /// The notices so far, each as one line of text.
-    pub fn notices(&self) -> Vec<String> {
+    pub(super) fn notices(&self) -> Vec<String> {
         self.sink.messages().iter().map(text_of).collect()
     }
 
     /// Waits briefly for the `count`-th notice (posts are synchronous, so
     /// this only guards against a slow loopback).
-    pub async fn notices_after(&self, count: usize) -> Vec<String> {
+    pub(super) async fn notices_after(&self, count: usize) -> Vec<String> {
         self.sink.wait_for(count, Duration::from_millis(300)).await;
         self.notices()
     }
 
     /// EC2 / RDS calls made through the proxy since the last reset.
-    pub fn fleet_calls(&self) -> Vec<String> {
+    pub(super) fn fleet_calls(&self) -> Vec<String> {
         self.proxy
             .calls()
             .into_iter()
@@ -128,7 +128,7 @@ impl Stack {
     }
 }
 
-pub fn text_of(message: &Value) -> String {
+pub(super) fn text_of(message: &Value) -> String {
     let mut text = message["body"].as_str().unwrap_or_default().to_owned();
     for block in message["connectInfo"].as_array().into_iter().flatten() {
         text.push_str(" | ");
