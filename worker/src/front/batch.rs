@@ -4,8 +4,7 @@
 //! (SPEC §1) but left for redelivery, behind the one that failed.
 
 use crate::app::App;
-use crate::handler::Verdict;
-use crate::limits::{FAILED_RETRY, HELD_RETRY};
+use crate::handler::{Retry, Verdict};
 use chrono::Utc;
 use std::collections::HashSet;
 
@@ -62,17 +61,14 @@ pub async fn handle(
     let mut verdicts = Vec::with_capacity(messages.len());
     for message in messages {
         if failed_groups.contains(&message.group) {
-            verdicts.push((
-                message,
-                Verdict::retry("an earlier message of its group failed", HELD_RETRY),
-            ));
+            verdicts.push((message, Verdict::Retry(Retry::GroupHeldBack)));
             continue;
         }
         let mut verdict = worker.handle(&message.body, Utc::now()).await;
         if let (Verdict::Poison(reason), Some(dlq)) = (&verdict, dead_letters) {
             verdict = match dlq.send(&message, reason).await {
                 Ok(()) => Verdict::Done,
-                Err(error) => Verdict::retry(error, FAILED_RETRY),
+                Err(error) => Verdict::Retry(Retry::Transient(error.to_string())),
             };
         }
         if !verdict.is_finished() {
@@ -104,5 +100,49 @@ pub async fn retry_after(
             error = %aws_sdk_sqs::error::DisplayErrorContext(&error),
             "could not shorten the retry; the visibility timeout applies"
         );
+    }
+}
+
+/// The hold-back on the fakes: no AWS.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Class;
+    use crate::fakes::{at, command_job, World};
+
+    fn message(id: &str, group: &str, text: &str, minute: u32) -> QueueMessage {
+        QueueMessage {
+            id: id.to_owned(),
+            group: group.to_owned(),
+            body: command_job(text, at(&format!("2026-12-09T00:{minute:02}:00Z"))),
+            receipt: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_message_holds_back_the_rest_of_its_group_only() {
+        let world = World::new("", Vec::new());
+        // The first claim is throttled: the first message is retried.
+        world.claims.fail_next(Class::Transient);
+        let mut poison = message("bad", "room-c", "/서버 help", 4);
+        poison.body = "{not a job".to_owned();
+        let batch = vec![
+            message("a1", "room-a", "/서버 help", 1),
+            message("a2", "room-a", "/서버 list", 2),
+            message("b1", "room-b", "/서버 help", 3),
+            poison,
+        ];
+        let verdicts = handle(&world.app(), None, batch).await;
+        let by_id: Vec<(&str, &Verdict)> =
+            verdicts.iter().map(|(m, v)| (m.id.as_str(), v)).collect();
+        assert!(
+            matches!(by_id[0], ("a1", Verdict::Retry(Retry::Transient(_)))),
+            "{by_id:?}"
+        );
+        assert_eq!(by_id[1], ("a2", &Verdict::Retry(Retry::GroupHeldBack)));
+        assert_eq!(by_id[2], ("b1", &Verdict::Done));
+        // Without a DLQ to move it to, a poison message stays poison.
+        assert!(matches!(by_id[3], ("bad", Verdict::Poison(_))), "{by_id:?}");
+        assert_eq!(world.notifier.posted().len(), 1, "only b1 replied");
     }
 }

@@ -61,10 +61,10 @@ pub async fn handle_event(
     let verdicts = batch::handle(worker, dead_letters, messages(event)?).await;
     let mut response = SqsBatchResponse::default();
     for (message, verdict) in verdicts {
-        if let (Verdict::Retry { after, .. }, Some(requeue), Some(receipt)) =
+        if let (Verdict::Retry(retry), Some(requeue), Some(receipt)) =
             (&verdict, requeue, &message.receipt)
         {
-            batch::retry_after(&requeue.sqs, &requeue.queue_url, receipt, *after).await;
+            batch::retry_after(&requeue.sqs, &requeue.queue_url, receipt, retry.after()).await;
         }
         if !verdict.is_finished() {
             let mut failure = BatchItemFailure::default();

@@ -104,8 +104,8 @@ impl Poller {
             .collect();
         for (message, verdict) in &verdicts {
             tracing::info!(message = %message.id, group = %message.group, ?verdict, "handled");
-            if let (Verdict::Retry { after, .. }, Some(receipt)) = (verdict, &message.receipt) {
-                let after = (*after).min(self.retry_cap);
+            if let (Verdict::Retry(retry), Some(receipt)) = (verdict, &message.receipt) {
+                let after = retry.after().min(self.retry_cap);
                 batch::retry_after(&self.sqs, &self.queue_url, receipt, after).await;
             }
         }

@@ -168,7 +168,7 @@ async fn a_throttled_start_is_retried_and_the_retry_writes_nothing_twice() {
     let now = at(EIGHT_TWELVE);
     world.fleet.fail_next(Class::Transient);
     let (verdict, reply_text) = type_in(&world, "/서버 dev force_start", now).await;
-    assert!(matches!(verdict, Verdict::Retry { .. }), "{verdict:?}");
+    assert!(matches!(verdict, Verdict::Retry(_)), "{verdict:?}");
     assert!(
         reply_text.is_empty(),
         "no reply before it worked: {reply_text}"

@@ -28,25 +28,41 @@ pub enum Verdict {
     Done,
     /// Already done by an earlier delivery: delete it.
     Duplicate,
-    /// Could not finish now; deliver it again after `after`.
-    Retry {
-        reason: String,
-        after: std::time::Duration,
-    },
+    /// Could not finish now; deliver it again after [`Retry::after`].
+    Retry(Retry),
     /// Can never succeed (malformed, unknown version), or failed for a
     /// reason that would repeat (access denied, a corrupt item):
     /// dead-letter it at once, with the reason.
     Poison(String),
 }
 
-impl Verdict {
-    pub fn retry(reason: impl Into<String>, after: std::time::Duration) -> Self {
-        Self::Retry {
-            reason: reason.into(),
-            after,
+/// Why a message is to be delivered again, which says how soon.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Retry {
+    /// Another worker holds its claim: most likely finishing right now.
+    #[error("another worker holds it until {lease_until}")]
+    HeldElsewhere { lease_until: DateTime<Utc> },
+    /// An earlier message of its FIFO group failed in this batch: it keeps
+    /// its place behind that one.
+    #[error("an earlier message of its group failed")]
+    GroupHeldBack,
+    /// A failure that may pass (throttling, a 5xx, a timeout, contention,
+    /// JANDI down), as its error said it.
+    #[error("{0}")]
+    Transient(String),
+}
+
+impl Retry {
+    /// How long the message stays invisible before its next delivery.
+    pub const fn after(&self) -> std::time::Duration {
+        match self {
+            Self::HeldElsewhere { .. } | Self::GroupHeldBack => HELD_RETRY,
+            Self::Transient(_) => FAILED_RETRY,
         }
     }
+}
 
+impl Verdict {
     /// Whether the message may be deleted from the queue.
     pub const fn is_finished(&self) -> bool {
         matches!(self, Self::Done | Self::Duplicate)
@@ -75,10 +91,7 @@ impl App {
             }
             Ok(Claim::HeldElsewhere { lease_until }) => {
                 // Most likely finishing right now: look again soon.
-                return Verdict::retry(
-                    format!("another worker holds it until {lease_until}"),
-                    HELD_RETRY,
-                );
+                return Verdict::Retry(Retry::HeldElsewhere { lease_until });
             }
             Err(error) => return verdict_of(error.class(), error.to_string()),
         }
@@ -94,7 +107,7 @@ impl App {
                 Ok(()) => Verdict::Done,
                 // Whatever its class: the effects are durable, and the
                 // redelivery redoes them harmlessly (each is keyed by the job).
-                Err(error) => Verdict::retry(error.to_string(), FAILED_RETRY),
+                Err(error) => Verdict::Retry(Retry::Transient(error.to_string())),
             },
             Err(failure) => {
                 let class = failure.class();
@@ -153,7 +166,7 @@ impl App {
 /// the cause.
 fn verdict_of(class: Class, reason: String) -> Verdict {
     match class {
-        Class::Transient => Verdict::retry(reason, FAILED_RETRY),
+        Class::Transient => Verdict::Retry(Retry::Transient(reason)),
         Class::Permanent => Verdict::Poison(reason),
     }
 }

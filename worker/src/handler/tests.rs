@@ -53,7 +53,7 @@ async fn a_job_another_worker_holds_is_looked_at_again_soon() {
     claims.hold(&key, now() + chrono::Duration::seconds(60));
     let verdict = app(&claims).handle(&body, now()).await;
     assert!(
-        matches!(verdict, Verdict::Retry { after, .. } if after == HELD_RETRY),
+        matches!(verdict, Verdict::Retry(Retry::HeldElsewhere { .. })),
         "{verdict:?}"
     );
     // Once the holder's lease has run out, the job is taken over.
@@ -68,10 +68,9 @@ async fn a_throttled_claim_is_retried_and_a_denied_one_goes_to_the_dlq() {
     let app = app(&claims);
     claims.fail_next(Class::Transient);
     let verdict = app.handle(&body, now()).await;
-    let Verdict::Retry { reason, after } = &verdict else {
+    let Verdict::Retry(Retry::Transient(reason)) = &verdict else {
         panic!("{verdict:?}");
     };
-    assert_eq!(*after, FAILED_RETRY);
     assert!(reason.contains("ThrottlingException"), "{reason}");
     claims.fail_next(Class::Permanent);
     let verdict = app.handle(&body, now()).await;
@@ -95,7 +94,10 @@ async fn a_failed_done_mark_is_retried() {
     // The claim succeeds; the done mark after it is throttled.
     claims.fail_next_after(1, Class::Transient);
     let verdict = app.handle(&body, now()).await;
-    assert!(matches!(verdict, Verdict::Retry { .. }), "{verdict:?}");
+    assert!(
+        matches!(verdict, Verdict::Retry(Retry::Transient(_))),
+        "{verdict:?}"
+    );
 }
 
 /// A `help` command (it needs no AWS) typed at `now()`.
@@ -157,7 +159,7 @@ async fn a_reply_jandi_refuses_is_not_retried_and_an_outage_is() {
     });
     let verdict = app.handle(&help_job(), now()).await;
     assert!(
-        matches!(verdict, Verdict::Retry { after, .. } if after == FAILED_RETRY),
+        matches!(verdict, Verdict::Retry(Retry::Transient(_))),
         "{verdict:?}"
     );
     let key = Job::decode(&help_job()).unwrap().idempotency_key();
@@ -234,4 +236,18 @@ async fn a_writer_not_among_the_admins_may_not_force() {
     assert_eq!(verdict, Verdict::Done);
     let reply = serde_json::to_string(&notifier.posted()[0].1).unwrap();
     assert!(reply.contains("kim may not change schedules"), "{reply}");
+}
+
+#[test]
+fn a_held_job_comes_back_sooner_than_a_failed_one() {
+    assert_eq!(
+        Retry::HeldElsewhere { lease_until: now() }.after(),
+        HELD_RETRY
+    );
+    assert_eq!(Retry::GroupHeldBack.after(), HELD_RETRY);
+    assert_eq!(
+        Retry::Transient("throttled".to_owned()).after(),
+        FAILED_RETRY
+    );
+    assert!(HELD_RETRY < FAILED_RETRY);
 }

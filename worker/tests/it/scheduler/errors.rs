@@ -9,7 +9,7 @@ use super::stack::{kst, Stack};
 use chrono::{DateTime, Utc};
 use curfew_shared::job::scheduled_event;
 use curfew_testkit::{demo_fleet, local_aws};
-use curfew_worker::handler::Verdict;
+use curfew_worker::handler::{Retry, Verdict};
 
 async fn tick(stack: &Stack, at: DateTime<Utc>) -> Verdict {
     stack
@@ -27,7 +27,7 @@ async fn throttling_is_retried_and_the_retry_succeeds() {
         .proxy
         .fail_json("Query", 400, "ProvisionedThroughputExceededException", 3);
     let verdict = tick(&stack, kst(9, 8, 0)).await;
-    let Verdict::Retry { reason, .. } = &verdict else {
+    let Verdict::Retry(Retry::Transient(reason)) = &verdict else {
         panic!("throttling must be retried: {verdict:?}");
     };
     assert!(
