@@ -18,6 +18,7 @@ pub mod ports;
 pub mod reconcile;
 pub mod redacted;
 pub mod reply;
+pub mod resource;
 pub mod schedule;
 
 pub use action::Action;

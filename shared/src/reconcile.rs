@@ -12,46 +12,14 @@
 //! the fleet, carries out the [`Decision`] and writes the new state with a
 //! conditional write, so two workers never both apply one event.
 
-use crate::reply::{GroupWait, InstanceRef, InstanceState, Placed};
-use crate::schedule::{Event, GroupKind, Schedule, Timeline};
+pub use crate::resource::Instance;
+use crate::resource::{GroupWait, InstanceState};
+use crate::schedule::{Event, Schedule, Timeline};
 use crate::Action;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-/// One scheduled instance, as the fleet adapter describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Instance {
-    pub kind: GroupKind,
-    /// EC2 instance id or RDS DB instance identifier.
-    pub id: String,
-    /// The `Name` tag (EC2) or the identifier (RDS).
-    pub name: String,
-    /// The schedule tag's value.
-    pub schedule: String,
-    /// The group tag's value, if any.
-    pub group: Option<String>,
-    pub state: InstanceState,
-    /// The availability zone, for notifications.
-    pub zone: Option<String>,
-}
-
 impl Instance {
-    pub fn reference(&self) -> InstanceRef {
-        InstanceRef {
-            name: self.name.clone(),
-            id: self.id.clone(),
-        }
-    }
-
-    /// Name, id and zone, as a notification lists it.
-    pub fn placed(&self) -> Placed {
-        Placed {
-            name: self.name.clone(),
-            id: self.id.clone(),
-            zone: self.zone.clone(),
-        }
-    }
-
     /// Whether the instance is where `action` wants it (EC2 `running` / RDS
     /// `available` for a start, `stopped` for a stop).
     fn settled(&self, action: Action) -> bool {

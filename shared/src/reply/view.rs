@@ -3,6 +3,7 @@
 //! chosen language. No SDK type appears here.
 
 use crate::command::{Command, CommandError};
+pub use crate::resource::{GroupWait, InstanceRef, InstanceState, Placed};
 use crate::schedule::timeline::Upcoming;
 use crate::schedule::{DayPlan, Event, Exception, GroupKind, Handback};
 use crate::Action;
@@ -70,22 +71,6 @@ pub struct InstanceLine {
     pub name: String,
     pub id: String,
     pub state: InstanceState,
-}
-
-/// EC2 and RDS states folded into what a person cares about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InstanceState {
-    /// EC2 `running`, RDS `available`.
-    Running,
-    /// EC2 `stopped`, RDS `stopped`.
-    Stopped,
-    /// EC2 `pending`, RDS `starting`.
-    Starting,
-    /// EC2 `stopping`, RDS `stopping`.
-    Stopping,
-    /// Anything else, as AWS names it (`terminated`, `modifying`, ...).
-    Other(String),
 }
 
 /// `info`: one day's effective plan.
@@ -170,20 +155,6 @@ pub enum Takeover {
     NextEvent(Option<Event>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstanceRef {
-    pub name: String,
-    pub id: String,
-}
-
-/// An instance as a notification names it: with its availability zone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Placed {
-    pub name: String,
-    pub id: String,
-    pub zone: Option<String>,
-}
-
 /// A scheduler notification for one schedule (SPEC §6, notifications).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeView {
@@ -212,13 +183,6 @@ pub enum Notice {
     TimedOut { action: Action, groups: Vec<String> },
     /// Started instances that did not come up.
     NotUp { instances: Vec<Placed> },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupWait {
-    pub group: String,
-    /// The groups it waits on.
-    pub on: Vec<String>,
 }
 
 /// `next`: the coming week.
