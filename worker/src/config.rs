@@ -41,77 +41,35 @@ fn bad(var: &'static str, reason: impl Into<String>) -> ConfigError {
 }
 
 impl WorkerConfig {
-    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    /// Reads the configuration through `lookup` (the environment, or a map
+    /// in tests). A variable set to blanks counts as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| {
             lookup(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let lang = match get("CURFEW_LANG") {
-            None => Lang::default(),
-            Some(text) => {
-                Lang::parse(&text).ok_or_else(|| bad("CURFEW_LANG", "must be `ko` or `en`"))?
-            }
-        };
-        let default_tz = match get("CURFEW_DEFAULT_TZ") {
-            None => chrono_tz::Asia::Seoul,
-            Some(name) => name.parse().map_err(|_| {
-                bad(
-                    "CURFEW_DEFAULT_TZ",
-                    "must be an IANA time zone such as Asia/Seoul",
-                )
-            })?,
-        };
         let defaults = TagKeys::default();
-        let tick_max_age = match get("CURFEW_TICK_MAX_AGE") {
-            None => Some(Duration::seconds(crate::limits::TICK_MAX_AGE_SECONDS)),
-            Some(text) => match text.parse::<u32>() {
-                Ok(0) => None,
-                Ok(seconds) => Some(Duration::seconds(i64::from(seconds))),
-                Err(_) => return Err(bad("CURFEW_TICK_MAX_AGE", "must be a number of seconds")),
-            },
-        };
-        let lease = match get("CURFEW_CLAIM_LEASE") {
-            None => crate::limits::LEASE,
-            Some(text) => match text.parse::<u32>() {
-                // The queue redelivers a job after its visibility timeout:
-                // a lease as long would let two workers run it at once.
-                Ok(seconds) if seconds > 0 && seconds < VISIBILITY_TIMEOUT_SECONDS => {
-                    Duration::seconds(i64::from(seconds))
-                }
-                _ => {
-                    return Err(bad(
-                        "CURFEW_CLAIM_LEASE",
-                        format!(
-                            "must be a number of seconds above 0 and below the queue's visibility timeout ({VISIBILITY_TIMEOUT_SECONDS})"
-                        ),
-                    ))
-                }
-            },
-        };
         Ok(Self {
-            lease,
             table: get("CURFEW_TABLE").unwrap_or_else(|| "curfew".to_owned()),
             queue_url: get("CURFEW_QUEUE_URL"),
             dlq_url: get("CURFEW_DLQ_URL"),
             routes: Routes::from_lookup(&lookup)?,
-            lang,
-            default_tz,
+            lang: get("CURFEW_LANG").map_or(Ok(Lang::default()), |t| lang(&t))?,
+            default_tz: get("CURFEW_DEFAULT_TZ")
+                .map_or(Ok(chrono_tz::Asia::Seoul), |t| timezone(&t))?,
             tags: TagKeys {
                 schedule: get("CURFEW_TAG_KEY").unwrap_or(defaults.schedule),
                 group: get("CURFEW_GROUP_TAG_KEY").unwrap_or(defaults.group),
             },
             admins: get("CURFEW_ADMINS")
-                .map(|list| {
-                    list.split(',')
-                        .map(str::trim)
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                })
+                .map(|list| admins(&list))
                 .unwrap_or_default(),
-            tick_max_age,
+            tick_max_age: get("CURFEW_TICK_MAX_AGE").map_or(
+                Ok(Some(Duration::seconds(crate::limits::TICK_MAX_AGE_SECONDS))),
+                |t| tick_max_age(&t),
+            )?,
+            lease: get("CURFEW_CLAIM_LEASE").map_or(Ok(crate::limits::LEASE), |t| lease(&t))?,
         })
     }
 
@@ -125,6 +83,56 @@ impl WorkerConfig {
         self.queue_url
             .as_deref()
             .ok_or_else(|| bad("CURFEW_QUEUE_URL", "is not set"))
+    }
+}
+
+/// `CURFEW_LANG`.
+fn lang(text: &str) -> Result<Lang, ConfigError> {
+    Lang::parse(text).ok_or_else(|| bad("CURFEW_LANG", "must be `ko` or `en`"))
+}
+
+/// `CURFEW_DEFAULT_TZ`.
+fn timezone(name: &str) -> Result<Tz, ConfigError> {
+    name.parse().map_err(|_| {
+        bad(
+            "CURFEW_DEFAULT_TZ",
+            "must be an IANA time zone such as Asia/Seoul",
+        )
+    })
+}
+
+/// `CURFEW_ADMINS`: a comma-separated list, blanks ignored.
+fn admins(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `CURFEW_TICK_MAX_AGE`: seconds; 0 is no limit.
+fn tick_max_age(text: &str) -> Result<Option<Duration>, ConfigError> {
+    match text.parse::<u32>() {
+        Ok(0) => Ok(None),
+        Ok(seconds) => Ok(Some(Duration::seconds(i64::from(seconds)))),
+        Err(_) => Err(bad("CURFEW_TICK_MAX_AGE", "must be a number of seconds")),
+    }
+}
+
+/// `CURFEW_CLAIM_LEASE`: seconds, under the visibility timeout. The queue
+/// redelivers a job after its visibility timeout: a lease as long would let
+/// two workers run it at once.
+fn lease(text: &str) -> Result<Duration, ConfigError> {
+    match text.parse::<u32>() {
+        Ok(seconds) if seconds > 0 && seconds < VISIBILITY_TIMEOUT_SECONDS => {
+            Ok(Duration::seconds(i64::from(seconds)))
+        }
+        _ => Err(bad(
+            "CURFEW_CLAIM_LEASE",
+            format!(
+                "must be a number of seconds above 0 and below the queue's visibility timeout ({VISIBILITY_TIMEOUT_SECONDS})"
+            ),
+        )),
     }
 }
 

@@ -1,9 +1,13 @@
 //! Scheduler notifications: a start or stop that acted, the warning before
 //! a stop, and anything that went wrong. Short bodies; lists in blocks.
 
-use super::{action_text, at_text, pick, source_text, Context, Notice, NoticeView, Placed};
+use super::{
+    action_text, at_text, pick, source_text, Context, GroupWait, Lang, Notice, NoticeView, Placed,
+};
 use crate::jandi::{Color, Message};
+use crate::schedule::Event;
 use crate::Action;
+use chrono_tz::Tz;
 
 fn placed_lines(instances: &[Placed]) -> String {
     instances
@@ -28,50 +32,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             acted,
             waiting,
         } => {
-            let why = match (event, enforced) {
-                (Some(event), _) if event.is_steady() => {
-                    pick(lang, "정규 일과(상시 상태)", "the schedule's steady state").to_owned()
-                }
-                (Some(event), _) => format!(
-                    "{} {}",
-                    at_text(event.at, tz, lang),
-                    source_text(event.source, lang)
-                ),
-                (None, true) => pick(lang, "상태 유지(enforce)", "enforce").to_owned(),
-                (None, false) => pick(lang, "대기하던 그룹", "waiting groups").to_owned(),
-            };
-            let body = match action {
-                Action::Start => pick(
-                    lang,
-                    format!("충성! {name} {}대 기상시켰습니다! ({why})", acted.len()),
-                    format!("{name}: started {} instance(s) ({why}).", acted.len()),
-                ),
-                Action::Stop => pick(
-                    lang,
-                    format!("충성! {name} {}대 취침시켰습니다! ({why})", acted.len()),
-                    format!("{name}: stopped {} instance(s) ({why}).", acted.len()),
-                ),
-            };
-            let color = if waiting.is_empty() {
-                Color::Ok
-            } else {
-                Color::Warning
-            };
-            let mut message = Message::new(color, body);
-            if !acted.is_empty() {
-                let title = match action {
-                    Action::Start => pick(lang, "기상시킨 서버", "Started"),
-                    Action::Stop => pick(lang, "취침시킨 서버", "Stopped"),
-                };
-                message = message.block(title, placed_lines(acted));
-            }
-            if !waiting.is_empty() {
-                message = message.block(
-                    pick(lang, "대기 중인 그룹", "Waiting groups"),
-                    super::waiting_lines(*action, waiting, lang).join("\n"),
-                );
-            }
-            message
+            let why = acted_why(event.as_ref(), *enforced, tz, lang);
+            acted_message(name, *action, &why, acted, waiting, lang)
         }
         Notice::StopWarning { stop, running } => Message::new(
             Color::Warning,
@@ -130,4 +92,65 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             placed_lines(instances),
         ),
     }
+}
+
+/// Why a start or stop happened: the event applied (when, from what), the
+/// steady state, `enforce`, or groups that were waiting.
+fn acted_why(event: Option<&Event>, enforced: bool, tz: Tz, lang: Lang) -> String {
+    match (event, enforced) {
+        (Some(event), _) if event.is_steady() => {
+            pick(lang, "정규 일과(상시 상태)", "the schedule's steady state").to_owned()
+        }
+        (Some(event), _) => format!(
+            "{} {}",
+            at_text(event.at, tz, lang),
+            source_text(event.source, lang)
+        ),
+        (None, true) => pick(lang, "상태 유지(enforce)", "enforce").to_owned(),
+        (None, false) => pick(lang, "대기하던 그룹", "waiting groups").to_owned(),
+    }
+}
+
+/// The notice of a start or stop: how many, why, which, and the groups
+/// still waiting (a warning colour while any wait).
+fn acted_message(
+    name: &str,
+    action: Action,
+    why: &str,
+    acted: &[Placed],
+    waiting: &[GroupWait],
+    lang: Lang,
+) -> Message {
+    let body = match action {
+        Action::Start => pick(
+            lang,
+            format!("충성! {name} {}대 기상시켰습니다! ({why})", acted.len()),
+            format!("{name}: started {} instance(s) ({why}).", acted.len()),
+        ),
+        Action::Stop => pick(
+            lang,
+            format!("충성! {name} {}대 취침시켰습니다! ({why})", acted.len()),
+            format!("{name}: stopped {} instance(s) ({why}).", acted.len()),
+        ),
+    };
+    let color = if waiting.is_empty() {
+        Color::Ok
+    } else {
+        Color::Warning
+    };
+    let mut message = Message::new(color, body);
+    if !acted.is_empty() {
+        let title = match action {
+            Action::Start => pick(lang, "기상시킨 서버", "Started"),
+            Action::Stop => pick(lang, "취침시킨 서버", "Stopped"),
+        };
+        message = message.block(title, placed_lines(acted));
+    }
+    if !waiting.is_empty() {
+        message = message.block(
+            pick(lang, "대기 중인 그룹", "Waiting groups"),
+            super::waiting_lines(action, waiting, lang).join("\n"),
+        );
+    }
+    message
 }

@@ -34,16 +34,7 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
     let services = &worker.services;
     let schedules = valid(worker, services.schedules.list().await?);
     let mut timelines = services.timeline.load_all().await?;
-    let due: Vec<&Schedule> = schedules
-        .iter()
-        .filter(|s| s.enabled)
-        .filter(|s| {
-            let empty = TimelineData::default();
-            let data = timelines.get(&s.name).unwrap_or(&empty);
-            let timeline = Timeline::new(s, &data.exceptions, &data.overrides);
-            is_due(s, &Outlook::of(&timeline, at), &data.state.state, at)
-        })
-        .collect();
+    let due = due(&schedules, &timelines, at);
     if due.is_empty() {
         return Ok(());
     }
@@ -56,12 +47,53 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
             (schedule, data, mine)
         })
         .collect();
-    // Each schedule's decision is its own conditional write: they need not
-    // wait for each other.
-    let saved: Vec<(&Schedule, Vec<Instance>, Decision)> = stream::iter(work)
+    let saved = decide_all(worker, work, at).await;
+    let decisions: Vec<&Decision> = saved.iter().map(|(_, _, d)| d).collect();
+    let failures = act(services.fleet.as_ref(), &decisions).await;
+    let mut outbox: Vec<(&Schedule, Notice)> = saved
+        .iter()
+        .flat_map(|(schedule, mine, decision)| {
+            notices(decision, mine, &failures)
+                .into_iter()
+                .map(move |notice| (*schedule, notice))
+        })
+        .collect();
+    // The saves finished in any order; a room reads its notices by name.
+    outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    post_notices(worker, outbox).await;
+    Ok(())
+}
+
+/// The enabled schedules with something to do at `at` (in memory: no AWS).
+fn due<'s>(
+    schedules: &'s [Schedule],
+    timelines: &HashMap<String, TimelineData>,
+    at: DateTime<Utc>,
+) -> Vec<&'s Schedule> {
+    let empty = TimelineData::default();
+    schedules
+        .iter()
+        .filter(|s| s.enabled)
+        .filter(|s| {
+            let data = timelines.get(&s.name).unwrap_or(&empty);
+            let timeline = Timeline::new(s, &data.exceptions, &data.overrides);
+            is_due(s, &Outlook::of(&timeline, at), &data.state.state, at)
+        })
+        .collect()
+}
+
+/// Decides and saves each due schedule, side by side: each decision is its
+/// own conditional write. A schedule whose save fails is logged and left
+/// for the next tick; the others go on.
+async fn decide_all<'s>(
+    worker: &App,
+    work: Vec<(&'s Schedule, TimelineData, Vec<Instance>)>,
+    at: DateTime<Utc>,
+) -> Vec<(&'s Schedule, Vec<Instance>, Decision)> {
+    let services = &worker.services;
+    stream::iter(work)
         .map(|(schedule, data, mine)| async move {
-            let decided =
-                decide_and_save(
+            let decided = decide_and_save(
                 services.timeline.as_ref(),
                 services.fleet.as_ref(),
                 schedule,
@@ -81,21 +113,7 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
         .buffer_unordered(TICK_CONCURRENCY)
         .filter_map(std::future::ready)
         .collect()
-        .await;
-    let decisions: Vec<&Decision> = saved.iter().map(|(_, _, d)| d).collect();
-    let failures = act(services.fleet.as_ref(), &decisions).await;
-    let mut outbox: Vec<(&Schedule, Notice)> = saved
-        .iter()
-        .flat_map(|(schedule, mine, decision)| {
-            notices(decision, mine, &failures)
-                .into_iter()
-                .map(move |notice| (*schedule, notice))
-        })
-        .collect();
-    // The saves finished in any order; a room reads its notices by name.
-    outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-    post_notices(worker, outbox).await;
-    Ok(())
+        .await
 }
 
 /// The described fleet by schedule tag value, so each schedule finds its
