@@ -291,45 +291,69 @@ fn roll(
     if enforce.is_some() {
         decision.enforced = true;
     }
-    let mut rollout = match new_event.or(enforce) {
+    let rollout = match new_event.or(enforce) {
         Some(event) => {
             if new_event.is_some() {
                 decision.applied_now = Some(event);
                 decision.state.applied = Some(event);
             }
-            // A newer event replaces whatever rollout was still going. A
-            // group with no instances has nothing to do and nobody to wait for.
-            let has_members = |g: &&crate::schedule::Group| {
-                instances
-                    .iter()
-                    .any(|i| i.group.as_deref() == Some(g.name.as_str()))
-            };
-            let order: Vec<String> = match event.action {
-                Action::Start => schedule
-                    .start_order()
-                    .filter(has_members)
-                    .map(|g| g.name.clone())
-                    .collect(),
-                Action::Stop => schedule
-                    .stop_order()
-                    .filter(has_members)
-                    .map(|g| g.name.clone())
-                    .collect(),
-            };
-            // Instances outside every declared group have nothing to wait on.
-            let ungrouped = instances.iter().filter(|i| group_of(schedule, i).is_none());
-            sort_into(decision, ungrouped, event.action);
-            Rollout {
-                event,
-                began_at: now,
-                remaining: order,
-            }
+            begin(schedule, event, decision, instances, now)
         }
         None => match &state.rollout {
             Some(rollout) => rollout.clone(),
             None => return,
         },
     };
+    take_further(schedule, rollout, decision, instances, now);
+}
+
+/// A new rollout for `event`: it replaces whatever rollout was still going.
+/// Instances outside every declared group act at once; the groups with
+/// members wait their turn, in dependency order.
+fn begin(
+    schedule: &Schedule,
+    event: Event,
+    decision: &mut Decision,
+    instances: &[Instance],
+    now: DateTime<Utc>,
+) -> Rollout {
+    // A group with no instances has nothing to do and nobody to wait for.
+    let has_members = |g: &&crate::schedule::Group| {
+        instances
+            .iter()
+            .any(|i| i.group.as_deref() == Some(g.name.as_str()))
+    };
+    let order: Vec<String> = match event.action {
+        Action::Start => schedule
+            .start_order()
+            .filter(has_members)
+            .map(|g| g.name.clone())
+            .collect(),
+        Action::Stop => schedule
+            .stop_order()
+            .filter(has_members)
+            .map(|g| g.name.clone())
+            .collect(),
+    };
+    let ungrouped = instances.iter().filter(|i| group_of(schedule, i).is_none());
+    sort_into(decision, ungrouped, event.action);
+    Rollout {
+        event,
+        began_at: now,
+        remaining: order,
+    }
+}
+
+/// Moves `rollout` on: each group whose blockers are settled acts now, the
+/// others wait; past `start_timeout_minutes` the rest is given up as timed
+/// out. What remains is kept in the state for the next reconcile.
+fn take_further(
+    schedule: &Schedule,
+    mut rollout: Rollout,
+    decision: &mut Decision,
+    instances: &[Instance],
+    now: DateTime<Utc>,
+) {
     let action = rollout.event.action;
     decision.action = Some(action);
     let settled = |group: &str| {
