@@ -63,6 +63,7 @@ pub enum BlockTitle {
     Group { name: String, kind: GroupKind },
     Ec2,
     Rds,
+    RdsCluster,
 }
 
 /// One instance: its `Name` tag (or id), id and state.

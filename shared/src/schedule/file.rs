@@ -110,7 +110,7 @@ pub enum Reason {
     DuplicateSchedule,
     #[error("tag {0:?} is used by another schedule too: both would act on the same instances")]
     DuplicateTag(String),
-    #[error("unknown group kind {0:?} (expected ec2 or rds)")]
+    #[error("unknown group kind {0:?} (expected ec2, rds or rds-cluster)")]
     UnknownKind(String),
     #[error("group {0:?} is defined twice")]
     DuplicateGroup(String),
@@ -275,10 +275,9 @@ impl ScheduleDef {
             if !seen.insert(def.name.as_str()) {
                 errors.push(self.error(field.clone(), Reason::DuplicateGroup(def.name.clone())));
             }
-            let kind = match def.kind.to_ascii_lowercase().as_str() {
-                "ec2" => GroupKind::Ec2,
-                "rds" => GroupKind::Rds,
-                _ => {
+            let kind = match GroupKind::parse(&def.kind) {
+                Some(kind) => kind,
+                None => {
                     errors.push(self.error(
                         format!("{field}, kind"),
                         Reason::UnknownKind(def.kind.clone()),

@@ -55,19 +55,36 @@ pub struct Group {
     pub after: Vec<String>,
 }
 
+/// What a group holds (SPEC §5, resource kinds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum GroupKind {
+    /// EC2 instances.
     Ec2,
+    /// RDS DB instances that are not cluster members.
     Rds,
+    /// Aurora, DocumentDB and Neptune clusters, stopped and started whole.
+    RdsCluster,
 }
 
 impl GroupKind {
+    /// Every kind, in the order replies list them.
+    pub const ALL: [Self; 3] = [Self::Ec2, Self::Rds, Self::RdsCluster];
+
+    /// As the schedules file writes it.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Ec2 => "ec2",
             Self::Rds => "rds",
+            Self::RdsCluster => "rds-cluster",
         }
+    }
+
+    /// The kind the schedules file names (`ec2`, `rds`, `rds-cluster`; any case).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
     }
 }
 

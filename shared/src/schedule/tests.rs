@@ -737,3 +737,30 @@ fn a_schedule_off_for_more_than_the_look_back_is_steadily_stopped() {
         None
     );
 }
+
+#[test]
+fn an_rds_cluster_group_is_read_written_back_and_a_wrong_kind_named() {
+    let text = "[[schedule]]\nname = \"dev\"\n[[schedule.period]]\ndays = \"weekdays\"\n\
+        start = \"09:00\"\nstop = \"19:00\"\n\
+        [[schedule.group]]\nname = \"db\"\nkind = \"rds-cluster\"\n\
+        [[schedule.group]]\nname = \"app\"\nkind = \"EC2\"\nafter = [\"db\"]\n";
+    let file = SchedulesFile::from_toml(text).unwrap();
+    let schedules = file.validate(chrono_tz::Asia::Seoul).unwrap();
+    let kinds: Vec<GroupKind> = schedules[0].groups.iter().map(|g| g.kind).collect();
+    assert_eq!(kinds, [GroupKind::RdsCluster, GroupKind::Ec2]);
+    let rendered = render_schedules(&file.schedule).unwrap();
+    assert!(rendered.contains("kind = \"rds-cluster\""), "{rendered}");
+    assert_eq!(SchedulesFile::from_toml(&rendered).unwrap(), file);
+
+    let wrong = text.replace("rds-cluster", "aurora");
+    let errors = SchedulesFile::from_toml(&wrong)
+        .unwrap()
+        .validate(chrono_tz::Asia::Seoul)
+        .unwrap_err();
+    let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert!(
+        said.iter()
+            .any(|e| e.contains("\"aurora\"") && e.contains("rds-cluster")),
+        "{said:?}"
+    );
+}

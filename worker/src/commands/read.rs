@@ -78,9 +78,13 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
     for (title, kind) in [
         (BlockTitle::Ec2, GroupKind::Ec2),
         (BlockTitle::Rds, GroupKind::Rds),
+        (BlockTitle::RdsCluster, GroupKind::RdsCluster),
     ] {
         let members = loose(kind);
-        if !members.is_empty() || schedule.groups.is_empty() {
+        // EC2 and RDS are shown even when empty (a schedule without groups
+        // says it has none); clusters only where there are some.
+        let always = schedule.groups.is_empty() && kind != GroupKind::RdsCluster;
+        if !members.is_empty() || always {
             blocks.push(InstanceBlock {
                 title,
                 instances: members,

@@ -8,7 +8,7 @@ use crate::error::Class;
 use crate::fakes::{at, command_job, World};
 use chrono::{DateTime, Duration, Utc};
 use curfew_shared::reply::InstanceState::{Running, Stopped};
-use curfew_shared::schedule::GroupKind::{Ec2, Rds};
+use curfew_shared::schedule::GroupKind::{Ec2, Rds, RdsCluster};
 use curfew_shared::Action;
 use curfew_testkit::instance;
 
@@ -208,4 +208,26 @@ async fn a_refused_write_is_told_to_the_room_at_once_and_nothing_is_half_written
     assert!(text.contains("AccessDenied"), "{text}");
     assert!(world.timelines.of("dev").exceptions.is_empty());
     assert!(world.audit.of("dev").is_empty());
+}
+
+#[tokio::test]
+async fn status_lists_a_cluster_in_its_own_block_and_force_stop_stops_it_whole() {
+    let world = World::new(
+        DEV,
+        vec![
+            instance(Ec2, "i-web", "dev", None, Running),
+            instance(RdsCluster, "aurora-dev", "dev", None, Running),
+        ],
+    );
+    let status = reply(&world, "/서버 dev status", at(EIGHT_TWELVE)).await;
+    assert!(
+        status.contains("RDS clusters") && status.contains("aurora-dev"),
+        "{status}"
+    );
+    reply(&world, "/서버 dev force_stop", at(EIGHT_TWELVE)).await;
+    assert_eq!(world.fleet.state("aurora-dev"), Some(Stopped));
+    assert!(world
+        .fleet
+        .calls()
+        .contains(&"stop rds-cluster aurora-dev".to_owned()));
 }

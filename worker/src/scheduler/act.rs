@@ -85,7 +85,8 @@ pub async fn reconcile_now(
 }
 
 /// Carries out decisions of any number of schedules: EC2 starts in batched
-/// calls for all of them at once, then EC2 stops, then RDS one call each.
+/// calls for all of them at once, the other kinds (RDS instances and
+/// clusters) one call each side by side; then the stops likewise.
 /// A failing EC2 batch is split in halves until the failing instances are
 /// alone, so one bad instance never blocks the others. Returns the failure
 /// of each instance that was not started (or stopped), by id.
@@ -112,15 +113,15 @@ pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, 
         .collect()
         .await;
         failures.extend(ec2_failures.into_iter().flatten());
-        // RDS takes one instance a call: the calls go out side by side.
-        let rds_failures: Vec<(String, FleetError)> = stream::iter(of_kind(GroupKind::Rds))
-            .map(|db| async move {
-                let one = std::slice::from_ref(&db);
-                fleet
-                    .act(action, GroupKind::Rds, one)
-                    .await
-                    .err()
-                    .map(|e| (db, e))
+        // RDS takes one instance (or cluster) a call: side by side.
+        let one_a_call: Vec<(GroupKind, String)> = [GroupKind::Rds, GroupKind::RdsCluster]
+            .into_iter()
+            .flat_map(|kind| of_kind(kind).into_iter().map(move |id| (kind, id)))
+            .collect();
+        let rds_failures: Vec<(String, FleetError)> = stream::iter(one_a_call)
+            .map(|(kind, id)| async move {
+                let one = std::slice::from_ref(&id);
+                fleet.act(action, kind, one).await.err().map(|e| (id, e))
             })
             .buffer_unordered(RDS_CONCURRENCY)
             .filter_map(std::future::ready)

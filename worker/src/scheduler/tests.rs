@@ -9,7 +9,7 @@ use crate::fakes::{at, World, WEBHOOK};
 use crate::limits::STATE_WRITE_ATTEMPTS;
 use curfew_shared::ports::NotifyError;
 use curfew_shared::reply::InstanceState::{Running, Stopped};
-use curfew_shared::schedule::GroupKind::{Ec2, Rds};
+use curfew_shared::schedule::GroupKind::{Ec2, Rds, RdsCluster};
 use curfew_testkit::instance;
 
 /// `names`, each on weekdays 09:00-19:00 in Seoul.
@@ -264,4 +264,54 @@ async fn a_state_that_keeps_changing_is_contention_and_nothing_is_done() {
         .calls()
         .iter()
         .all(|c| c.starts_with("describe")));
+}
+
+#[tokio::test]
+async fn an_aurora_cluster_starts_before_the_app_after_it_and_stops_after_it() {
+    let schedules = format!(
+        "{}[[schedule.group]]\nname = \"db\"\nkind = \"rds-cluster\"\n\
+         [[schedule.group]]\nname = \"app\"\nkind = \"ec2\"\nafter = [\"db\"]\n",
+        office_hours(&["dev"])
+    );
+    let world = World::new(
+        &schedules,
+        vec![
+            instance(RdsCluster, "aurora-dev", "dev", Some("db"), Stopped),
+            instance(Ec2, "i-app", "dev", Some("app"), Stopped),
+        ],
+    );
+    let app = world.app();
+    run(&app, at(NINE), at(NINE)).await.unwrap();
+    assert_eq!(
+        world.fleet.calls(),
+        ["describe", "start rds-cluster aurora-dev"]
+    );
+    assert_eq!(
+        world.fleet.state("i-app"),
+        Some(Stopped),
+        "app waits for db"
+    );
+    let next = at("2026-12-09T00:01:00Z");
+    run(&app, next, next).await.unwrap();
+    assert_eq!(world.fleet.calls().last().unwrap(), "start ec2 i-app");
+
+    let seven = at("2026-12-09T10:00:00Z");
+    run(&app, seven, seven).await.unwrap();
+    assert_eq!(
+        world.fleet.calls().last().unwrap(),
+        "stop ec2 i-app",
+        "app first"
+    );
+    assert_eq!(world.fleet.state("aurora-dev"), Some(Running));
+    let after = at("2026-12-09T10:01:00Z");
+    run(&app, after, after).await.unwrap();
+    assert_eq!(
+        world.fleet.calls().last().unwrap(),
+        "stop rds-cluster aurora-dev"
+    );
+    assert!(
+        world.posts().iter().any(|p| p.contains("aurora-dev")),
+        "{:?}",
+        world.posts()
+    );
 }

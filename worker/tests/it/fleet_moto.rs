@@ -126,3 +126,102 @@ async fn a_failing_call_names_the_operation_and_the_instances_and_is_permanent()
         "the SDK error is kept"
     );
 }
+
+/// An Aurora cluster with one member, in a region of its own: other tests
+/// share this moto and count their describe calls, and a cluster member
+/// anywhere in their region would add `DescribeDBClusters` to them.
+#[tokio::test]
+async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_alone() {
+    use curfew_shared::ports::Fleet as _;
+    let Some(endpoint) = local_aws() else { return };
+    let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(proxy.endpoint())
+        .region(aws_config::Region::new("eu-west-3"))
+        .load()
+        .await;
+    let rds = aws_sdk_rds::Client::new(&sdk);
+    let schedule = format!("aurora-{}", std::process::id());
+    let tag = |key: &str, value: &str| {
+        aws_sdk_rds::types::Tag::builder()
+            .key(key)
+            .value(value)
+            .build()
+    };
+    let cluster = format!("{schedule}-cluster");
+    rds.create_db_cluster()
+        .db_cluster_identifier(&cluster)
+        .engine("aurora-postgresql")
+        .master_username("curfew")
+        .master_user_password("curfew-local-only")
+        .tags(tag("ScheduleName", &schedule))
+        .tags(tag("ScheduleGroupName", "db"))
+        .send()
+        .await
+        .unwrap();
+    // The member carries the tag too: it must still never show up alone.
+    rds.create_db_instance()
+        .db_instance_identifier(format!("{schedule}-writer"))
+        .db_cluster_identifier(&cluster)
+        .engine("aurora-postgresql")
+        .db_instance_class("db.r6g.large")
+        .tags(tag("ScheduleName", &schedule))
+        .send()
+        .await
+        .unwrap();
+    let fleet = AwsFleet {
+        ec2: aws_sdk_ec2::Client::new(&sdk),
+        rds,
+        tags: TagKeys::default(),
+    };
+    let mine = |all: Vec<curfew_worker::adapters::fleet::Instance>| -> Vec<_> {
+        all.into_iter().filter(|i| i.schedule == schedule).collect()
+    };
+
+    proxy.reset();
+    let found = mine(fleet.describe_schedule(&schedule).await.unwrap());
+    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(
+        ops,
+        [
+            "DescribeInstances",
+            "DescribeDBInstances",
+            "DescribeDBClusters"
+        ]
+    );
+    assert_eq!(found.len(), 1, "the cluster, not its member: {found:?}");
+    assert_eq!(
+        (
+            found[0].kind,
+            found[0].id.as_str(),
+            found[0].group.as_deref()
+        ),
+        (GroupKind::RdsCluster, cluster.as_str(), Some("db"))
+    );
+    assert_eq!(found[0].state, InstanceState::Running, "available");
+
+    proxy.reset();
+    let one = [cluster.clone()];
+    fleet.act(Stop, GroupKind::RdsCluster, &one).await.unwrap();
+    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(ops, ["StopDBCluster"]);
+    let stopped = mine(fleet.describe().await.unwrap());
+    assert_eq!(stopped[0].state, InstanceState::Stopped);
+    fleet.act(Start, GroupKind::RdsCluster, &one).await.unwrap();
+    let started = mine(fleet.describe().await.unwrap());
+    assert_eq!(started[0].state, InstanceState::Running);
+
+    // A cluster that is not there: the operation and the id, permanent.
+    let missing = ["no-such-cluster".to_owned()];
+    let error = fleet
+        .act(Start, GroupKind::RdsCluster, &missing)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.source.operation, error.ids.as_slice()),
+        ("StartDBCluster", &missing[..])
+    );
+    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
+}

@@ -1,0 +1,101 @@
+//! EC2 instances: `DescribeInstances` filtered on the tag key, batched
+//! `StartInstances` / `StopInstances` (a stop is a normal shutdown).
+
+use super::{fleet_error, AwsFleet, Instance};
+use curfew_shared::ports::FleetError;
+use curfew_shared::reply::InstanceState;
+use curfew_shared::schedule::GroupKind;
+use curfew_shared::Action;
+
+fn ec2_state(name: Option<&aws_sdk_ec2::types::InstanceStateName>) -> InstanceState {
+    use aws_sdk_ec2::types::InstanceStateName as S;
+    match name {
+        Some(S::Running) => InstanceState::Running,
+        Some(S::Stopped) => InstanceState::Stopped,
+        Some(S::Pending) => InstanceState::Starting,
+        Some(S::Stopping) | Some(S::ShuttingDown) => InstanceState::Stopping,
+        Some(other) => InstanceState::Other(other.as_str().to_owned()),
+        None => InstanceState::Other("unknown".to_owned()),
+    }
+}
+
+impl AwsFleet {
+    pub(super) async fn describe_ec2(
+        &self,
+        tag: Option<&str>,
+    ) -> Result<Vec<Instance>, FleetError> {
+        let filter = match tag {
+            None => aws_sdk_ec2::types::Filter::builder()
+                .name("tag-key")
+                .values(&self.tags.schedule),
+            Some(value) => aws_sdk_ec2::types::Filter::builder()
+                .name(format!("tag:{}", self.tags.schedule))
+                .values(value),
+        }
+        .build();
+        let mut pages = self
+            .ec2
+            .describe_instances()
+            .filters(filter)
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut instances = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| fleet_error("DescribeInstances", &[], e))?;
+            for instance in page.reservations().iter().flat_map(|r| r.instances()) {
+                let tag = |key: &str| {
+                    Self::tag(instance.tags().iter().map(|t| (t.key(), t.value())), key)
+                };
+                let (Some(id), Some(schedule)) = (instance.instance_id(), tag(&self.tags.schedule))
+                else {
+                    continue;
+                };
+                let state = ec2_state(instance.state().and_then(|s| s.name()));
+                if state == InstanceState::Other("terminated".to_owned()) {
+                    continue;
+                }
+                instances.push(Instance {
+                    kind: GroupKind::Ec2,
+                    id: id.to_owned(),
+                    name: tag("Name").unwrap_or_else(|| id.to_owned()),
+                    schedule,
+                    group: tag(&self.tags.group),
+                    state,
+                    zone: instance
+                        .placement()
+                        .and_then(|p| p.availability_zone())
+                        .map(str::to_owned),
+                });
+            }
+        }
+        Ok(instances)
+    }
+
+    /// Starts or stops EC2 instances in one call (a stop is a normal
+    /// shutdown, never `Force`).
+    pub async fn act_ec2(&self, action: Action, ids: &[String]) -> Result<(), FleetError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let batch = Some(ids.to_vec());
+        match action {
+            Action::Start => self
+                .ec2
+                .start_instances()
+                .set_instance_ids(batch)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| fleet_error("StartInstances", ids, e)),
+            Action::Stop => self
+                .ec2
+                .stop_instances()
+                .set_instance_ids(batch)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| fleet_error("StopInstances", ids, e)),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The scheduled resources of one account and region, by kind: find them
+//! by their schedule tag, start and stop them (`ec2.rs`, `rds.rs`).
+//!
+//! Describing is one paginated call per service for the whole fleet, filtered
+//! on the schedule tag key (SPEC §6, cost of a tick): EC2 `DescribeInstances`
+//! with a `tag-key` filter, RDS `DescribeDBInstances` whose `TagList` is in
+//! the response, and `DescribeDBClusters` only when some DB instance is a
+//! cluster member (a cluster always has one). EC2 starts and stops are
+//! batched; RDS instances and clusters take one a call.
+
+mod ec2;
+mod rds;
+
+use crate::error::aws_error;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use curfew_shared::ports::{Fleet, FleetError, PortFuture};
+use curfew_shared::schedule::GroupKind;
+use curfew_shared::Action;
+
+pub use curfew_shared::reconcile::Instance;
+
+/// The tag keys (`CURFEW_TAG_KEY`, `CURFEW_GROUP_TAG_KEY`).
+#[derive(Debug, Clone)]
+pub struct TagKeys {
+    pub schedule: String,
+    pub group: String,
+}
+
+impl Default for TagKeys {
+    fn default() -> Self {
+        Self {
+            schedule: "ScheduleName".to_owned(),
+            group: "ScheduleGroupName".to_owned(),
+        }
+    }
+}
+
+/// A failed call, with the resources it was for.
+fn fleet_error<E>(
+    operation: &'static str,
+    ids: &[String],
+    error: SdkError<E, HttpResponse>,
+) -> FleetError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    FleetError {
+        ids: ids.to_vec(),
+        source: aws_error(operation, error),
+    }
+}
+
+/// The EC2 and RDS clients of one account and region.
+#[derive(Debug, Clone)]
+pub struct AwsFleet {
+    pub ec2: aws_sdk_ec2::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub tags: TagKeys,
+}
+
+impl AwsFleet {
+    /// Every instance carrying the schedule tag: EC2 then RDS.
+    pub async fn describe(&self) -> Result<Vec<Instance>, FleetError> {
+        self.describe_where(None).await
+    }
+
+    /// The instances of one schedule tag value (for a chat command): EC2 is
+    /// filtered by AWS, RDS here (RDS cannot filter on tags).
+    pub async fn describe_schedule(&self, tag: &str) -> Result<Vec<Instance>, FleetError> {
+        self.describe_where(Some(tag)).await
+    }
+
+    async fn describe_where(&self, tag: Option<&str>) -> Result<Vec<Instance>, FleetError> {
+        let mut instances = self.describe_ec2(tag).await?;
+        let databases = self.describe_rds().await?;
+        let mut rds = databases.instances;
+        if databases.cluster_members {
+            rds.extend(self.describe_rds_clusters().await?);
+        }
+        instances.extend(
+            rds.into_iter()
+                .filter(|i| tag.is_none_or(|t| i.schedule == t)),
+        );
+        Ok(instances)
+    }
+
+    /// The value of `key` among `tags` (EC2 and RDS both tag with key/value pairs).
+    fn tag<'t>(
+        tags: impl IntoIterator<Item = (Option<&'t str>, Option<&'t str>)>,
+        key: &str,
+    ) -> Option<String> {
+        tags.into_iter()
+            .find(|(k, _)| *k == Some(key))
+            .and_then(|(_, v)| v)
+            .map(str::to_owned)
+    }
+}
+
+/// The port: EC2 in batched calls, RDS instances and clusters one a call.
+impl Fleet for AwsFleet {
+    fn describe(&self) -> PortFuture<'_, Result<Vec<Instance>, FleetError>> {
+        Box::pin(Self::describe(self))
+    }
+
+    fn describe_schedule<'a>(
+        &'a self,
+        tag: &'a str,
+    ) -> PortFuture<'a, Result<Vec<Instance>, FleetError>> {
+        Box::pin(Self::describe_schedule(self, tag))
+    }
+
+    fn act<'a>(
+        &'a self,
+        action: Action,
+        kind: GroupKind,
+        ids: &'a [String],
+    ) -> PortFuture<'a, Result<(), FleetError>> {
+        Box::pin(async move {
+            match kind {
+                GroupKind::Ec2 => self.act_ec2(action, ids).await,
+                GroupKind::Rds => {
+                    for id in ids {
+                        self.act_rds(action, id).await?;
+                    }
+                    Ok(())
+                }
+                GroupKind::RdsCluster => {
+                    for id in ids {
+                        self.act_rds_cluster(action, id).await?;
+                    }
+                    Ok(())
+                }
+            }
+        })
+    }
+}
