@@ -40,11 +40,7 @@ impl Services {
             timeline: Arc::new(TimelineStore::new(dynamodb.clone(), table.clone())),
             audit: Arc::new(AuditStore::new(dynamodb.clone(), table.clone())),
             claims: Arc::new(ClaimStore::new(dynamodb, table)),
-            fleet: Arc::new(AwsFleet {
-                ec2: aws_sdk_ec2::Client::new(sdk),
-                rds: aws_sdk_rds::Client::new(sdk),
-                tags: config.tags.clone(),
-            }),
+            fleet: Arc::new(AwsFleet::new(sdk, config.tags.clone())),
         }
     }
 }

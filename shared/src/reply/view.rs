@@ -64,6 +64,7 @@ pub enum BlockTitle {
     Ec2,
     Rds,
     RdsCluster,
+    Asg,
 }
 
 /// One instance: its `Name` tag (or id), id and state.

@@ -65,11 +65,13 @@ pub enum GroupKind {
     Rds,
     /// Aurora, DocumentDB and Neptune clusters, stopped and started whole.
     RdsCluster,
+    /// Auto Scaling groups: scaled to 0 and back to their saved capacity.
+    Asg,
 }
 
 impl GroupKind {
     /// Every kind, in the order replies list them.
-    pub const ALL: [Self; 3] = [Self::Ec2, Self::Rds, Self::RdsCluster];
+    pub const ALL: [Self; 4] = [Self::Ec2, Self::Rds, Self::RdsCluster, Self::Asg];
 
     /// As the schedules file writes it.
     pub const fn as_str(self) -> &'static str {
@@ -77,10 +79,11 @@ impl GroupKind {
             Self::Ec2 => "ec2",
             Self::Rds => "rds",
             Self::RdsCluster => "rds-cluster",
+            Self::Asg => "asg",
         }
     }
 
-    /// The kind the schedules file names (`ec2`, `rds`, `rds-cluster`; any case).
+    /// The kind the schedules file names (`ec2`, `rds`, `rds-cluster`, `asg`; any case).
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL
             .into_iter()

@@ -79,11 +79,12 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
         (BlockTitle::Ec2, GroupKind::Ec2),
         (BlockTitle::Rds, GroupKind::Rds),
         (BlockTitle::RdsCluster, GroupKind::RdsCluster),
+        (BlockTitle::Asg, GroupKind::Asg),
     ] {
         let members = loose(kind);
         // EC2 and RDS are shown even when empty (a schedule without groups
-        // says it has none); clusters only where there are some.
-        let always = schedule.groups.is_empty() && kind != GroupKind::RdsCluster;
+        // says it has none); the newer kinds only where there are some.
+        let always = schedule.groups.is_empty() && matches!(kind, GroupKind::Ec2 | GroupKind::Rds);
         if !members.is_empty() || always {
             blocks.push(InstanceBlock {
                 title,

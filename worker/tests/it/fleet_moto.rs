@@ -51,18 +51,21 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
         .await
         .unwrap();
     let sdk = sdk_at(&proxy.endpoint()).await;
-    let fleet = AwsFleet {
-        ec2: aws_sdk_ec2::Client::new(&sdk),
-        rds: aws_sdk_rds::Client::new(&sdk),
-        tags: TagKeys::default(),
-    };
+    let fleet = AwsFleet::new(&sdk, TagKeys::default());
     let mine = |all: Vec<curfew_worker::adapters::fleet::Instance>| -> Vec<_> {
         all.into_iter().filter(|i| i.schedule == schedule).collect()
     };
 
     let instances = mine(fleet.describe().await.unwrap());
     let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
-    assert_eq!(ops, ["DescribeInstances", "DescribeDBInstances"]);
+    assert_eq!(
+        ops,
+        [
+            "DescribeInstances",
+            "DescribeDBInstances",
+            "DescribeAutoScalingGroups"
+        ]
+    );
     assert_eq!(instances.len(), 3);
     let ec2: Vec<_> = instances
         .iter()
@@ -108,11 +111,7 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
 async fn a_failing_call_names_the_operation_and_the_instances_and_is_permanent() {
     let Some(endpoint) = local_aws() else { return };
     let sdk = sdk_at(&endpoint).await;
-    let fleet = AwsFleet {
-        ec2: aws_sdk_ec2::Client::new(&sdk),
-        rds: aws_sdk_rds::Client::new(&sdk),
-        tags: TagKeys::default(),
-    };
+    let fleet = AwsFleet::new(&sdk, TagKeys::default());
     let error = fleet.act_rds(Start, "no-such-db").await.unwrap_err();
     assert_eq!(
         (error.source.operation, error.ids.as_slice()),
@@ -171,11 +170,7 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
         .send()
         .await
         .unwrap();
-    let fleet = AwsFleet {
-        ec2: aws_sdk_ec2::Client::new(&sdk),
-        rds,
-        tags: TagKeys::default(),
-    };
+    let fleet = AwsFleet::new(&sdk, TagKeys::default());
     let mine = |all: Vec<curfew_worker::adapters::fleet::Instance>| -> Vec<_> {
         all.into_iter().filter(|i| i.schedule == schedule).collect()
     };
@@ -188,7 +183,8 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
         [
             "DescribeInstances",
             "DescribeDBInstances",
-            "DescribeDBClusters"
+            "DescribeDBClusters",
+            "DescribeAutoScalingGroups"
         ]
     );
     assert_eq!(found.len(), 1, "the cluster, not its member: {found:?}");
@@ -224,4 +220,150 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
         ("StartDBCluster", &missing[..])
     );
     assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
+}
+
+/// An Auto Scaling group in a region of its own, from a launch template.
+async fn asg(sdk: &aws_config::SdkConfig, name: &str, schedule: &str, capacity: (i32, i32, i32)) {
+    let ec2 = aws_sdk_ec2::Client::new(sdk);
+    let image = ec2.describe_images().send().await.unwrap().images()[0]
+        .image_id()
+        .unwrap()
+        .to_owned();
+    let template = format!("{name}-template");
+    ec2.create_launch_template()
+        .launch_template_name(&template)
+        .launch_template_data(
+            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                .image_id(image)
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let tag = |key: &str, value: &str| {
+        aws_sdk_autoscaling::types::Tag::builder()
+            .key(key)
+            .value(value)
+            .resource_id(name)
+            .resource_type("auto-scaling-group")
+            .propagate_at_launch(true)
+            .build()
+    };
+    aws_sdk_autoscaling::Client::new(sdk)
+        .create_auto_scaling_group()
+        .auto_scaling_group_name(name)
+        .launch_template(
+            aws_sdk_autoscaling::types::LaunchTemplateSpecification::builder()
+                .launch_template_name(template)
+                .build(),
+        )
+        .min_size(capacity.0)
+        .desired_capacity(capacity.1)
+        .max_size(capacity.2)
+        .availability_zones("eu-north-1a")
+        .tags(tag("ScheduleName", schedule))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The group's (min, desired, max) and its `curfew:capacity` tag, as AWS has them.
+async fn asg_now(sdk: &aws_config::SdkConfig, name: &str) -> ((i32, i32, i32), Option<String>) {
+    let groups = aws_sdk_autoscaling::Client::new(sdk)
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(name)
+        .send()
+        .await
+        .unwrap();
+    let group = &groups.auto_scaling_groups()[0];
+    let saved = group
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some(curfew_worker::adapters::fleet::CAPACITY_TAG))
+        .and_then(|t| t.value())
+        .map(str::to_owned);
+    (
+        (
+            group.min_size().unwrap(),
+            group.desired_capacity().unwrap(),
+            group.max_size().unwrap(),
+        ),
+        saved,
+    )
+}
+
+#[tokio::test]
+async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_tag() {
+    use curfew_shared::ports::Fleet as _;
+    let Some(endpoint) = local_aws() else { return };
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&endpoint)
+        .region(aws_config::Region::new("eu-north-1"))
+        .load()
+        .await;
+    let schedule = format!("asg-{}", std::process::id());
+    let (web, idle) = (format!("{schedule}-web"), format!("{schedule}-idle"));
+    asg(&sdk, &web, &schedule, (1, 2, 4)).await;
+    asg(&sdk, &idle, &schedule, (0, 0, 2)).await;
+    let fleet = AwsFleet::new(&sdk, TagKeys::default());
+    let state_of = |all: &[curfew_worker::adapters::fleet::Instance], name: &str| {
+        all.iter()
+            .find(|i| i.id == name)
+            .map(|i| (i.kind, i.state.clone()))
+    };
+
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        state_of(&found, &web),
+        Some((GroupKind::Asg, InstanceState::Running))
+    );
+    assert_eq!(
+        state_of(&found, &idle),
+        Some((
+            GroupKind::Asg,
+            InstanceState::Other("at 0 by hand".to_owned())
+        )),
+        "a group at 0 that curfew did not stop is left alone"
+    );
+
+    // A worker that died after saving the capacity and before scaling: the
+    // retry saves the same and scales.
+    let one = [web.clone()];
+    fleet.act(Stop, GroupKind::Asg, &one).await.unwrap();
+    fleet.act(Stop, GroupKind::Asg, &one).await.unwrap();
+    assert_eq!(
+        asg_now(&sdk, &web).await,
+        ((0, 0, 4), Some("1,2,4".to_owned()))
+    );
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    assert_eq!(
+        state_of(&found, &web),
+        Some((GroupKind::Asg, InstanceState::Stopped))
+    );
+
+    fleet.act(Start, GroupKind::Asg, &one).await.unwrap();
+    assert_eq!(
+        asg_now(&sdk, &web).await,
+        ((1, 2, 4), None),
+        "restored, tag removed"
+    );
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    assert_eq!(
+        state_of(&found, &web),
+        Some((GroupKind::Asg, InstanceState::Running))
+    );
+
+    // Nothing saved: nothing is guessed, and the error names the group.
+    let error = fleet
+        .act(Start, GroupKind::Asg, std::slice::from_ref(&idle))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains(&idle) && error.to_string().contains("no saved capacity"),
+        "{error}"
+    );
+    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
+    assert_eq!(asg_now(&sdk, &idle).await, ((0, 0, 2), None));
 }

@@ -1,5 +1,6 @@
 //! EC2 instances: `DescribeInstances` filtered on the tag key, batched
 //! `StartInstances` / `StopInstances` (a stop is a normal shutdown).
+//! Instances an Auto Scaling group launched are left to their group.
 
 use super::{fleet_error, AwsFleet, Instance};
 use curfew_shared::ports::FleetError;
@@ -18,6 +19,9 @@ fn ec2_state(name: Option<&aws_sdk_ec2::types::InstanceStateName>) -> InstanceSt
         None => InstanceState::Other("unknown".to_owned()),
     }
 }
+
+/// The tag AWS puts on every instance an Auto Scaling group launches.
+const ASG_MEMBER_TAG: &str = "aws:autoscaling:groupName";
 
 impl AwsFleet {
     pub(super) async fn describe_ec2(
@@ -51,6 +55,12 @@ impl AwsFleet {
                 else {
                     continue;
                 };
+                // A member of an Auto Scaling group (which propagates its
+                // tags) is scheduled through its group: stopped on its own,
+                // the group would replace it.
+                if tag(ASG_MEMBER_TAG).is_some() {
+                    continue;
+                }
                 let state = ec2_state(instance.state().and_then(|s| s.name()));
                 if state == InstanceState::Other("terminated".to_owned()) {
                     continue;

@@ -5,11 +5,15 @@
 //! on the schedule tag key (SPEC §6, cost of a tick): EC2 `DescribeInstances`
 //! with a `tag-key` filter, RDS `DescribeDBInstances` whose `TagList` is in
 //! the response, and `DescribeDBClusters` only when some DB instance is a
-//! cluster member (a cluster always has one). EC2 starts and stops are
-//! batched; RDS instances and clusters take one a call.
+//! cluster member (a cluster always has one), and Auto Scaling groups with
+//! `DescribeAutoScalingGroups` filtered on the tag key. EC2 starts and
+//! stops are batched; the other kinds take one resource a call.
 
+mod asg;
 mod ec2;
 mod rds;
+
+pub use asg::{Capacity, CAPACITY_TAG};
 
 use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -52,15 +56,26 @@ where
     }
 }
 
-/// The EC2 and RDS clients of one account and region.
+/// The EC2, RDS and Auto Scaling clients of one account and region.
 #[derive(Debug, Clone)]
 pub struct AwsFleet {
     pub ec2: aws_sdk_ec2::Client,
     pub rds: aws_sdk_rds::Client,
+    pub autoscaling: aws_sdk_autoscaling::Client,
     pub tags: TagKeys,
 }
 
 impl AwsFleet {
+    /// The clients of the account and region `sdk` points at.
+    pub fn new(sdk: &aws_config::SdkConfig, tags: TagKeys) -> Self {
+        Self {
+            ec2: aws_sdk_ec2::Client::new(sdk),
+            rds: aws_sdk_rds::Client::new(sdk),
+            autoscaling: aws_sdk_autoscaling::Client::new(sdk),
+            tags,
+        }
+    }
+
     /// Every instance carrying the schedule tag: EC2 then RDS.
     pub async fn describe(&self) -> Result<Vec<Instance>, FleetError> {
         self.describe_where(None).await
@@ -79,6 +94,7 @@ impl AwsFleet {
         if databases.cluster_members {
             rds.extend(self.describe_rds_clusters().await?);
         }
+        rds.extend(self.describe_asgs().await?);
         instances.extend(
             rds.into_iter()
                 .filter(|i| tag.is_none_or(|t| i.schedule == t)),
@@ -129,6 +145,12 @@ impl Fleet for AwsFleet {
                 GroupKind::RdsCluster => {
                     for id in ids {
                         self.act_rds_cluster(action, id).await?;
+                    }
+                    Ok(())
+                }
+                GroupKind::Asg => {
+                    for id in ids {
+                        self.act_asg(action, id).await?;
                     }
                     Ok(())
                 }

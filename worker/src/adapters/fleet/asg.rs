@@ -1,0 +1,264 @@
+//! Auto Scaling groups (SPEC §5): found with one paginated
+//! `DescribeAutoScalingGroups` filtered on the tag key; stopped by saving
+//! min / desired / max in the group's tag `curfew:capacity` and then
+//! setting min and desired to 0; started by restoring what the tag saved.
+//!
+//! The tag is written before the capacity changes, so a worker that dies
+//! between the two leaves the group as it was, with its capacity saved; the
+//! retry saves the same again. After a restore the tag is removed, so a
+//! group a person scales to 0 later is told apart from one curfew stopped
+//! (it is shown as "at 0 by hand" and left alone).
+
+use super::{fleet_error, AwsFleet, Instance};
+use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LifecycleState, Tag};
+use curfew_shared::ports::{CallError, Class, FleetError};
+use curfew_shared::reply::InstanceState;
+use curfew_shared::schedule::GroupKind;
+use curfew_shared::Action;
+
+/// The tag that keeps a stopped group's capacity: `min,desired,max`.
+pub const CAPACITY_TAG: &str = "curfew:capacity";
+
+/// A group's capacity, as saved and restored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capacity {
+    pub min: i32,
+    pub desired: i32,
+    pub max: i32,
+}
+
+impl Capacity {
+    fn of(group: &AutoScalingGroup) -> Self {
+        Self {
+            min: group.min_size().unwrap_or_default(),
+            desired: group.desired_capacity().unwrap_or_default(),
+            max: group.max_size().unwrap_or_default(),
+        }
+    }
+
+    /// `min,desired,max`, as the tag holds it.
+    pub fn to_tag(self) -> String {
+        format!("{},{},{}", self.min, self.desired, self.max)
+    }
+
+    /// The tag's value; `None` unless three whole numbers, min ≤ desired ≤ max.
+    pub fn from_tag(text: &str) -> Option<Self> {
+        let numbers: Vec<i32> = text
+            .split(',')
+            .map(|n| n.trim().parse().ok())
+            .collect::<Option<_>>()?;
+        let [min, desired, max] = numbers.as_slice() else {
+            return None;
+        };
+        let capacity = Self {
+            min: *min,
+            desired: *desired,
+            max: *max,
+        };
+        (0 <= capacity.min && capacity.min <= capacity.desired && capacity.desired <= capacity.max)
+            .then_some(capacity)
+    }
+}
+
+/// Up when every desired instance is InService; stopped when curfew scaled
+/// it to 0 (its capacity is saved); at 0 without a saved capacity is a
+/// person's doing and left alone.
+fn asg_state(group: &AutoScalingGroup, saved: bool) -> InstanceState {
+    let desired = group.desired_capacity().unwrap_or_default();
+    let in_service = group
+        .instances()
+        .iter()
+        .filter(|i| i.lifecycle_state() == Some(&LifecycleState::InService))
+        .count();
+    let in_service = i32::try_from(in_service).unwrap_or(i32::MAX);
+    match (desired, group.min_size().unwrap_or_default()) {
+        (0, 0) if saved => InstanceState::Stopped,
+        (0, 0) => InstanceState::Other("at 0 by hand".to_owned()),
+        _ if in_service == desired => InstanceState::Running,
+        _ if in_service < desired => InstanceState::Starting,
+        _ => InstanceState::Stopping,
+    }
+}
+
+fn tag_value<'g>(group: &'g AutoScalingGroup, key: &str) -> Option<&'g str> {
+    group
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+}
+
+/// An error of curfew's own about a group (no AWS call failed).
+fn refused(operation: &'static str, name: &str, message: String) -> FleetError {
+    FleetError {
+        ids: vec![name.to_owned()],
+        source: CallError {
+            operation,
+            class: Class::Permanent,
+            code: None,
+            message: message.clone(),
+            source: Box::new(std::io::Error::other(message)),
+        },
+    }
+}
+
+impl AwsFleet {
+    /// Every group carrying the schedule tag key.
+    pub(super) async fn describe_asgs(&self) -> Result<Vec<Instance>, FleetError> {
+        let filter = Filter::builder()
+            .name("tag-key")
+            .values(&self.tags.schedule)
+            .build();
+        let mut pages = self
+            .autoscaling
+            .describe_auto_scaling_groups()
+            .filters(filter)
+            .max_records(100)
+            .into_paginator()
+            .send();
+        let mut groups = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| fleet_error("DescribeAutoScalingGroups", &[], e))?;
+            for group in page.auto_scaling_groups() {
+                let (Some(name), Some(schedule)) = (
+                    group.auto_scaling_group_name(),
+                    tag_value(group, &self.tags.schedule),
+                ) else {
+                    continue;
+                };
+                let saved = tag_value(group, CAPACITY_TAG).is_some();
+                groups.push(Instance {
+                    kind: GroupKind::Asg,
+                    id: name.to_owned(),
+                    name: name.to_owned(),
+                    schedule: schedule.to_owned(),
+                    group: tag_value(group, &self.tags.group).map(str::to_owned),
+                    state: asg_state(group, saved),
+                    zone: None,
+                });
+            }
+        }
+        Ok(groups)
+    }
+
+    /// Stops (saves the capacity, scales to 0) or starts (restores it) one group.
+    pub(super) async fn act_asg(&self, action: Action, name: &str) -> Result<(), FleetError> {
+        let group = self.asg_named(name).await?;
+        match action {
+            Action::Stop => {
+                let capacity = Capacity::of(&group);
+                if capacity.desired == 0 && capacity.min == 0 {
+                    return Ok(());
+                }
+                self.tag_capacity(name, capacity).await?;
+                self.resize(name, 0, 0, capacity.max).await
+            }
+            Action::Start => {
+                let Some(text) = tag_value(&group, CAPACITY_TAG) else {
+                    return Err(refused(
+                        "UpdateAutoScalingGroup",
+                        name,
+                        format!(
+                            "{name} has no saved capacity (tag {CAPACITY_TAG}): nothing is guessed"
+                        ),
+                    ));
+                };
+                let Some(capacity) = Capacity::from_tag(text) else {
+                    return Err(refused(
+                        "UpdateAutoScalingGroup",
+                        name,
+                        format!("{name}: the tag {CAPACITY_TAG} is not min,desired,max: {text:?}"),
+                    ));
+                };
+                self.resize(name, capacity.min, capacity.desired, capacity.max)
+                    .await?;
+                self.untag_capacity(name).await
+            }
+        }
+    }
+
+    async fn asg_named(&self, name: &str) -> Result<AutoScalingGroup, FleetError> {
+        let ids = [name.to_owned()];
+        self.autoscaling
+            .describe_auto_scaling_groups()
+            .auto_scaling_group_names(name)
+            .send()
+            .await
+            .map_err(|e| fleet_error("DescribeAutoScalingGroups", &ids, e))?
+            .auto_scaling_groups
+            .and_then(|groups| groups.into_iter().next())
+            .ok_or_else(|| {
+                refused(
+                    "DescribeAutoScalingGroups",
+                    name,
+                    format!("no Auto Scaling group named {name}"),
+                )
+            })
+    }
+
+    fn capacity_tag(name: &str, value: Option<String>) -> Tag {
+        Tag::builder()
+            .resource_id(name)
+            .resource_type("auto-scaling-group")
+            .key(CAPACITY_TAG)
+            .set_value(value)
+            .propagate_at_launch(false)
+            .build()
+    }
+
+    async fn tag_capacity(&self, name: &str, capacity: Capacity) -> Result<(), FleetError> {
+        let ids = [name.to_owned()];
+        self.autoscaling
+            .create_or_update_tags()
+            .tags(Self::capacity_tag(name, Some(capacity.to_tag())))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| fleet_error("CreateOrUpdateTags", &ids, e))
+    }
+
+    async fn untag_capacity(&self, name: &str) -> Result<(), FleetError> {
+        let ids = [name.to_owned()];
+        self.autoscaling
+            .delete_tags()
+            .tags(Self::capacity_tag(name, None))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| fleet_error("DeleteTags", &ids, e))
+    }
+
+    async fn resize(&self, name: &str, min: i32, desired: i32, max: i32) -> Result<(), FleetError> {
+        let ids = [name.to_owned()];
+        self.autoscaling
+            .update_auto_scaling_group()
+            .auto_scaling_group_name(name)
+            .min_size(min)
+            .desired_capacity(desired)
+            .max_size(max)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| fleet_error("UpdateAutoScalingGroup", &ids, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Capacity;
+
+    #[test]
+    fn the_capacity_tag_round_trips_and_refuses_what_it_cannot_restore() {
+        let capacity = Capacity {
+            min: 1,
+            desired: 2,
+            max: 4,
+        };
+        assert_eq!(capacity.to_tag(), "1,2,4");
+        assert_eq!(Capacity::from_tag("1,2,4"), Some(capacity));
+        assert_eq!(Capacity::from_tag(" 1, 2 ,4"), Some(capacity));
+        for bad in ["", "1,2", "1,2,3,4", "a,b,c", "3,2,4", "1,5,4", "-1,0,1"] {
+            assert_eq!(Capacity::from_tag(bad), None, "{bad:?}");
+        }
+    }
+}
