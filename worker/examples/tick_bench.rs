@@ -69,12 +69,13 @@ impl Tick {
     /// The floor: the reads every tick makes (one Query page for the
     /// definitions, one for the `TIMELINE` partition: each is under 1 MB
     /// here) and the job's claim and done records; when something is due,
-    /// the describe pages (EC2 by 1,000, RDS by 100, and one page of Auto
-    /// Scaling groups: this fleet has none, and asking costs a call), the
-    /// batched actions and one state write per schedule that acted.
+    /// the describe pages (EC2 by 1,000, RDS by 100, one page of Auto
+    /// Scaling groups and one of ECS clusters: this fleet has neither, and
+    /// asking costs a call each), the batched actions and one state write
+    /// per schedule that acted.
     fn floor(&self, size: Size) -> usize {
         let describe = if self.states_written > 0 {
-            size.ec2().div_ceil(1000) + size.rds.div_ceil(100) + 1
+            size.ec2().div_ceil(1000) + size.rds.div_ceil(100) + 2
         } else {
             0
         };

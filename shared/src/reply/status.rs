@@ -22,6 +22,7 @@ fn title_text(title: &BlockTitle, lang: Lang) -> String {
         BlockTitle::Rds => "RDS".to_owned(),
         BlockTitle::RdsCluster => pick(lang, "RDS 클러스터", "RDS clusters").to_owned(),
         BlockTitle::Asg => pick(lang, "오토 스케일링 그룹", "Auto Scaling groups").to_owned(),
+        BlockTitle::Ecs => pick(lang, "ECS 서비스", "ECS services").to_owned(),
     }
 }
 

@@ -65,6 +65,7 @@ pub enum BlockTitle {
     Rds,
     RdsCluster,
     Asg,
+    Ecs,
 }
 
 /// One instance: its `Name` tag (or id), id and state.

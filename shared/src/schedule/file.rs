@@ -110,7 +110,7 @@ pub enum Reason {
     DuplicateSchedule,
     #[error("tag {0:?} is used by another schedule too: both would act on the same instances")]
     DuplicateTag(String),
-    #[error("unknown group kind {0:?} (expected ec2, rds, rds-cluster or asg)")]
+    #[error("unknown group kind {0:?} (expected ec2, rds, rds-cluster, asg or ecs)")]
     UnknownKind(String),
     #[error("group {0:?} is defined twice")]
     DuplicateGroup(String),

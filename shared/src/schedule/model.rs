@@ -67,11 +67,13 @@ pub enum GroupKind {
     RdsCluster,
     /// Auto Scaling groups: scaled to 0 and back to their saved capacity.
     Asg,
+    /// ECS services: desired count to 0 and back to the saved count.
+    Ecs,
 }
 
 impl GroupKind {
     /// Every kind, in the order replies list them.
-    pub const ALL: [Self; 4] = [Self::Ec2, Self::Rds, Self::RdsCluster, Self::Asg];
+    pub const ALL: [Self; 5] = [Self::Ec2, Self::Rds, Self::RdsCluster, Self::Asg, Self::Ecs];
 
     /// As the schedules file writes it.
     pub const fn as_str(self) -> &'static str {
@@ -80,10 +82,12 @@ impl GroupKind {
             Self::Rds => "rds",
             Self::RdsCluster => "rds-cluster",
             Self::Asg => "asg",
+            Self::Ecs => "ecs",
         }
     }
 
-    /// The kind the schedules file names (`ec2`, `rds`, `rds-cluster`, `asg`; any case).
+    /// The kind the schedules file names (`ec2`, `rds`, `rds-cluster`, `asg`,
+    /// `ecs`; any case).
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL
             .into_iter()

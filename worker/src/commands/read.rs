@@ -80,6 +80,7 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
         (BlockTitle::Rds, GroupKind::Rds),
         (BlockTitle::RdsCluster, GroupKind::RdsCluster),
         (BlockTitle::Asg, GroupKind::Asg),
+        (BlockTitle::Ecs, GroupKind::Ecs),
     ] {
         let members = loose(kind);
         // EC2 and RDS are shown even when empty (a schedule without groups

@@ -86,8 +86,8 @@ pub async fn reconcile_now(
 
 /// Carries out decisions of any number of schedules: EC2 starts in batched
 /// calls for all of them at once, the other kinds (RDS instances and
-/// clusters, Auto Scaling groups) one call each side by side; then the
-/// stops likewise.
+/// clusters, Auto Scaling groups, ECS services) one call each side by
+/// side; then the stops likewise.
 /// A failing EC2 batch is split in halves until the failing instances are
 /// alone, so one bad instance never blocks the others. Returns the failure
 /// of each instance that was not started (or stopped), by id.
@@ -115,11 +115,11 @@ pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, 
         .await;
         failures.extend(ec2_failures.into_iter().flatten());
         // The other kinds take one resource a call: side by side.
-        let one_a_call: Vec<(GroupKind, String)> =
-            [GroupKind::Rds, GroupKind::RdsCluster, GroupKind::Asg]
-                .into_iter()
-                .flat_map(|kind| of_kind(kind).into_iter().map(move |id| (kind, id)))
-                .collect();
+        let one_a_call: Vec<(GroupKind, String)> = GroupKind::ALL
+            .into_iter()
+            .filter(|kind| *kind != GroupKind::Ec2)
+            .flat_map(|kind| of_kind(kind).into_iter().map(move |id| (kind, id)))
+            .collect();
         let rds_failures: Vec<(String, FleetError)> = stream::iter(one_a_call)
             .map(|(kind, id)| async move {
                 let one = std::slice::from_ref(&id);

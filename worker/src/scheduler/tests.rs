@@ -9,7 +9,7 @@ use crate::fakes::{at, World, WEBHOOK};
 use crate::limits::STATE_WRITE_ATTEMPTS;
 use curfew_shared::ports::NotifyError;
 use curfew_shared::reply::InstanceState::{Running, Stopped};
-use curfew_shared::schedule::GroupKind::{Ec2, Rds, RdsCluster};
+use curfew_shared::schedule::GroupKind::{Ec2, Ecs, Rds, RdsCluster};
 use curfew_testkit::instance;
 
 /// `names`, each on weekdays 09:00-19:00 in Seoul.
@@ -267,17 +267,17 @@ async fn a_state_that_keeps_changing_is_contention_and_nothing_is_done() {
 }
 
 #[tokio::test]
-async fn an_aurora_cluster_starts_before_the_app_after_it_and_stops_after_it() {
+async fn an_aurora_db_starts_before_the_ecs_app_after_it_and_stops_after_it() {
     let schedules = format!(
         "{}[[schedule.group]]\nname = \"db\"\nkind = \"rds-cluster\"\n\
-         [[schedule.group]]\nname = \"app\"\nkind = \"ec2\"\nafter = [\"db\"]\n",
+         [[schedule.group]]\nname = \"app\"\nkind = \"ecs\"\nafter = [\"db\"]\n",
         office_hours(&["dev"])
     );
     let world = World::new(
         &schedules,
         vec![
             instance(RdsCluster, "aurora-dev", "dev", Some("db"), Stopped),
-            instance(Ec2, "i-app", "dev", Some("app"), Stopped),
+            instance(Ecs, "dev-cluster/web", "dev", Some("app"), Stopped),
         ],
     );
     let app = world.app();
@@ -287,19 +287,19 @@ async fn an_aurora_cluster_starts_before_the_app_after_it_and_stops_after_it() {
         ["describe", "start rds-cluster aurora-dev"]
     );
     assert_eq!(
-        world.fleet.state("i-app"),
+        world.fleet.state("dev-cluster/web"),
         Some(Stopped),
         "app waits for db"
     );
     let next = at("2026-12-09T00:01:00Z");
     run(&app, next, next).await.unwrap();
-    assert_eq!(world.fleet.calls().last().unwrap(), "start ec2 i-app");
+    assert_eq!(world.fleet.calls().last().unwrap(), "start ecs dev-cluster/web");
 
     let seven = at("2026-12-09T10:00:00Z");
     run(&app, seven, seven).await.unwrap();
     assert_eq!(
         world.fleet.calls().last().unwrap(),
-        "stop ec2 i-app",
+        "stop ecs dev-cluster/web",
         "app first"
     );
     assert_eq!(world.fleet.state("aurora-dev"), Some(Running));

@@ -63,7 +63,8 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
         [
             "DescribeInstances",
             "DescribeDBInstances",
-            "DescribeAutoScalingGroups"
+            "DescribeAutoScalingGroups",
+            "ListClusters"
         ]
     );
     assert_eq!(instances.len(), 3);
@@ -184,7 +185,8 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
             "DescribeInstances",
             "DescribeDBInstances",
             "DescribeDBClusters",
-            "DescribeAutoScalingGroups"
+            "DescribeAutoScalingGroups",
+            "ListClusters"
         ]
     );
     assert_eq!(found.len(), 1, "the cluster, not its member: {found:?}");
@@ -366,4 +368,154 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_
     );
     assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
     assert_eq!(asg_now(&sdk, &idle).await, ((0, 0, 2), None));
+}
+
+/// An ECS service in a cluster of its own, in a region of its own.
+async fn ecs_service(
+    sdk: &aws_config::SdkConfig,
+    cluster: &str,
+    name: &str,
+    schedule: &str,
+    desired: i32,
+) {
+    let ecs = aws_sdk_ecs::Client::new(sdk);
+    ecs.create_cluster()
+        .cluster_name(cluster)
+        .send()
+        .await
+        .unwrap();
+    let family = format!("{name}-task");
+    ecs.register_task_definition()
+        .family(&family)
+        .container_definitions(
+            aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("web")
+                .image("nginx")
+                .memory(128)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    ecs.create_service()
+        .cluster(cluster)
+        .service_name(name)
+        .task_definition(family)
+        .desired_count(desired)
+        .tags(
+            aws_sdk_ecs::types::Tag::builder()
+                .key("ScheduleName")
+                .value(schedule)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+/// The service's desired count and its `curfew:desired` tag, as AWS has them.
+async fn ecs_now(sdk: &aws_config::SdkConfig, cluster: &str, name: &str) -> (i32, Option<String>) {
+    let out = aws_sdk_ecs::Client::new(sdk)
+        .describe_services()
+        .cluster(cluster)
+        .services(name)
+        .include(aws_sdk_ecs::types::ServiceField::Tags)
+        .send()
+        .await
+        .unwrap();
+    let service = &out.services()[0];
+    let saved = service
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some(curfew_worker::adapters::fleet::DESIRED_TAG))
+        .and_then(|t| t.value())
+        .map(str::to_owned);
+    (service.desired_count(), saved)
+}
+
+/// moto never runs tasks (its `runningCount` stays 0): where a test needs
+/// the service up, the proxy rewrites `runningCount` in `DescribeServices`.
+#[tokio::test]
+async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
+    use curfew_shared::ports::Fleet as _;
+    let Some(endpoint) = local_aws() else { return };
+    let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(proxy.endpoint())
+        .region(aws_config::Region::new("ca-central-1"))
+        .load()
+        .await;
+    let schedule = format!("ecs-{}", std::process::id());
+    let cluster = format!("{schedule}-cluster");
+    ecs_service(&sdk, &cluster, "web", &schedule, 2).await;
+    ecs_service(&sdk, &cluster, "idle", &schedule, 0).await;
+    let fleet = AwsFleet::new(&sdk, TagKeys::default());
+    let (web, idle) = (format!("{cluster}/web"), format!("{cluster}/idle"));
+    let state_of = |all: &[curfew_worker::adapters::fleet::Instance], id: &str| {
+        all.iter()
+            .find(|i| i.id == id)
+            .map(|i| (i.kind, i.state.clone()))
+    };
+
+    proxy.reset();
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(
+        ops[ops.len() - 3..],
+        ["ListClusters", "ListServices", "DescribeServices"]
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        state_of(&found, &web),
+        Some((GroupKind::Ecs, InstanceState::Starting)),
+        "moto runs none of the 2 desired tasks"
+    );
+    assert_eq!(
+        state_of(&found, &idle),
+        Some((
+            GroupKind::Ecs,
+            InstanceState::Other("at 0 by hand".to_owned())
+        ))
+    );
+    proxy.rewrite(
+        "DescribeServices",
+        "\"runningCount\": 0",
+        "\"runningCount\": 2",
+        1,
+    );
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    assert_eq!(
+        state_of(&found, &web),
+        Some((GroupKind::Ecs, InstanceState::Running))
+    );
+
+    let one = [web.clone()];
+    fleet.act(Stop, GroupKind::Ecs, &one).await.unwrap();
+    assert_eq!(
+        ecs_now(&sdk, &cluster, "web").await,
+        (0, Some("2".to_owned()))
+    );
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    assert_eq!(
+        state_of(&found, &web),
+        Some((GroupKind::Ecs, InstanceState::Stopped))
+    );
+    fleet.act(Start, GroupKind::Ecs, &one).await.unwrap();
+    assert_eq!(
+        ecs_now(&sdk, &cluster, "web").await,
+        (2, None),
+        "restored, tag removed"
+    );
+
+    let error = fleet
+        .act(Start, GroupKind::Ecs, std::slice::from_ref(&idle))
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains(&idle) && error.to_string().contains("no saved desired count"),
+        "{error}"
+    );
+    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
 }

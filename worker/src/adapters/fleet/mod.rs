@@ -5,15 +5,18 @@
 //! on the schedule tag key (SPEC §6, cost of a tick): EC2 `DescribeInstances`
 //! with a `tag-key` filter, RDS `DescribeDBInstances` whose `TagList` is in
 //! the response, and `DescribeDBClusters` only when some DB instance is a
-//! cluster member (a cluster always has one), and Auto Scaling groups with
-//! `DescribeAutoScalingGroups` filtered on the tag key. EC2 starts and
+//! cluster member (a cluster always has one), Auto Scaling groups with
+//! `DescribeAutoScalingGroups` filtered on the tag key, and ECS services
+//! (`ListClusters`, `ListServices`, `DescribeServices` with tags). EC2 starts and
 //! stops are batched; the other kinds take one resource a call.
 
 mod asg;
 mod ec2;
+mod ecs;
 mod rds;
 
 pub use asg::{Capacity, CAPACITY_TAG};
+pub use ecs::DESIRED_TAG;
 
 use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -56,12 +59,13 @@ where
     }
 }
 
-/// The EC2, RDS and Auto Scaling clients of one account and region.
+/// The EC2, RDS, Auto Scaling and ECS clients of one account and region.
 #[derive(Debug, Clone)]
 pub struct AwsFleet {
     pub ec2: aws_sdk_ec2::Client,
     pub rds: aws_sdk_rds::Client,
     pub autoscaling: aws_sdk_autoscaling::Client,
+    pub ecs: aws_sdk_ecs::Client,
     pub tags: TagKeys,
 }
 
@@ -72,6 +76,7 @@ impl AwsFleet {
             ec2: aws_sdk_ec2::Client::new(sdk),
             rds: aws_sdk_rds::Client::new(sdk),
             autoscaling: aws_sdk_autoscaling::Client::new(sdk),
+            ecs: aws_sdk_ecs::Client::new(sdk),
             tags,
         }
     }
@@ -87,16 +92,20 @@ impl AwsFleet {
         self.describe_where(Some(tag)).await
     }
 
+    /// EC2 is filtered on `tag` by AWS; the other kinds cannot be, so they
+    /// are filtered here.
     async fn describe_where(&self, tag: Option<&str>) -> Result<Vec<Instance>, FleetError> {
         let mut instances = self.describe_ec2(tag).await?;
         let databases = self.describe_rds().await?;
-        let mut rds = databases.instances;
+        let mut others = databases.instances;
         if databases.cluster_members {
-            rds.extend(self.describe_rds_clusters().await?);
+            others.extend(self.describe_rds_clusters().await?);
         }
-        rds.extend(self.describe_asgs().await?);
+        others.extend(self.describe_asgs().await?);
+        others.extend(self.describe_ecs().await?);
         instances.extend(
-            rds.into_iter()
+            others
+                .into_iter()
                 .filter(|i| tag.is_none_or(|t| i.schedule == t)),
         );
         Ok(instances)
@@ -151,6 +160,12 @@ impl Fleet for AwsFleet {
                 GroupKind::Asg => {
                     for id in ids {
                         self.act_asg(action, id).await?;
+                    }
+                    Ok(())
+                }
+                GroupKind::Ecs => {
+                    for id in ids {
+                        self.act_ecs(action, id).await?;
                     }
                     Ok(())
                 }

@@ -1,0 +1,210 @@
+//! ECS services (SPEC §5): every cluster's services (`ListClusters`,
+//! `ListServices`, then `DescribeServices` with their tags, 10 a call),
+//! those carrying the schedule tag. A stop saves the desired count in the
+//! service's tag `curfew:desired` and then sets it to 0; a start restores
+//! it from the tag and removes the tag. As with Auto Scaling groups, the
+//! tag is written first, and a service at 0 without it is a person's doing.
+//!
+//! A service's id is `cluster/service` (its cluster's name and its own).
+
+use super::{fleet_error, AwsFleet, Instance};
+use aws_sdk_ecs::types::{Service, ServiceField, Tag};
+use curfew_shared::ports::{CallError, Class, FleetError};
+use curfew_shared::reply::InstanceState;
+use curfew_shared::schedule::GroupKind;
+use curfew_shared::Action;
+
+/// The tag that keeps a stopped service's desired count.
+pub const DESIRED_TAG: &str = "curfew:desired";
+
+/// Services in one `DescribeServices` call (the API's limit).
+const DESCRIBE_BATCH: usize = 10;
+
+fn tag_value<'s>(service: &'s Service, key: &str) -> Option<&'s str> {
+    service
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+}
+
+/// Up when the running count has reached the desired one; stopped when
+/// curfew set it to 0 (its count is saved); at 0 otherwise by hand.
+fn ecs_state(service: &Service) -> InstanceState {
+    let (desired, running) = (service.desired_count(), service.running_count());
+    match desired {
+        0 if tag_value(service, DESIRED_TAG).is_some() => {
+            if running == 0 {
+                InstanceState::Stopped
+            } else {
+                InstanceState::Stopping
+            }
+        }
+        0 => InstanceState::Other("at 0 by hand".to_owned()),
+        _ if running == desired => InstanceState::Running,
+        _ if running < desired => InstanceState::Starting,
+        _ => InstanceState::Stopping,
+    }
+}
+
+/// An error of curfew's own about a service (no AWS call failed).
+fn refused(operation: &'static str, id: &str, message: String) -> FleetError {
+    FleetError {
+        ids: vec![id.to_owned()],
+        source: CallError {
+            operation,
+            class: Class::Permanent,
+            code: None,
+            message: message.clone(),
+            source: Box::new(std::io::Error::other(message)),
+        },
+    }
+}
+
+impl AwsFleet {
+    /// Every tagged service of every cluster.
+    pub(super) async fn describe_ecs(&self) -> Result<Vec<Instance>, FleetError> {
+        let mut clusters = self.ecs.list_clusters().into_paginator().items().send();
+        let mut services = Vec::new();
+        while let Some(cluster) = clusters.next().await {
+            let cluster = cluster.map_err(|e| fleet_error("ListClusters", &[], e))?;
+            let mut arns = Vec::new();
+            let mut pages = self
+                .ecs
+                .list_services()
+                .cluster(&cluster)
+                .max_results(100)
+                .into_paginator()
+                .items()
+                .send();
+            while let Some(arn) = pages.next().await {
+                arns.push(arn.map_err(|e| fleet_error("ListServices", &[], e))?);
+            }
+            for batch in arns.chunks(DESCRIBE_BATCH) {
+                for service in self.describe_services(&cluster, batch).await? {
+                    services.extend(self.scheduled(&service));
+                }
+            }
+        }
+        Ok(services)
+    }
+
+    async fn describe_services(
+        &self,
+        cluster: &str,
+        names: &[String],
+    ) -> Result<Vec<Service>, FleetError> {
+        self.ecs
+            .describe_services()
+            .cluster(cluster)
+            .set_services(Some(names.to_vec()))
+            .include(ServiceField::Tags)
+            .send()
+            .await
+            .map(|out| out.services.unwrap_or_default())
+            .map_err(|e| fleet_error("DescribeServices", names, e))
+    }
+
+    /// The service as a scheduled resource, if it carries the schedule tag.
+    fn scheduled(&self, service: &Service) -> Option<Instance> {
+        let schedule = tag_value(service, &self.tags.schedule)?;
+        let name = service.service_name()?;
+        let cluster = service.cluster_arn()?.rsplit('/').next()?;
+        Some(Instance {
+            kind: GroupKind::Ecs,
+            id: format!("{cluster}/{name}"),
+            name: name.to_owned(),
+            schedule: schedule.to_owned(),
+            group: tag_value(service, &self.tags.group).map(str::to_owned),
+            state: ecs_state(service),
+            zone: None,
+        })
+    }
+
+    /// Stops (saves the count, sets 0) or starts (restores it) one service.
+    pub(super) async fn act_ecs(&self, action: Action, id: &str) -> Result<(), FleetError> {
+        let Some((cluster, name)) = id.split_once('/') else {
+            return Err(refused(
+                "UpdateService",
+                id,
+                format!("{id:?} is not cluster/service"),
+            ));
+        };
+        let service = self
+            .describe_services(cluster, &[name.to_owned()])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| refused("DescribeServices", id, format!("no ECS service {id}")))?;
+        let arn = service.service_arn().unwrap_or_default().to_owned();
+        match action {
+            Action::Stop => {
+                let desired = service.desired_count();
+                if desired == 0 {
+                    return Ok(());
+                }
+                self.tag_desired(id, &arn, desired).await?;
+                self.set_desired(id, cluster, name, 0).await
+            }
+            Action::Start => {
+                let saved = tag_value(&service, DESIRED_TAG);
+                let Some(desired) = saved
+                    .and_then(|t| t.trim().parse::<i32>().ok())
+                    .filter(|n| *n > 0)
+                else {
+                    return Err(refused(
+                        "UpdateService",
+                        id,
+                        format!("{id} has no saved desired count (tag {DESIRED_TAG}: {saved:?}): nothing is guessed"),
+                    ));
+                };
+                self.set_desired(id, cluster, name, desired).await?;
+                let ids = [id.to_owned()];
+                self.ecs
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .tag_keys(DESIRED_TAG)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| fleet_error("UntagResource", &ids, e))
+            }
+        }
+    }
+
+    async fn tag_desired(&self, id: &str, arn: &str, desired: i32) -> Result<(), FleetError> {
+        let ids = [id.to_owned()];
+        self.ecs
+            .tag_resource()
+            .resource_arn(arn)
+            .tags(
+                Tag::builder()
+                    .key(DESIRED_TAG)
+                    .value(desired.to_string())
+                    .build(),
+            )
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| fleet_error("TagResource", &ids, e))
+    }
+
+    async fn set_desired(
+        &self,
+        id: &str,
+        cluster: &str,
+        name: &str,
+        desired: i32,
+    ) -> Result<(), FleetError> {
+        let ids = [id.to_owned()];
+        self.ecs
+            .update_service()
+            .cluster(cluster)
+            .service(name)
+            .desired_count(desired)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| fleet_error("UpdateService", &ids, e))
+    }
+}
