@@ -14,6 +14,9 @@
 
 pub use crate::resource::Instance;
 use crate::resource::{GroupWait, InstanceState};
+use std::collections::BTreeMap;
+
+pub mod restart;
 use crate::schedule::{Event, Schedule, Timeline};
 use crate::Action;
 use chrono::{DateTime, Duration, Utc};
@@ -62,6 +65,13 @@ pub struct SchedulerState {
     /// Started instances to check once they have had time to come up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify: Option<Verify>,
+    /// The RDS DB instances and clusters curfew stopped, and when: AWS
+    /// starts them by itself after seven days (see `restart`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub db_stops: BTreeMap<String, DateTime<Utc>>,
+    /// When those past their seventh day were last looked at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db_checked: Option<DateTime<Utc>>,
 }
 
 /// Instances started by curfew, checked at `due` (SPEC §6: an EC2 start can
@@ -140,6 +150,9 @@ pub struct Decision {
     pub warn: Option<Event>,
     /// Started instances that did not come up.
     pub not_up: Vec<Instance>,
+    /// DBs AWS started after seven days stopped, stopped again now (the
+    /// schedule still wants them stopped).
+    pub restopped: Vec<Instance>,
     /// The state to write (conditionally) before acting.
     pub state: SchedulerState,
 }
@@ -152,8 +165,9 @@ impl Decision {
 }
 
 /// Whether a schedule needs the fleet described at all: a new event, a
-/// rollout to take further, a start to verify, a stop to warn about, or
-/// `enforce`. Everything else is an idle minute: no EC2 or RDS call.
+/// rollout to take further, a start to verify, a stop to warn about,
+/// `enforce`, or a DB near its seventh day stopped ([`restart`]).
+/// Everything else is an idle minute: no EC2 or RDS call.
 pub fn is_due(
     schedule: &Schedule,
     outlook: &Outlook,
@@ -167,6 +181,7 @@ pub fn is_due(
             .stop_ahead
             .is_some_and(|stop| state.warned != Some(stop.at))
         || (schedule.enforce && outlook.latest.is_some())
+        || restart::is_due(state, now)
 }
 
 /// Whether `event` comes after the one applied last. Time only moves
@@ -202,7 +217,14 @@ pub fn decide(
     };
     verify(schedule, &mut decision, instances, now);
     warn(outlook, &mut decision, instances);
+    let stopped_wanted = outlook.latest.is_some_and(|e| e.action == Action::Stop);
+    restart::look(&mut decision, instances, stopped_wanted, now);
     roll(schedule, outlook, &mut decision, instances, now);
+    let acting = &decision.act;
+    decision
+        .restopped
+        .retain(|db| !acting.iter().any(|i| i.id == db.id));
+    restart::record(&mut decision, now);
     if decision.action == Some(Action::Start) && !decision.act.is_empty() {
         let ids = decision.act.iter().map(|i| i.id.clone());
         match &mut decision.state.verify {

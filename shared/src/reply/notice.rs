@@ -79,6 +79,18 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             ),
         )
         .block(pick(lang, "남은 그룹", "Groups left"), groups.join(", ")),
+        Notice::Restopped { instances } => Message::new(
+            Color::Warning,
+            pick(
+                lang,
+                format!("충성! AWS가 7일 동안 취침 중이던 {name} DB를 스스로 기상시켜, 다시 취침시켰습니다! (정규 일과는 아직 취침입니다)"),
+                format!("{name}: AWS started these after seven days stopped; stopped again, as the schedule still says."),
+            ),
+        )
+        .block(
+            pick(lang, "다시 취침시킨 DB", "Stopped again"),
+            placed_lines(instances),
+        ),
         Notice::NotUp { instances } => Message::new(
             Color::Error,
             pick(

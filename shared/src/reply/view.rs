@@ -186,6 +186,9 @@ pub enum Notice {
     TimedOut { action: Action, groups: Vec<String> },
     /// Started instances that did not come up.
     NotUp { instances: Vec<Placed> },
+    /// DBs AWS started after seven days stopped, stopped again because the
+    /// schedule still wants them stopped.
+    Restopped { instances: Vec<Placed> },
 }
 
 /// `next`: the coming week.

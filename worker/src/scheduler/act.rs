@@ -97,8 +97,7 @@ pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, 
         let of_kind = |kind: GroupKind| -> Vec<String> {
             decisions
                 .iter()
-                .filter(|d| d.action == Some(action))
-                .flat_map(|d| d.act.iter())
+                .flat_map(|d| to_act(d, action))
                 .filter(|i| i.kind == kind)
                 .map(|i| i.id.clone())
                 .collect()
@@ -132,6 +131,14 @@ pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, 
         failures.extend(rds_failures);
     }
     failures
+}
+
+/// The instances `action` is called for in `decision`: its rollout's, and
+/// for a stop the DBs AWS started after seven days.
+fn to_act(decision: &Decision, action: Action) -> impl Iterator<Item = &Instance> {
+    let rollout = (decision.action == Some(action)).then_some(&decision.act);
+    let again = (action == Action::Stop).then_some(&decision.restopped);
+    rollout.into_iter().chain(again).flatten()
 }
 
 /// One EC2 call for `ids`; on failure, bisects (iteratively) to find the

@@ -293,7 +293,10 @@ async fn an_aurora_db_starts_before_the_ecs_app_after_it_and_stops_after_it() {
     );
     let next = at("2026-12-09T00:01:00Z");
     run(&app, next, next).await.unwrap();
-    assert_eq!(world.fleet.calls().last().unwrap(), "start ecs dev-cluster/web");
+    assert_eq!(
+        world.fleet.calls().last().unwrap(),
+        "start ecs dev-cluster/web"
+    );
 
     let seven = at("2026-12-09T10:00:00Z");
     run(&app, seven, seven).await.unwrap();
@@ -314,4 +317,58 @@ async fn an_aurora_db_starts_before_the_ecs_app_after_it_and_stops_after_it() {
         "{:?}",
         world.posts()
     );
+}
+
+#[tokio::test]
+async fn a_db_aws_starts_after_seven_days_stopped_is_stopped_again_with_one_notice() {
+    // Up on the 1st only: stopped from Tuesday 2026-12-01 19:00 for a month.
+    let world = World::new(
+        "[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n\
+         [[schedule.period]]\nmonthdays = \"1\"\nstart = \"09:00\"\nstop = \"19:00\"\n",
+        vec![
+            instance(Rds, "dev-db", "dev", None, Running),
+            instance(Ec2, "i-web", "dev", None, Running),
+        ],
+    );
+    let app = world.app();
+    let stop = at("2026-12-01T10:00:00Z");
+    run(&app, stop, stop).await.unwrap();
+    assert_eq!(world.fleet.state("dev-db"), Some(Stopped));
+    let (calls, posts) = (world.fleet.calls().len(), world.notifier.attempts());
+    // Six idle days: no describe at all.
+    for day in 2..=7 {
+        let t = at(&format!("2026-12-0{day}T10:00:00Z"));
+        run(&app, t, t).await.unwrap();
+    }
+    assert_eq!(
+        world.fleet.calls().len(),
+        calls,
+        "{:?}",
+        world.fleet.calls()
+    );
+    // AWS starts it on the seventh day; a person starts the web server.
+    world.fleet.set_state("dev-db", Running);
+    world.fleet.set_state("i-web", Running);
+    let seventh = at("2026-12-08T10:02:00Z");
+    run(&app, seventh, seventh).await.unwrap();
+    assert_eq!(
+        world.fleet.calls()[calls..],
+        ["describe", "stop rds dev-db"]
+    );
+    assert_eq!(world.fleet.state("dev-db"), Some(Stopped));
+    assert_eq!(
+        world.fleet.state("i-web"),
+        Some(Running),
+        "a person's start stays"
+    );
+    assert_eq!(world.notifier.attempts(), posts + 1);
+    let notice = world.posts().pop().unwrap();
+    assert!(
+        notice.contains("seven days") && notice.contains("dev-db"),
+        "{notice}"
+    );
+    // Once: the next minute is idle.
+    let next = at("2026-12-08T10:03:00Z");
+    run(&app, next, next).await.unwrap();
+    assert_eq!(world.fleet.calls().len(), calls + 2);
 }

@@ -187,12 +187,24 @@ fn notices(
     let mut what: Vec<String> = decision
         .act
         .iter()
+        .chain(&decision.restopped)
         .filter_map(|i| failures.get(&i.id))
         .map(ToString::to_string)
         .collect();
     what.dedup();
     if !what.is_empty() {
         notices.push(Notice::Failed { what });
+    }
+    let restopped: Vec<_> = decision
+        .restopped
+        .iter()
+        .filter(|i| !failures.contains_key(&i.id))
+        .map(Instance::placed)
+        .collect();
+    if !restopped.is_empty() {
+        notices.push(Notice::Restopped {
+            instances: restopped,
+        });
     }
     if !decision.not_up.is_empty() {
         notices.push(Notice::NotUp {
