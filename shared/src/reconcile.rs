@@ -153,6 +153,9 @@ pub struct Decision {
     /// DBs AWS started after seven days stopped, stopped again now (the
     /// schedule still wants them stopped).
     pub restopped: Vec<Instance>,
+    /// The schedule's `hibernate`: a stop hibernates the EC2 instances
+    /// configured for it.
+    pub hibernate: bool,
     /// The state to write (conditionally) before acting.
     pub state: SchedulerState,
 }
@@ -213,6 +216,7 @@ pub fn decide(
 ) -> Decision {
     let mut decision = Decision {
         state: state.clone(),
+        hibernate: schedule.hibernate,
         ..Decision::default()
     };
     verify(schedule, &mut decision, instances, now);

@@ -20,6 +20,8 @@ pub struct Instance {
     pub state: InstanceState,
     /// The availability zone, for notifications.
     pub zone: Option<String>,
+    /// EC2 only: configured for hibernation (`HibernationOptions.Configured`).
+    pub hibernates: bool,
 }
 
 impl Instance {

@@ -44,4 +44,7 @@ pub trait Fleet: Send + Sync + std::fmt::Debug {
         kind: GroupKind,
         ids: &'a [String],
     ) -> PortFuture<'a, Result<(), FleetError>>;
+
+    /// Hibernates EC2 instances `ids` (configured for it) in one call.
+    fn hibernate<'a>(&'a self, ids: &'a [String]) -> PortFuture<'a, Result<(), FleetError>>;
 }

@@ -155,6 +155,7 @@ mod tests {
             group: None,
             state,
             zone: None,
+            hibernates: false,
         }
     }
 

@@ -51,6 +51,7 @@ fn instance(id: &str, group: Option<&str>, state: InstanceState) -> Instance {
         group: group.map(str::to_owned),
         state,
         zone: Some("ap-northeast-2a".to_owned()),
+        hibernates: false,
     }
 }
 

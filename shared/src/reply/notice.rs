@@ -30,10 +30,19 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             event,
             enforced,
             acted,
+            hibernated,
             waiting,
         } => {
             let why = acted_why(event.as_ref(), *enforced, tz, lang);
-            acted_message(name, *action, &why, acted, waiting, lang)
+            let message = acted_message(name, *action, &why, acted, waiting, lang);
+            if hibernated.is_empty() {
+                message
+            } else {
+                message.block(
+                    pick(lang, "최대 절전(hibernate)", "Hibernated"),
+                    placed_lines(hibernated),
+                )
+            }
         }
         Notice::StopWarning { stop, running } => Message::new(
             Color::Warning,

@@ -176,6 +176,8 @@ pub enum Notice {
         event: Option<Event>,
         enforced: bool,
         acted: Vec<Placed>,
+        /// Those of `acted` that hibernated instead of a plain stop.
+        hibernated: Vec<Placed>,
         waiting: Vec<GroupWait>,
     },
     /// `stop_warning_minutes` before a stop, while something runs.

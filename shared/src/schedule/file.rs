@@ -42,6 +42,8 @@ pub struct ScheduleDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforce: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hibernate: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_timeout_minutes: Option<u32>,
     #[serde(default, rename = "period", skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<PeriodDef>,
@@ -256,6 +258,7 @@ impl ScheduleDef {
             notify_room: self.notify_room.clone(),
             stop_warning_minutes,
             enforce: self.enforce.unwrap_or(false),
+            hibernate: self.hibernate.unwrap_or(false),
             start_timeout_minutes,
             periods,
             groups,

@@ -29,6 +29,9 @@ pub struct Schedule {
     pub stop_warning_minutes: u32,
     /// Re-apply the desired state at every tick instead of only at events.
     pub enforce: bool,
+    /// Stop EC2 instances configured for hibernation by hibernating them
+    /// (memory kept on the root volume); the others stop normally.
+    pub hibernate: bool,
     /// A grouped start still waiting after this long is reported as failed.
     pub start_timeout_minutes: u32,
     pub periods: Vec<Period>,

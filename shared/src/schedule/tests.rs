@@ -764,3 +764,16 @@ fn an_rds_cluster_group_is_read_written_back_and_a_wrong_kind_named() {
         "{said:?}"
     );
 }
+
+#[test]
+fn hibernate_is_read_and_written_back_and_off_unless_said() {
+    let text = "[[schedule]]\nname = \"dev\"\nhibernate = true\n[[schedule]]\nname = \"qa\"\n";
+    let file = SchedulesFile::from_toml(text).unwrap();
+    let schedules = file.validate(chrono_tz::Asia::Seoul).unwrap();
+    assert_eq!(
+        schedules.iter().map(|s| s.hibernate).collect::<Vec<_>>(),
+        [true, false]
+    );
+    let rendered = render_schedules(&file.schedule).unwrap();
+    assert_eq!(SchedulesFile::from_toml(&rendered).unwrap(), file);
+}

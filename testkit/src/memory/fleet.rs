@@ -39,6 +39,7 @@ pub fn instance(
         group: group.map(str::to_owned),
         state,
         zone: Some("ap-northeast-2a".to_owned()),
+        hibernates: false,
     }
 }
 
@@ -107,8 +108,14 @@ impl MemoryFleet {
             .collect())
     }
 
-    fn act_now(&self, action: Action, kind: GroupKind, ids: &[String]) -> Result<(), FleetError> {
-        self.log(format!("{action} {} {}", kind.as_str(), ids.join(",")));
+    fn act_now(
+        &self,
+        verb: &str,
+        action: Action,
+        kind: GroupKind,
+        ids: &[String],
+    ) -> Result<(), FleetError> {
+        self.log(format!("{verb} {} {}", kind.as_str(), ids.join(",")));
         let operation = match action {
             Action::Start => "StartInstances",
             Action::Stop => "StopInstances",
@@ -139,6 +146,10 @@ impl MemoryFleet {
 }
 
 impl Fleet for MemoryFleet {
+    fn hibernate<'a>(&'a self, ids: &'a [String]) -> PortFuture<'a, Result<(), FleetError>> {
+        Box::pin(async move { self.act_now("hibernate", Action::Stop, GroupKind::Ec2, ids) })
+    }
+
     fn describe(&self) -> PortFuture<'_, Result<Vec<Instance>, FleetError>> {
         Box::pin(async move { self.describe_where(None) })
     }
@@ -156,6 +167,6 @@ impl Fleet for MemoryFleet {
         kind: GroupKind,
         ids: &'a [String],
     ) -> PortFuture<'a, Result<(), FleetError>> {
-        Box::pin(async move { self.act_now(action, kind, ids) })
+        Box::pin(async move { self.act_now(action.as_str(), action, kind, ids) })
     }
 }

@@ -102,16 +102,39 @@ pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, 
                 .map(|i| i.id.clone())
                 .collect()
         };
+        // EC2 stops hibernate where the schedule says so and the instance
+        // is configured for it; each way has its own batches.
+        let ec2: Vec<(bool, &Instance)> = decisions
+            .iter()
+            .flat_map(|d| {
+                to_act(d, action)
+                    .filter(|i| i.kind == GroupKind::Ec2)
+                    .map(move |i| (action == Action::Stop && d.hibernate && i.hibernates, i))
+            })
+            .collect();
+        let ids = |hibernating: bool| -> Vec<String> {
+            ec2.iter()
+                .filter(|(h, _)| *h == hibernating)
+                .map(|(_, i)| i.id.clone())
+                .collect()
+        };
+        let batches: Vec<(Ec2Call, Vec<String>)> = [
+            (Ec2Call::Hibernate, ids(true)),
+            (Ec2Call::Plain(action), ids(false)),
+        ]
+        .into_iter()
+        .flat_map(|(call, ids)| {
+            ids.chunks(EC2_BATCH)
+                .map(|batch| (call, batch.to_vec()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
         // Batches of different instances do not wait for each other either.
-        let ec2_failures: Vec<HashMap<String, FleetError>> = stream::iter(
-            of_kind(GroupKind::Ec2)
-                .chunks(EC2_BATCH)
-                .map(<[String]>::to_vec),
-        )
-        .map(|batch| isolate_ec2(fleet, action, batch))
-        .buffer_unordered(EC2_CONCURRENCY)
-        .collect()
-        .await;
+        let ec2_failures: Vec<HashMap<String, FleetError>> = stream::iter(batches)
+            .map(|(call, batch)| isolate_ec2(fleet, call, batch))
+            .buffer_unordered(EC2_CONCURRENCY)
+            .collect()
+            .await;
         failures.extend(ec2_failures.into_iter().flatten());
         // The other kinds take one resource a call: side by side.
         let one_a_call: Vec<(GroupKind, String)> = GroupKind::ALL
@@ -141,17 +164,33 @@ fn to_act(decision: &Decision, action: Action) -> impl Iterator<Item = &Instance
     rollout.into_iter().chain(again).flatten()
 }
 
+/// The EC2 call a batch gets.
+#[derive(Debug, Clone, Copy)]
+enum Ec2Call {
+    Plain(Action),
+    Hibernate,
+}
+
+impl Ec2Call {
+    async fn send(self, fleet: &dyn Fleet, ids: &[String]) -> Result<(), FleetError> {
+        match self {
+            Self::Plain(action) => fleet.act(action, GroupKind::Ec2, ids).await,
+            Self::Hibernate => fleet.hibernate(ids).await,
+        }
+    }
+}
+
 /// One EC2 call for `ids`; on failure, bisects (iteratively) to find the
 /// instances that fail on their own, and returns their failures.
 async fn isolate_ec2(
     fleet: &dyn Fleet,
-    action: Action,
+    call: Ec2Call,
     ids: Vec<String>,
 ) -> HashMap<String, FleetError> {
     let mut failures = HashMap::new();
     let mut pending = vec![ids];
     while let Some(batch) = pending.pop() {
-        match fleet.act(action, GroupKind::Ec2, &batch).await {
+        match call.send(fleet, &batch).await {
             Ok(()) => {}
             Err(error) => match batch.as_slice() {
                 [] => {}

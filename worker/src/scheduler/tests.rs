@@ -372,3 +372,34 @@ async fn a_db_aws_starts_after_seven_days_stopped_is_stopped_again_with_one_noti
     run(&app, next, next).await.unwrap();
     assert_eq!(world.fleet.calls().len(), calls + 2);
 }
+
+#[tokio::test]
+async fn a_hibernating_schedule_hibernates_the_instances_configured_for_it_and_says_which() {
+    let schedules = office_hours(&["dev"]).replacen(
+        "timezone = \"Asia/Seoul\"\n",
+        "timezone = \"Asia/Seoul\"\nhibernate = true\n",
+        1,
+    );
+    let ready = curfew_shared::reconcile::Instance {
+        hibernates: true,
+        ..instance(Ec2, "i-ready", "dev", None, Running)
+    };
+    let world = World::new(
+        &schedules,
+        vec![ready, instance(Ec2, "i-plain", "dev", None, Running)],
+    );
+    let seven = at("2026-12-09T10:00:00Z");
+    run(&world.app(), seven, seven).await.unwrap();
+    let calls = world.fleet.calls();
+    assert!(
+        calls.contains(&"hibernate ec2 i-ready".to_owned()),
+        "{calls:?}"
+    );
+    assert!(calls.contains(&"stop ec2 i-plain".to_owned()), "{calls:?}");
+    let notice = world.posts().pop().unwrap();
+    assert!(
+        notice.contains("Hibernated") && notice.contains("i-ready"),
+        "{notice}"
+    );
+    assert_eq!(world.fleet.state("i-ready"), Some(Stopped));
+}

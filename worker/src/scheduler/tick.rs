@@ -20,6 +20,7 @@ use curfew_shared::reply::InstanceState;
 use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
+use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
@@ -161,19 +162,25 @@ fn notices(
             .collect();
         notices.push(Notice::StopWarning { stop, running });
     }
-    let acted: Vec<_> = decision
+    let done: Vec<&Instance> = decision
         .act
         .iter()
         .filter(|i| !failures.contains_key(&i.id))
-        .map(Instance::placed)
         .collect();
+    let acted: Vec<_> = done.iter().map(|i| i.placed()).collect();
     if let Some(action) = decision.action {
+        let hibernated = done
+            .iter()
+            .filter(|i| action == Action::Stop && decision.hibernate && i.hibernates)
+            .map(|i| i.placed())
+            .collect();
         if !acted.is_empty() || (decision.applied_now.is_some() && !decision.waiting.is_empty()) {
             notices.push(Notice::Acted {
                 action,
                 event: decision.applied_now,
                 enforced: decision.enforced,
                 acted,
+                hibernated,
                 waiting: decision.waiting.clone(),
             });
         }

@@ -519,3 +519,52 @@ async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
     );
     assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
 }
+
+#[tokio::test]
+async fn an_instance_configured_for_hibernation_is_seen_as_such_and_hibernates() {
+    use curfew_shared::ports::Fleet as _;
+    let Some(endpoint) = local_aws() else { return };
+    let sdk = sdk_at(&endpoint).await;
+    let ec2 = aws_sdk_ec2::Client::new(&sdk);
+    let schedule = format!("hibernate-{}", std::process::id());
+    let image = ec2.describe_images().send().await.unwrap().images()[0]
+        .image_id()
+        .unwrap()
+        .to_owned();
+    let mut ids = Vec::new();
+    for configured in [true, false] {
+        let tags = TagSpecification::builder()
+            .resource_type(ResourceType::Instance)
+            .tags(Tag::builder().key("ScheduleName").value(&schedule).build())
+            .build();
+        let out = ec2
+            .run_instances()
+            .image_id(&image)
+            .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+            .min_count(1)
+            .max_count(1)
+            .hibernation_options(
+                aws_sdk_ec2::types::HibernationOptionsRequest::builder()
+                    .configured(configured)
+                    .build(),
+            )
+            .tag_specifications(tags)
+            .send()
+            .await
+            .unwrap();
+        ids.push(out.instances()[0].instance_id().unwrap().to_owned());
+    }
+    let fleet = AwsFleet::new(&sdk, TagKeys::default());
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    let hibernates = |id: &str| found.iter().find(|i| i.id == id).map(|i| i.hibernates);
+    assert_eq!(hibernates(&ids[0]), Some(true));
+    assert_eq!(hibernates(&ids[1]), Some(false));
+
+    fleet.hibernate(&ids[..1]).await.unwrap();
+    let after = fleet.describe_schedule(&schedule).await.unwrap();
+    let state = after
+        .iter()
+        .find(|i| i.id == ids[0])
+        .map(|i| i.state.clone());
+    assert_eq!(state, Some(InstanceState::Stopped));
+}

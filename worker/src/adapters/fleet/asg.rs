@@ -135,6 +135,7 @@ impl AwsFleet {
                     group: tag_value(group, &self.tags.group).map(str::to_owned),
                     state: asg_state(group, saved),
                     zone: None,
+                    hibernates: false,
                 });
             }
         }

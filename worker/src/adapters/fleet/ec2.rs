@@ -76,10 +76,30 @@ impl AwsFleet {
                         .placement()
                         .and_then(|p| p.availability_zone())
                         .map(str::to_owned),
+                    hibernates: instance
+                        .hibernation_options()
+                        .and_then(|h| h.configured())
+                        .unwrap_or(false),
                 });
             }
         }
         Ok(instances)
+    }
+
+    /// Hibernates EC2 instances in one call (`StopInstances` with
+    /// `Hibernate`): each must be configured for it.
+    pub async fn hibernate_ec2(&self, ids: &[String]) -> Result<(), FleetError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.ec2
+            .stop_instances()
+            .set_instance_ids(Some(ids.to_vec()))
+            .hibernate(true)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| fleet_error("StopInstances", ids, e))
     }
 
     /// Starts or stops EC2 instances in one call (a stop is a normal

@@ -118,6 +118,7 @@ impl AwsFleet {
             group: tag_value(service, &self.tags.group).map(str::to_owned),
             state: ecs_state(service),
             zone: None,
+            hibernates: false,
         })
     }
 

@@ -123,8 +123,12 @@ impl AwsFleet {
     }
 }
 
-/// The port: EC2 in batched calls, RDS instances and clusters one a call.
+/// The port: EC2 in batched calls, the other kinds one a call.
 impl Fleet for AwsFleet {
+    fn hibernate<'a>(&'a self, ids: &'a [String]) -> PortFuture<'a, Result<(), FleetError>> {
+        Box::pin(self.hibernate_ec2(ids))
+    }
+
     fn describe(&self) -> PortFuture<'_, Result<Vec<Instance>, FleetError>> {
         Box::pin(Self::describe(self))
     }

@@ -62,6 +62,7 @@ impl AwsFleet {
                     group: Self::tag(tags(), &self.tags.group),
                     state: rds_state(db.db_instance_status()),
                     zone: db.availability_zone().map(str::to_owned),
+                    hibernates: false,
                 });
             }
         }
@@ -95,6 +96,7 @@ impl AwsFleet {
                     group: Self::tag(tags(), &self.tags.group),
                     state: rds_state(cluster.status()),
                     zone: None,
+                    hibernates: false,
                 });
             }
         }

@@ -105,6 +105,7 @@ async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
         group: None,
         state: InstanceState::Stopped,
         zone: None,
+        hibernates: false,
     };
     let bad = "i-0123456789abcdef0";
     let decision = Decision {
