@@ -66,6 +66,7 @@ fn status_reply(c: &mut Criterion) {
         } else {
             InstanceState::Running
         },
+        wrong_kind: None,
     };
     let reply = Reply::Status(StatusView {
         schedule: "dev".to_owned(),

@@ -17,7 +17,7 @@ use crate::resource::{GroupWait, InstanceState};
 use std::collections::BTreeMap;
 
 pub mod restart;
-use crate::schedule::{Event, Schedule, Timeline};
+use crate::schedule::{Event, GroupKind, Schedule, Timeline};
 use crate::Action;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -156,6 +156,9 @@ pub struct Decision {
     /// The schedule's `hibernate`: a stop hibernates the EC2 instances
     /// configured for it.
     pub hibernate: bool,
+    /// Resources in a group of another kind (with the group's kind), left
+    /// alone; reported when a rollout begins.
+    pub misfiled: Vec<(Instance, GroupKind)>,
     /// The state to write (conditionally) before acting.
     pub state: SchedulerState,
 }
@@ -363,6 +366,10 @@ fn begin(
     };
     let ungrouped = instances.iter().filter(|i| group_of(schedule, i).is_none());
     sort_into(decision, ungrouped, event.action);
+    decision.misfiled = misfiled(schedule, instances)
+        .into_iter()
+        .map(|(i, kind)| (i.clone(), kind))
+        .collect();
     Rollout {
         event,
         began_at: now,
@@ -382,12 +389,7 @@ fn take_further(
 ) {
     let action = rollout.event.action;
     decision.action = Some(action);
-    let settled = |group: &str| {
-        instances
-            .iter()
-            .filter(|i| i.group.as_deref() == Some(group))
-            .all(|i| i.settled(action))
-    };
+    let settled = |group: &str| members_of(schedule, instances, group).all(|i| i.settled(action));
     // Groups go in order (dependencies first), each judged on the states
     // described before anything acts now: a group whose blockers act in this
     // very reconcile still waits for them to come up (or down).
@@ -398,10 +400,7 @@ fn take_further(
             .filter(|other| remaining.contains(other) || !settled(other))
             .collect();
         if on.is_empty() {
-            let members = instances
-                .iter()
-                .filter(|i| i.group.as_deref() == Some(group.as_str()));
-            sort_into(decision, members, action);
+            sort_into(decision, members_of(schedule, instances, &group), action);
         } else {
             decision.waiting.push(GroupWait {
                 group: group.clone(),
@@ -420,6 +419,42 @@ fn take_further(
     } else {
         Some(rollout)
     };
+}
+
+/// The members of `group` that are of its kind. One of another kind (an
+/// ECS service tagged into an `rds` group) is never acted on as the group:
+/// it is reported ([`misfiled`]) and left alone.
+fn members_of<'a>(
+    schedule: &'a Schedule,
+    instances: &'a [Instance],
+    group: &'a str,
+) -> impl Iterator<Item = &'a Instance> + 'a {
+    let kind = schedule
+        .groups
+        .iter()
+        .find(|g| g.name == group)
+        .map(|g| g.kind);
+    instances
+        .iter()
+        .filter(move |i| i.group.as_deref() == Some(group) && Some(i.kind) == kind)
+}
+
+/// The resources whose group tag names a declared group of another kind,
+/// with that group's kind.
+pub fn misfiled<'a>(
+    schedule: &'a Schedule,
+    instances: &'a [Instance],
+) -> Vec<(&'a Instance, GroupKind)> {
+    instances
+        .iter()
+        .filter_map(|i| {
+            let group = schedule
+                .groups
+                .iter()
+                .find(|g| i.group.as_deref() == Some(g.name.as_str()))?;
+            (group.kind != i.kind).then_some((i, group.kind))
+        })
+        .collect()
 }
 
 /// The declared group an instance belongs to, if its group tag names one.

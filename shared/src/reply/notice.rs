@@ -100,6 +100,18 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             pick(lang, "다시 취침시킨 DB", "Stopped again"),
             placed_lines(instances),
         ),
+        Notice::Misfiled { resources } => Message::new(
+            Color::Warning,
+            pick(
+                lang,
+                format!("{name}: 그룹 종류와 다른 자원이 있어 손대지 않았습니다! 태그를 확인해 주십시오!"),
+                format!("{name}: resources in a group of another kind were left alone; check their tags."),
+            ),
+        )
+        .block(
+            pick(lang, "종류가 다른 자원", "Wrong kind"),
+            misfiled_lines(resources, lang),
+        ),
         Notice::NotUp { instances } => Message::new(
             Color::Error,
             pick(
@@ -113,6 +125,35 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             placed_lines(instances),
         ),
     }
+}
+
+/// `name (id): ecs in group db (rds)`, one a line.
+fn misfiled_lines(resources: &[super::Misfiled], lang: Lang) -> String {
+    resources
+        .iter()
+        .map(|m| {
+            pick(
+                lang,
+                format!(
+                    "{} ({}): {} 자원이 그룹 {} ({})에 있습니다",
+                    m.placed.name,
+                    m.placed.id,
+                    m.kind.as_str(),
+                    m.group,
+                    m.group_kind.as_str()
+                ),
+                format!(
+                    "{} ({}): {} in group {} ({})",
+                    m.placed.name,
+                    m.placed.id,
+                    m.kind.as_str(),
+                    m.group,
+                    m.group_kind.as_str()
+                ),
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Why a start or stop happened: the event applied (when, from what), the

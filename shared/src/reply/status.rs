@@ -53,7 +53,23 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
             let lines = block
                 .instances
                 .iter()
-                .map(|i| format!("{} ({}) : {}", i.name, i.id, state_text(&i.state, lang)))
+                .map(|i| {
+                    let line = format!("{} ({}) : {}", i.name, i.id, state_text(&i.state, lang));
+                    match i.wrong_kind {
+                        None => line,
+                        Some(kind) => pick(
+                            lang,
+                            format!(
+                                "{line} — {} 자원: 그룹 종류와 달라 손대지 않습니다",
+                                kind.as_str()
+                            ),
+                            format!(
+                                "{line} — {}, not this group's kind: left alone",
+                                kind.as_str()
+                            ),
+                        ),
+                    }
+                })
                 .collect();
             message.block(title_text(&block.title, lang), lines_or(lines, empty))
         })

@@ -131,6 +131,7 @@ fn instance(name: &str, id: &str, state: InstanceState) -> InstanceLine {
         name: name.into(),
         id: id.into(),
         state,
+        wrong_kind: None,
     }
 }
 

@@ -74,6 +74,9 @@ pub struct InstanceLine {
     pub name: String,
     pub id: String,
     pub state: InstanceState,
+    /// Its kind, when it is not its group's: it is left alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrong_kind: Option<GroupKind>,
 }
 
 /// `info`: one day's effective plan.
@@ -191,6 +194,17 @@ pub enum Notice {
     /// DBs AWS started after seven days stopped, stopped again because the
     /// schedule still wants them stopped.
     Restopped { instances: Vec<Placed> },
+    /// Resources tagged into a group of another kind: left alone.
+    Misfiled { resources: Vec<Misfiled> },
+}
+
+/// A resource in a group of another kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misfiled {
+    pub placed: Placed,
+    pub kind: GroupKind,
+    pub group: String,
+    pub group_kind: GroupKind,
 }
 
 /// `next`: the coming week.

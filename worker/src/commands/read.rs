@@ -45,13 +45,17 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
         name: i.name.clone(),
         id: i.id.clone(),
         state: i.state.clone(),
+        wrong_kind: None,
     };
     let mut blocks = Vec::new();
     for group in schedule.start_order() {
         let members: Vec<InstanceLine> = instances
             .iter()
             .filter(|i| i.group.as_deref() == Some(group.name.as_str()))
-            .map(line)
+            .map(|i| InstanceLine {
+                wrong_kind: (i.kind != group.kind).then_some(i.kind),
+                ..line(i)
+            })
             .collect();
         blocks.push(InstanceBlock {
             title: BlockTitle::Group {

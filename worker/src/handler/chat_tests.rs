@@ -8,7 +8,7 @@ use crate::error::Class;
 use crate::fakes::{at, command_job, World};
 use chrono::{DateTime, Duration, Utc};
 use curfew_shared::reply::InstanceState::{Running, Stopped};
-use curfew_shared::schedule::GroupKind::{Ec2, Rds, RdsCluster};
+use curfew_shared::schedule::GroupKind::{Ec2, Ecs, Rds, RdsCluster};
 use curfew_shared::Action;
 use curfew_testkit::instance;
 
@@ -230,4 +230,17 @@ async fn status_lists_a_cluster_in_its_own_block_and_force_stop_stops_it_whole()
         .fleet
         .calls()
         .contains(&"stop rds-cluster aurora-dev".to_owned()));
+}
+
+#[tokio::test]
+async fn status_marks_a_resource_in_a_group_of_another_kind() {
+    let world = World::new(
+        &format!("{DEV}[[schedule.group]]\nname = \"db\"\nkind = \"rds\"\n"),
+        vec![instance(Ecs, "dev/api", "dev", Some("db"), Running)],
+    );
+    let status = reply(&world, "/서버 dev status", at(EIGHT_TWELVE)).await;
+    assert!(
+        status.contains("dev/api") && status.contains("— ecs, not this group's kind: left alone"),
+        "{status}"
+    );
 }

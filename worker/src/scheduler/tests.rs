@@ -403,3 +403,30 @@ async fn a_hibernating_schedule_hibernates_the_instances_configured_for_it_and_s
     );
     assert_eq!(world.fleet.state("i-ready"), Some(Stopped));
 }
+
+#[tokio::test]
+async fn a_resource_in_a_group_of_another_kind_is_left_alone_and_reported() {
+    let schedules = format!(
+        "{}[[schedule.group]]\nname = \"db\"\nkind = \"rds\"\n",
+        office_hours(&["dev"])
+    );
+    let world = World::new(
+        &schedules,
+        vec![
+            instance(Rds, "dev-db", "dev", Some("db"), Stopped),
+            instance(Ecs, "dev/api", "dev", Some("db"), Stopped),
+        ],
+    );
+    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    assert_eq!(world.fleet.calls(), ["describe", "start rds dev-db"]);
+    assert_eq!(
+        world.fleet.state("dev/api"),
+        Some(Stopped),
+        "never acted on"
+    );
+    let posts = world.posts().join("\n");
+    assert!(
+        posts.contains("Wrong kind") && posts.contains("dev/api): ecs in group db (rds)"),
+        "{posts}"
+    );
+}

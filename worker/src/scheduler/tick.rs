@@ -17,7 +17,7 @@ use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
 use curfew_shared::ports::{FleetError, TimelineData};
 use curfew_shared::reconcile::{is_due, Decision, Instance, Outlook};
 use curfew_shared::reply::InstanceState;
-use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
+use curfew_shared::reply::{digest, render, Context, Misfiled, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
 use curfew_shared::Action;
@@ -212,6 +212,21 @@ fn notices(
         notices.push(Notice::Restopped {
             instances: restopped,
         });
+    }
+    if !decision.misfiled.is_empty() {
+        let resources = decision
+            .misfiled
+            .iter()
+            .filter_map(|(i, group_kind)| {
+                Some(Misfiled {
+                    placed: i.placed(),
+                    kind: i.kind,
+                    group: i.group.clone()?,
+                    group_kind: *group_kind,
+                })
+            })
+            .collect();
+        notices.push(Notice::Misfiled { resources });
     }
     if !decision.not_up.is_empty() {
         notices.push(Notice::NotUp {
