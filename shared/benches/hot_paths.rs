@@ -66,6 +66,7 @@ fn status_reply(c: &mut Criterion) {
         } else {
             InstanceState::Running
         },
+        kind: curfew_shared::schedule::GroupKind::Ec2,
         wrong_kind: None,
     };
     let reply = Reply::Status(StatusView {

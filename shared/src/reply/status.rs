@@ -2,15 +2,26 @@
 
 use super::{lines_or, pick, BlockTitle, Context, InstanceState, Lang, StatusView};
 use crate::jandi::{Color, Message};
+use crate::schedule::GroupKind;
 
-fn state_text(state: &InstanceState, lang: Lang) -> String {
-    match state {
-        InstanceState::Running => pick(lang, "기상(running)", "running").to_owned(),
-        InstanceState::Stopped => pick(lang, "취침(stopped)", "stopped").to_owned(),
-        InstanceState::Starting => pick(lang, "기상 중(starting)", "starting").to_owned(),
-        InstanceState::Stopping => pick(lang, "취침 중(stopping)", "stopping").to_owned(),
-        InstanceState::Other(other) => other.clone(),
-    }
+/// A state in the words of its kind: EC2 runs, a database is available,
+/// a group is in service or scaled to 0, a service runs its tasks or has
+/// none desired. In Korean the 기상 / 취침 words come first, AWS's after.
+fn state_text(kind: GroupKind, state: &InstanceState, lang: Lang) -> String {
+    let (up, down, rising, falling) = match kind {
+        GroupKind::Ec2 => ("running", "stopped", "starting", "stopping"),
+        GroupKind::Rds | GroupKind::RdsCluster => ("available", "stopped", "starting", "stopping"),
+        GroupKind::Asg => ("in service", "scaled to 0", "scaling up", "scaling down"),
+        GroupKind::Ecs => ("running", "desired 0", "starting tasks", "stopping tasks"),
+    };
+    let (ko, aws) = match state {
+        InstanceState::Running => ("기상", up),
+        InstanceState::Stopped => ("취침", down),
+        InstanceState::Starting => ("기상 중", rising),
+        InstanceState::Stopping => ("취침 중", falling),
+        InstanceState::Other(other) => return other.clone(),
+    };
+    pick(lang, format!("{ko}({aws})"), aws.to_owned())
 }
 
 fn title_text(title: &BlockTitle, lang: Lang) -> String {
@@ -54,7 +65,12 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
                 .instances
                 .iter()
                 .map(|i| {
-                    let line = format!("{} ({}) : {}", i.name, i.id, state_text(&i.state, lang));
+                    let line = format!(
+                        "{} ({}) : {}",
+                        i.name,
+                        i.id,
+                        state_text(i.kind, &i.state, lang)
+                    );
                     match i.wrong_kind {
                         None => line,
                         Some(kind) => pick(

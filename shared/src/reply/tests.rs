@@ -130,6 +130,7 @@ fn instance(name: &str, id: &str, state: InstanceState) -> InstanceLine {
     InstanceLine {
         name: name.into(),
         id: id.into(),
+        kind: GroupKind::Ec2,
         state,
         wrong_kind: None,
     }
@@ -168,6 +169,38 @@ fn status_ec2_only() -> Reply {
             title: BlockTitle::Ec2,
             instances: vec![instance("web-1", "i-0abc", InstanceState::Starting)],
         }],
+    })
+}
+
+/// One resource of each kind beyond EC2, each up or down.
+fn status_every_kind() -> Reply {
+    let of = |kind: GroupKind, name: &str, state: InstanceState| InstanceLine {
+        kind,
+        ..instance(name, name, state)
+    };
+    Reply::Status(StatusView {
+        schedule: "dev".into(),
+        blocks: vec![
+            InstanceBlock {
+                title: BlockTitle::Rds,
+                instances: vec![of(GroupKind::Rds, "dev-db", InstanceState::Running)],
+            },
+            InstanceBlock {
+                title: BlockTitle::RdsCluster,
+                instances: vec![of(GroupKind::RdsCluster, "aurora", InstanceState::Stopped)],
+            },
+            InstanceBlock {
+                title: BlockTitle::Asg,
+                instances: vec![
+                    of(GroupKind::Asg, "workers", InstanceState::Stopped),
+                    of(GroupKind::Asg, "batch", InstanceState::Starting),
+                ],
+            },
+            InstanceBlock {
+                title: BlockTitle::Ecs,
+                instances: vec![of(GroupKind::Ecs, "dev/api", InstanceState::Stopped)],
+            },
+        ],
     })
 }
 
@@ -627,6 +660,36 @@ case!(
         "web-2 (i-0def) : stopped",
         "Group app (ec2)",
         "dev-db (dev-db) : running"
+    ]
+);
+case!(
+    status_en_each_kind_in_its_own_words,
+    status_every_kind(),
+    En,
+    OK,
+    [
+        "dev-db (dev-db) : available",
+        "RDS clusters",
+        "aurora (aurora) : stopped",
+        "Auto Scaling groups",
+        "workers (workers) : scaled to 0",
+        "batch (batch) : scaling up",
+        "ECS services",
+        "dev/api (dev/api) : desired 0"
+    ]
+);
+case!(
+    status_ko_each_kind_in_its_own_words,
+    status_every_kind(),
+    Ko,
+    OK,
+    [
+        "dev-db (dev-db) : 기상(available)",
+        "RDS 클러스터",
+        "workers (workers) : 취침(scaled to 0)",
+        "오토 스케일링 그룹",
+        "ECS 서비스",
+        "dev/api (dev/api) : 취침(desired 0)"
     ]
 );
 case!(

@@ -68,11 +68,18 @@ pub enum BlockTitle {
     Ecs,
 }
 
+const fn ec2() -> GroupKind {
+    GroupKind::Ec2
+}
+
 /// One instance: its `Name` tag (or id), id and state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstanceLine {
     pub name: String,
     pub id: String,
+    /// What it is: each kind says its state in its own words.
+    #[serde(default = "ec2")]
+    pub kind: GroupKind,
     pub state: InstanceState,
     /// Its kind, when it is not its group's: it is left alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -44,6 +44,7 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
     let line = |i: &Instance| InstanceLine {
         name: i.name.clone(),
         id: i.id.clone(),
+        kind: i.kind,
         state: i.state.clone(),
         wrong_kind: None,
     };
