@@ -5,6 +5,7 @@
 mod day;
 mod errors;
 mod groups;
+mod kinds;
 mod notices;
 mod overrides;
 mod stack;

@@ -1,0 +1,182 @@
+//! The newer kinds driven by ticks on moto: an Aurora cluster `db` and an
+//! ECS service `app` after it. They live in a region of their own (the
+//! worker's fleet is pointed there; its table stays where it is), so no
+//! other test's describe sees a cluster member. moto runs no ECS tasks
+//! (`runningCount` stays 0): where the service must look up, the proxy
+//! rewrites `runningCount` in `DescribeServices`, and the test says so.
+
+use super::stack::{kst, Stack};
+use curfew_testkit::local_aws;
+use curfew_worker::adapters::fleet::{AwsFleet, TagKeys, DESIRED_TAG};
+use std::sync::Arc;
+
+const KINDS: &str = r#"
+[[schedule]]
+name = "dev"
+tag = "{tag}"
+timezone = "Asia/Seoul"
+stop_warning_minutes = 0
+[[schedule.period]]
+days = "weekdays"
+start = "09:00"
+stop = "19:00"
+[[schedule.group]]
+name = "db"
+kind = "rds-cluster"
+[[schedule.group]]
+name = "app"
+kind = "ecs"
+after = ["db"]
+"#;
+
+const REGION: &str = "ap-southeast-2";
+
+async fn region_sdk(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new(REGION))
+        .load()
+        .await
+}
+
+/// A stopped Aurora cluster (with its writer) and an ECS service curfew
+/// had stopped (desired 0, 2 saved), both tagged `tag`.
+async fn stopped_fleet(sdk: &aws_config::SdkConfig, tag: &str) -> (String, String) {
+    let rds = aws_sdk_rds::Client::new(sdk);
+    let rds_tag = |key: &str, value: &str| {
+        aws_sdk_rds::types::Tag::builder()
+            .key(key)
+            .value(value)
+            .build()
+    };
+    let cluster = format!("{tag}-aurora");
+    rds.create_db_cluster()
+        .db_cluster_identifier(&cluster)
+        .engine("aurora-postgresql")
+        .master_username("curfew")
+        .master_user_password("curfew-local-only")
+        .tags(rds_tag("ScheduleName", tag))
+        .tags(rds_tag("ScheduleGroupName", "db"))
+        .send()
+        .await
+        .unwrap();
+    rds.create_db_instance()
+        .db_instance_identifier(format!("{cluster}-writer"))
+        .db_cluster_identifier(&cluster)
+        .engine("aurora-postgresql")
+        .db_instance_class("db.r6g.large")
+        .send()
+        .await
+        .unwrap();
+    rds.stop_db_cluster()
+        .db_cluster_identifier(&cluster)
+        .send()
+        .await
+        .unwrap();
+
+    let ecs = aws_sdk_ecs::Client::new(sdk);
+    let ecs_cluster = format!("{tag}-ecs");
+    ecs.create_cluster()
+        .cluster_name(&ecs_cluster)
+        .send()
+        .await
+        .unwrap();
+    ecs.register_task_definition()
+        .family(format!("{tag}-api"))
+        .container_definitions(
+            aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("api")
+                .image("nginx")
+                .memory(128)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let ecs_tag = |key: &str, value: &str| {
+        aws_sdk_ecs::types::Tag::builder()
+            .key(key)
+            .value(value)
+            .build()
+    };
+    ecs.create_service()
+        .cluster(&ecs_cluster)
+        .service_name("api")
+        .task_definition(format!("{tag}-api"))
+        .desired_count(0)
+        .tags(ecs_tag("ScheduleName", tag))
+        .tags(ecs_tag("ScheduleGroupName", "app"))
+        .tags(ecs_tag(DESIRED_TAG, "2"))
+        .send()
+        .await
+        .unwrap();
+    (cluster, ecs_cluster)
+}
+
+async fn cluster_status(sdk: &aws_config::SdkConfig, cluster: &str) -> String {
+    let out = aws_sdk_rds::Client::new(sdk)
+        .describe_db_clusters()
+        .db_cluster_identifier(cluster)
+        .send()
+        .await
+        .unwrap();
+    out.db_clusters()[0].status().unwrap().to_owned()
+}
+
+async fn desired(sdk: &aws_config::SdkConfig, cluster: &str) -> i32 {
+    let out = aws_sdk_ecs::Client::new(sdk)
+        .describe_services()
+        .cluster(cluster)
+        .services("api")
+        .send()
+        .await
+        .unwrap();
+    out.services()[0].desired_count()
+}
+
+#[tokio::test]
+async fn an_aurora_db_starts_before_its_ecs_app_and_stops_after_it() {
+    let Some(endpoint) = local_aws() else { return };
+    let mut stack = Stack::start(&endpoint, KINDS).await;
+    let direct = region_sdk(&endpoint).await;
+    let (aurora, ecs_cluster) = stopped_fleet(&direct, &stack.tag).await;
+    let via_proxy = region_sdk(&stack.proxy.endpoint()).await;
+    stack.worker.services.fleet = Arc::new(AwsFleet::new(&via_proxy, TagKeys::default()));
+
+    // Monday 08:59: the last event is Friday's stop, and both are stopped.
+    stack.tick(kst(7, 8, 59)).await;
+    assert_eq!(cluster_status(&direct, &aurora).await, "stopped");
+    assert_eq!(desired(&direct, &ecs_cluster).await, 0);
+
+    // 09:00: the cluster starts; the service waits for it.
+    stack.tick(kst(7, 9, 0)).await;
+    assert_eq!(cluster_status(&direct, &aurora).await, "available");
+    assert_eq!(desired(&direct, &ecs_cluster).await, 0, "app waits for db");
+    // 09:01: db is up, so app gets its 2 back.
+    stack.tick(kst(7, 9, 1)).await;
+    assert_eq!(desired(&direct, &ecs_cluster).await, 2);
+
+    // 19:00: the service first. moto never runs its tasks: the proxy makes
+    // the tick's describe see them running.
+    stack.proxy.rewrite(
+        "DescribeServices",
+        "\"runningCount\": 0",
+        "\"runningCount\": 2",
+        1,
+    );
+    stack.tick(kst(7, 19, 0)).await;
+    assert_eq!(desired(&direct, &ecs_cluster).await, 0);
+    assert_eq!(
+        cluster_status(&direct, &aurora).await,
+        "available",
+        "db waits for app"
+    );
+    stack.tick(kst(7, 19, 1)).await;
+    assert_eq!(cluster_status(&direct, &aurora).await, "stopped");
+
+    let notices = stack.notices_after(4).await;
+    assert!(
+        notices.iter().any(|n| n.contains(&aurora)) && notices.iter().any(|n| n.contains("api")),
+        "{notices:#?}"
+    );
+}
