@@ -28,12 +28,14 @@ pub struct Capacity {
 }
 
 impl Capacity {
-    fn of(group: &AutoScalingGroup) -> Self {
-        Self {
-            min: group.min_size().unwrap_or_default(),
-            desired: group.desired_capacity().unwrap_or_default(),
-            max: group.max_size().unwrap_or_default(),
-        }
+    /// As AWS describes the group (it always sends all three; a group
+    /// without them is not guessed at).
+    fn of(group: &AutoScalingGroup) -> Option<Self> {
+        Some(Self {
+            min: group.min_size()?,
+            desired: group.desired_capacity()?,
+            max: group.max_size()?,
+        })
     }
 
     /// `min,desired,max`, as the tag holds it.
@@ -64,14 +66,16 @@ impl Capacity {
 /// it to 0 (its capacity is saved); at 0 without a saved capacity is a
 /// person's doing and left alone.
 fn asg_state(group: &AutoScalingGroup, saved: bool) -> InstanceState {
-    let desired = group.desired_capacity().unwrap_or_default();
+    let Some(Capacity { min, desired, .. }) = Capacity::of(group) else {
+        return InstanceState::Other("capacity unknown".to_owned());
+    };
     let in_service = group
         .instances()
         .iter()
         .filter(|i| i.lifecycle_state() == Some(&LifecycleState::InService))
         .count();
     let in_service = i32::try_from(in_service).unwrap_or(i32::MAX);
-    match (desired, group.min_size().unwrap_or_default()) {
+    match (desired, min) {
         (0, 0) if saved => InstanceState::Stopped,
         (0, 0) => InstanceState::Other("at 0 by hand".to_owned()),
         _ if in_service == desired => InstanceState::Running,
@@ -147,7 +151,13 @@ impl AwsFleet {
         let group = self.asg_named(name).await?;
         match action {
             Action::Stop => {
-                let capacity = Capacity::of(&group);
+                let Some(capacity) = Capacity::of(&group) else {
+                    return Err(refused(
+                        "DescribeAutoScalingGroups",
+                        name,
+                        format!("{name} came back without its min / desired / max"),
+                    ));
+                };
                 if capacity.desired == 0 && capacity.min == 0 {
                     return Ok(());
                 }

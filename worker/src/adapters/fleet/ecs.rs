@@ -137,7 +137,16 @@ impl AwsFleet {
             .into_iter()
             .next()
             .ok_or_else(|| refused("DescribeServices", id, format!("no ECS service {id}")))?;
-        let arn = service.service_arn().unwrap_or_default().to_owned();
+        let arn = service
+            .service_arn()
+            .ok_or_else(|| {
+                refused(
+                    "DescribeServices",
+                    id,
+                    format!("{id} came back without its ARN"),
+                )
+            })?
+            .to_owned();
         match action {
             Action::Stop => {
                 let desired = service.desired_count();
