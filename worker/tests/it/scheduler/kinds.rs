@@ -4,6 +4,8 @@
 //! other test's describe sees a cluster member. moto runs no ECS tasks
 //! (`runningCount` stays 0): where the service must look up, the proxy
 //! rewrites `runningCount` in `DescribeServices`, and the test says so.
+//! Also AWS's own start of a DB stopped for seven days (the test starts it,
+//! as moto never would), which curfew stops again.
 
 use super::stack::{kst, Stack};
 use curfew_testkit::local_aws;
@@ -179,4 +181,57 @@ async fn an_aurora_db_starts_before_its_ecs_app_and_stops_after_it() {
         notices.iter().any(|n| n.contains(&aurora)) && notices.iter().any(|n| n.contains("api")),
         "{notices:#?}"
     );
+}
+
+/// Up on the 1st of the month only: stopped from Tuesday 2026-12-01 19:00.
+const MONTHLY: &str = r#"
+[[schedule]]
+name = "dev"
+tag = "{tag}"
+timezone = "Asia/Seoul"
+stop_warning_minutes = 0
+[[schedule.period]]
+monthdays = "1"
+start = "09:00"
+stop = "19:00"
+"#;
+
+#[tokio::test]
+async fn a_db_aws_starts_on_the_seventh_day_stopped_is_stopped_again_with_one_notice() {
+    let Some(endpoint) = local_aws() else { return };
+    let stack = Stack::start(&endpoint, MONTHLY).await;
+    let fleet = curfew_testkit::demo_fleet(&stack.sdk, &stack.tag, false).await;
+    stack.tick(kst(1, 19, 0)).await;
+    assert_eq!(
+        curfew_testkit::rds_status(&stack.sdk, &fleet.db).await,
+        "stopped"
+    );
+    let before = stack.notices_after(1).await.len();
+
+    // AWS's own start, seven days on (moto never does it: the test does).
+    aws_sdk_rds::Client::new(&stack.sdk)
+        .start_db_instance()
+        .db_instance_identifier(&fleet.db)
+        .send()
+        .await
+        .unwrap();
+    stack.proxy.reset();
+    stack.tick(kst(8, 19, 2)).await;
+    assert_eq!(
+        curfew_testkit::rds_status(&stack.sdk, &fleet.db).await,
+        "stopped"
+    );
+    assert!(stack.fleet_calls().contains(&"StopDBInstance".to_owned()));
+    let notices = stack.notices_after(before + 1).await;
+    assert_eq!(notices.len(), before + 1, "{notices:#?}");
+    let last = notices.last().unwrap();
+    assert!(
+        last.contains("seven days") && last.contains(&fleet.db),
+        "{last}"
+    );
+
+    // Once: the next minute describes nothing.
+    stack.proxy.reset();
+    stack.tick(kst(8, 19, 3)).await;
+    assert!(stack.fleet_calls().is_empty(), "{:?}", stack.fleet_calls());
 }
