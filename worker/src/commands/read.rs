@@ -11,7 +11,7 @@ use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, NextView,
     Reply, ScheduleLine, StatusView,
 };
-use curfew_shared::schedule::{DayPlan, GroupKind, Timeline};
+use curfew_shared::schedule::{DayPlan, GroupKind, Schedule, Timeline};
 
 pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<Reply, ExecError> {
     let defs = services.schedules.list().await?;
@@ -41,67 +41,72 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
         .fleet
         .describe_schedule(&schedule.tag)
         .await?;
-    let line = |i: &Instance| InstanceLine {
+    let mut blocks: Vec<InstanceBlock> = schedule
+        .start_order()
+        .map(|group| InstanceBlock {
+            title: BlockTitle::Group {
+                name: group.name.clone(),
+                kind: group.kind,
+            },
+            instances: instances
+                .iter()
+                .filter(|i| i.group.as_deref() == Some(group.name.as_str()))
+                .map(|i| InstanceLine {
+                    wrong_kind: (i.kind != group.kind).then_some(i.kind),
+                    ..line(i)
+                })
+                .collect(),
+        })
+        .collect();
+    blocks.extend(loose_blocks(schedule, &instances));
+    Ok(Reply::Status(StatusView {
+        schedule: schedule.name.clone(),
+        blocks,
+    }))
+}
+
+/// A resource as `status` lists it.
+fn line(i: &Instance) -> InstanceLine {
+    InstanceLine {
         name: i.name.clone(),
         id: i.id.clone(),
         kind: i.kind,
         state: i.state.clone(),
         wrong_kind: None,
-    };
-    let mut blocks = Vec::new();
-    for group in schedule.start_order() {
-        let members: Vec<InstanceLine> = instances
-            .iter()
-            .filter(|i| i.group.as_deref() == Some(group.name.as_str()))
-            .map(|i| InstanceLine {
-                wrong_kind: (i.kind != group.kind).then_some(i.kind),
-                ..line(i)
-            })
-            .collect();
-        blocks.push(InstanceBlock {
-            title: BlockTitle::Group {
-                name: group.name.clone(),
-                kind: group.kind,
-            },
-            instances: members,
-        });
     }
-    // Instances in no declared group: one block per service.
-    let loose = |kind: GroupKind| -> Vec<InstanceLine> {
-        instances
+}
+
+/// The resources in no declared group: one block per kind. EC2 and RDS are
+/// shown even when empty (a schedule without groups says it has none); the
+/// newer kinds only where there are some.
+fn loose_blocks(schedule: &Schedule, instances: &[Instance]) -> Vec<InstanceBlock> {
+    let grouped = |i: &Instance| {
+        schedule
+            .groups
             .iter()
-            .filter(|i| i.kind == kind)
-            .filter(|i| {
-                !schedule
-                    .groups
-                    .iter()
-                    .any(|g| i.group.as_deref() == Some(g.name.as_str()))
-            })
-            .map(line)
-            .collect()
+            .any(|g| i.group.as_deref() == Some(g.name.as_str()))
     };
-    for (title, kind) in [
+    [
         (BlockTitle::Ec2, GroupKind::Ec2),
         (BlockTitle::Rds, GroupKind::Rds),
         (BlockTitle::RdsCluster, GroupKind::RdsCluster),
         (BlockTitle::Asg, GroupKind::Asg),
         (BlockTitle::Ecs, GroupKind::Ecs),
-    ] {
-        let members = loose(kind);
-        // EC2 and RDS are shown even when empty (a schedule without groups
-        // says it has none); the newer kinds only where there are some.
+    ]
+    .into_iter()
+    .filter_map(|(title, kind)| {
+        let members: Vec<InstanceLine> = instances
+            .iter()
+            .filter(|i| i.kind == kind && !grouped(i))
+            .map(line)
+            .collect();
         let always = schedule.groups.is_empty() && matches!(kind, GroupKind::Ec2 | GroupKind::Rds);
-        if !members.is_empty() || always {
-            blocks.push(InstanceBlock {
-                title,
-                instances: members,
-            });
-        }
-    }
-    Ok(Reply::Status(StatusView {
-        schedule: schedule.name.clone(),
-        blocks,
-    }))
+        (!members.is_empty() || always).then_some(InstanceBlock {
+            title,
+            instances: members,
+        })
+    })
+    .collect()
 }
 
 pub(super) async fn info(target: &Target<'_>, date: DateArg) -> Result<Reply, ExecError> {

@@ -94,55 +94,16 @@ pub async fn reconcile_now(
 pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, FleetError> {
     let mut failures = HashMap::new();
     for action in [Action::Start, Action::Stop] {
-        let of_kind = |kind: GroupKind| -> Vec<String> {
-            decisions
-                .iter()
-                .flat_map(|d| to_act(d, action))
-                .filter(|i| i.kind == kind)
-                .map(|i| i.id.clone())
-                .collect()
-        };
-        // EC2 stops hibernate where the schedule says so and the instance
-        // is configured for it; each way has its own batches.
-        let ec2: Vec<(bool, &Instance)> = decisions
-            .iter()
-            .flat_map(|d| {
-                to_act(d, action)
-                    .filter(|i| i.kind == GroupKind::Ec2)
-                    .map(move |i| (action == Action::Stop && d.hibernate && i.hibernates, i))
-            })
-            .collect();
-        let ids = |hibernating: bool| -> Vec<String> {
-            ec2.iter()
-                .filter(|(h, _)| *h == hibernating)
-                .map(|(_, i)| i.id.clone())
-                .collect()
-        };
-        let batches: Vec<(Ec2Call, Vec<String>)> = [
-            (Ec2Call::Hibernate, ids(true)),
-            (Ec2Call::Plain(action), ids(false)),
-        ]
-        .into_iter()
-        .flat_map(|(call, ids)| {
-            ids.chunks(EC2_BATCH)
-                .map(|batch| (call, batch.to_vec()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
         // Batches of different instances do not wait for each other either.
-        let ec2_failures: Vec<HashMap<String, FleetError>> = stream::iter(batches)
-            .map(|(call, batch)| isolate_ec2(fleet, call, batch))
-            .buffer_unordered(EC2_CONCURRENCY)
-            .collect()
-            .await;
+        let ec2_failures: Vec<HashMap<String, FleetError>> =
+            stream::iter(ec2_batches(decisions, action))
+                .map(|(call, batch)| isolate_ec2(fleet, call, batch))
+                .buffer_unordered(EC2_CONCURRENCY)
+                .collect()
+                .await;
         failures.extend(ec2_failures.into_iter().flatten());
         // The other kinds take one resource a call: side by side.
-        let one_a_call: Vec<(GroupKind, String)> = GroupKind::ALL
-            .into_iter()
-            .filter(|kind| *kind != GroupKind::Ec2)
-            .flat_map(|kind| of_kind(kind).into_iter().map(move |id| (kind, id)))
-            .collect();
-        let rds_failures: Vec<(String, FleetError)> = stream::iter(one_a_call)
+        let other_failures: Vec<(String, FleetError)> = stream::iter(one_a_call(decisions, action))
             .map(|(kind, id)| async move {
                 let one = std::slice::from_ref(&id);
                 fleet.act(action, kind, one).await.err().map(|e| (id, e))
@@ -151,9 +112,50 @@ pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, 
             .filter_map(std::future::ready)
             .collect()
             .await;
-        failures.extend(rds_failures);
+        failures.extend(other_failures);
     }
     failures
+}
+
+/// The EC2 batches for `action`: a stop hibernates where the schedule says
+/// so and the instance is configured for it, and each way has its own
+/// batches of at most `EC2_BATCH`.
+fn ec2_batches(decisions: &[&Decision], action: Action) -> Vec<(Ec2Call, Vec<String>)> {
+    let ec2: Vec<(bool, &Instance)> = decisions
+        .iter()
+        .flat_map(|d| {
+            to_act(d, action)
+                .filter(|i| i.kind == GroupKind::Ec2)
+                .map(move |i| (action == Action::Stop && d.hibernate && i.hibernates, i))
+        })
+        .collect();
+    let ids = |hibernating: bool| -> Vec<String> {
+        ec2.iter()
+            .filter(|(h, _)| *h == hibernating)
+            .map(|(_, i)| i.id.clone())
+            .collect()
+    };
+    [
+        (Ec2Call::Hibernate, ids(true)),
+        (Ec2Call::Plain(action), ids(false)),
+    ]
+    .into_iter()
+    .flat_map(|(call, ids)| {
+        ids.chunks(EC2_BATCH)
+            .map(|batch| (call, batch.to_vec()))
+            .collect::<Vec<_>>()
+    })
+    .collect()
+}
+
+/// The resources of every kind but EC2 that `action` is called for, one a call.
+fn one_a_call(decisions: &[&Decision], action: Action) -> Vec<(GroupKind, String)> {
+    decisions
+        .iter()
+        .flat_map(|d| to_act(d, action))
+        .filter(|i| i.kind != GroupKind::Ec2)
+        .map(|i| (i.kind, i.id.clone()))
+        .collect()
 }
 
 /// The instances `action` is called for in `decision`: its rollout's, and

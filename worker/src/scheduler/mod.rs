@@ -3,6 +3,7 @@
 //! state with a conditional write and carries out the starts and stops.
 
 pub mod act;
+mod notices;
 pub mod tick;
 
 #[cfg(test)]

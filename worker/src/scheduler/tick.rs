@@ -12,15 +12,14 @@ use crate::app::App;
 use crate::app::ExecError;
 use crate::limits::TICK_CONCURRENCY;
 use crate::scheduler::act::{act, decide_and_save, reconcile_now};
+use crate::scheduler::notices::notices;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
-use curfew_shared::ports::{FleetError, TimelineData};
+use curfew_shared::ports::TimelineData;
 use curfew_shared::reconcile::{is_due, Decision, Instance, Outlook};
-use curfew_shared::reply::InstanceState;
-use curfew_shared::reply::{digest, render, Context, Misfiled, Notice, NoticeView, Reply};
+use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
-use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
@@ -145,95 +144,6 @@ pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Resul
         .collect();
     post_notices(worker, outbox).await;
     Ok(())
-}
-
-/// What the room hears about one reconcile.
-fn notices(
-    decision: &Decision,
-    instances: &[Instance],
-    failures: &HashMap<String, FleetError>,
-) -> Vec<Notice> {
-    let mut notices = Vec::new();
-    if let Some(stop) = decision.warn {
-        let running = instances
-            .iter()
-            .filter(|i| i.state == InstanceState::Running)
-            .map(Instance::placed)
-            .collect();
-        notices.push(Notice::StopWarning { stop, running });
-    }
-    let done: Vec<&Instance> = decision
-        .act
-        .iter()
-        .filter(|i| !failures.contains_key(&i.id))
-        .collect();
-    let acted: Vec<_> = done.iter().map(|i| i.placed()).collect();
-    if let Some(action) = decision.action {
-        let hibernated = done
-            .iter()
-            .filter(|i| action == Action::Stop && decision.hibernate && i.hibernates)
-            .map(|i| i.placed())
-            .collect();
-        if !acted.is_empty() || (decision.applied_now.is_some() && !decision.waiting.is_empty()) {
-            notices.push(Notice::Acted {
-                action,
-                event: decision.applied_now,
-                enforced: decision.enforced,
-                acted,
-                hibernated,
-                waiting: decision.waiting.clone(),
-            });
-        }
-        if !decision.timed_out.is_empty() {
-            notices.push(Notice::TimedOut {
-                action,
-                groups: decision.timed_out.clone(),
-            });
-        }
-    }
-    let mut what: Vec<String> = decision
-        .act
-        .iter()
-        .chain(&decision.restopped)
-        .filter_map(|i| failures.get(&i.id))
-        .map(ToString::to_string)
-        .collect();
-    what.dedup();
-    if !what.is_empty() {
-        notices.push(Notice::Failed { what });
-    }
-    let restopped: Vec<_> = decision
-        .restopped
-        .iter()
-        .filter(|i| !failures.contains_key(&i.id))
-        .map(Instance::placed)
-        .collect();
-    if !restopped.is_empty() {
-        notices.push(Notice::Restopped {
-            instances: restopped,
-        });
-    }
-    if !decision.misfiled.is_empty() {
-        let resources = decision
-            .misfiled
-            .iter()
-            .filter_map(|(i, group_kind)| {
-                Some(Misfiled {
-                    placed: i.placed(),
-                    kind: i.kind,
-                    group: i.group.clone()?,
-                    group_kind: *group_kind,
-                })
-            })
-            .collect();
-        notices.push(Notice::Misfiled { resources });
-    }
-    if !decision.not_up.is_empty() {
-        notices.push(Notice::NotUp {
-            instances: decision.not_up.iter().map(Instance::placed).collect(),
-        });
-    }
-    notices
 }
 
 /// Posts each notice to its schedule's `notify_room` webhook, else the

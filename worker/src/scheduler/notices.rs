@@ -1,0 +1,116 @@
+//! What the room hears about one reconcile (SPEC §6, notifications): a
+//! warning before a stop, what was started or stopped (and hibernated),
+//! groups that timed out, calls that failed, DBs stopped again after AWS's
+//! own start, resources in a group of another kind, starts that did not
+//! come up.
+
+use curfew_shared::ports::FleetError;
+use curfew_shared::reconcile::{Decision, Instance};
+use curfew_shared::reply::{InstanceState, Misfiled, Notice};
+use curfew_shared::Action;
+use std::collections::HashMap;
+
+/// Every notice of `decision`, in the order the room reads them.
+/// `instances` are the schedule's as described; `failures` the calls that
+/// failed, by id.
+pub(super) fn notices(
+    decision: &Decision,
+    instances: &[Instance],
+    failures: &HashMap<String, FleetError>,
+) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    if let Some(stop) = decision.warn {
+        let running = instances
+            .iter()
+            .filter(|i| i.state == InstanceState::Running)
+            .map(Instance::placed)
+            .collect();
+        notices.push(Notice::StopWarning { stop, running });
+    }
+    notices.extend(acted(decision, failures));
+    notices.extend(failed(decision, failures));
+    let restopped: Vec<_> = decision
+        .restopped
+        .iter()
+        .filter(|i| !failures.contains_key(&i.id))
+        .map(Instance::placed)
+        .collect();
+    if !restopped.is_empty() {
+        notices.push(Notice::Restopped {
+            instances: restopped,
+        });
+    }
+    notices.extend(misfiled(decision));
+    if !decision.not_up.is_empty() {
+        notices.push(Notice::NotUp {
+            instances: decision.not_up.iter().map(Instance::placed).collect(),
+        });
+    }
+    notices
+}
+
+/// The start or stop that acted (or groups that wait on a new event), and
+/// groups that timed out.
+fn acted(decision: &Decision, failures: &HashMap<String, FleetError>) -> Vec<Notice> {
+    let Some(action) = decision.action else {
+        return Vec::new();
+    };
+    let mut notices = Vec::new();
+    let done: Vec<&Instance> = decision
+        .act
+        .iter()
+        .filter(|i| !failures.contains_key(&i.id))
+        .collect();
+    if !done.is_empty() || (decision.applied_now.is_some() && !decision.waiting.is_empty()) {
+        let hibernated = done
+            .iter()
+            .filter(|i| action == Action::Stop && decision.hibernate && i.hibernates)
+            .map(|i| i.placed())
+            .collect();
+        notices.push(Notice::Acted {
+            action,
+            event: decision.applied_now,
+            enforced: decision.enforced,
+            acted: done.iter().map(|i| i.placed()).collect(),
+            hibernated,
+            waiting: decision.waiting.clone(),
+        });
+    }
+    if !decision.timed_out.is_empty() {
+        notices.push(Notice::TimedOut {
+            action,
+            groups: decision.timed_out.clone(),
+        });
+    }
+    notices
+}
+
+/// The calls that failed (operation and ids: safe to show), each once.
+fn failed(decision: &Decision, failures: &HashMap<String, FleetError>) -> Option<Notice> {
+    let mut what: Vec<String> = decision
+        .act
+        .iter()
+        .chain(&decision.restopped)
+        .filter_map(|i| failures.get(&i.id))
+        .map(ToString::to_string)
+        .collect();
+    what.dedup();
+    (!what.is_empty()).then_some(Notice::Failed { what })
+}
+
+/// Resources tagged into a group of another kind, left alone.
+fn misfiled(decision: &Decision) -> Option<Notice> {
+    let resources: Vec<Misfiled> = decision
+        .misfiled
+        .iter()
+        .filter_map(|(i, group_kind)| {
+            Some(Misfiled {
+                placed: i.placed(),
+                kind: i.kind,
+                group: i.group.clone()?,
+                group_kind: *group_kind,
+            })
+        })
+        .collect();
+    (!resources.is_empty()).then_some(Notice::Misfiled { resources })
+}
