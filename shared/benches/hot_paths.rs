@@ -67,7 +67,6 @@ fn status_reply(c: &mut Criterion) {
             InstanceState::Running
         },
         kind: curfew_shared::schedule::GroupKind::Ec2,
-        wrong_kind: None,
     };
     let reply = Reply::Status(StatusView {
         schedule: "dev".to_owned(),

@@ -10,12 +10,14 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod fleet;
+mod kinds;
 mod memory;
 mod paging;
 mod webhook;
 pub use fleet::{
     any_image, demo_fleet, ec2_instance, ec2_states, rds_instance, rds_status, DemoFleet,
 };
+pub use kinds::{aurora_cluster, ecs_service, sdk_in};
 pub use memory::{
     instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryNotifier, MemorySchedules,
     MemoryTimelines,
@@ -66,6 +68,9 @@ pub struct Call {
     pub service: String,
     /// From `X-Amz-Target` (JSON protocols) or the `Action` form field (query protocols).
     pub operation: String,
+    /// The request body as sent (a query-protocol form, or JSON), so a test
+    /// can check a parameter moto accepts without acting on it.
+    pub body: String,
 }
 
 /// A forwarding proxy on a free loopback port that records every call.
@@ -258,6 +263,7 @@ async fn forward(
     let call = Call {
         service: service_of(&parts.headers).unwrap_or_default(),
         operation: operation_of(&parts.headers, &body).unwrap_or_default(),
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     let operation = call.operation.clone();
     if let Ok(mut calls) = state.calls.lock() {

@@ -30,10 +30,18 @@ pub(crate) struct World {
 }
 
 impl World {
-    /// The schedules of a TOML file and these instances.
+    /// The schedules of a TOML file and these instances. A file that does
+    /// not parse or validate fails the test: the worker would skip such a
+    /// schedule, and the test could pass without it.
     pub(crate) fn new(schedules: &str, instances: Vec<Instance>) -> Self {
+        if let Err(errors) =
+            curfew_shared::schedule::parse_schedules(schedules, chrono_tz::Asia::Seoul)
+        {
+            panic!("{errors:?}");
+        }
+        let schedules = MemorySchedules::from_toml(schedules).unwrap_or_else(|e| panic!("{e}"));
         Self {
-            schedules: Arc::new(MemorySchedules::from_toml(schedules).unwrap_or_default()),
+            schedules: Arc::new(schedules),
             fleet: Arc::new(MemoryFleet::of(instances)),
             ..Self::default()
         }

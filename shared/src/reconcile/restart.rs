@@ -44,7 +44,7 @@ fn near_seventh_day(since: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 }
 
 /// Whether `kind` is one AWS starts by itself.
-pub const fn auto_starts(kind: GroupKind) -> bool {
+const fn auto_starts(kind: GroupKind) -> bool {
     matches!(kind, GroupKind::Rds | GroupKind::RdsCluster)
 }
 

@@ -61,6 +61,11 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
     view.blocks
         .iter()
         .fold(Message::new(Color::Ok, body), |message, block| {
+            // A group's member of another kind is left alone: say so.
+            let group_kind = match &block.title {
+                BlockTitle::Group { kind, .. } => Some(*kind),
+                _ => None,
+            };
             let lines = block
                 .instances
                 .iter()
@@ -71,20 +76,15 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
                         i.id,
                         state_text(i.kind, &i.state, lang)
                     );
-                    match i.wrong_kind {
-                        None => line,
-                        Some(kind) => pick(
-                            lang,
-                            format!(
-                                "{line} — {} 자원: 그룹 종류와 달라 손대지 않습니다",
-                                kind.as_str()
-                            ),
-                            format!(
-                                "{line} — {}, not this group's kind: left alone",
-                                kind.as_str()
-                            ),
-                        ),
+                    if group_kind.is_none_or(|kind| kind == i.kind) {
+                        return line;
                     }
+                    let kind = i.kind.as_str();
+                    pick(
+                        lang,
+                        format!("{line} — {kind} 자원: 그룹 종류와 달라 손대지 않습니다"),
+                        format!("{line} — {kind}, not this group's kind: left alone"),
+                    )
                 })
                 .collect();
             message.block(title_text(&block.title, lang), lines_or(lines, empty))

@@ -132,7 +132,6 @@ fn instance(name: &str, id: &str, state: InstanceState) -> InstanceLine {
         id: id.into(),
         kind: GroupKind::Ec2,
         state,
-        wrong_kind: None,
     }
 }
 

@@ -81,9 +81,6 @@ pub struct InstanceLine {
     #[serde(default = "ec2")]
     pub kind: GroupKind,
     pub state: InstanceState,
-    /// Its kind, when it is not its group's: it is left alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wrong_kind: Option<GroupKind>,
 }
 
 /// `info`: one day's effective plan.

@@ -51,10 +51,7 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
             instances: instances
                 .iter()
                 .filter(|i| i.group.as_deref() == Some(group.name.as_str()))
-                .map(|i| InstanceLine {
-                    wrong_kind: (i.kind != group.kind).then_some(i.kind),
-                    ..line(i)
-                })
+                .map(line)
                 .collect(),
         })
         .collect();
@@ -72,7 +69,6 @@ fn line(i: &Instance) -> InstanceLine {
         id: i.id.clone(),
         kind: i.kind,
         state: i.state.clone(),
-        wrong_kind: None,
     }
 }
 

@@ -12,6 +12,11 @@ use curfew_shared::reply::InstanceState::{Running, Stopped};
 use curfew_shared::schedule::GroupKind::{Ec2, Ecs, Rds, RdsCluster};
 use curfew_testkit::instance;
 
+/// The tick of `instant` (RFC 3339), handled at that instant.
+async fn tick(app: &crate::app::App, instant: &str) {
+    run(app, at(instant), at(instant)).await.unwrap();
+}
+
 /// `names`, each on weekdays 09:00-19:00 in Seoul.
 fn office_hours(names: &[&str]) -> String {
     names
@@ -43,7 +48,7 @@ fn dev_world() -> World {
 #[tokio::test]
 async fn the_start_describes_once_starts_in_one_call_a_kind_and_tells_the_room() {
     let world = dev_world();
-    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&world.app(), NINE).await;
     assert_eq!(
         world.fleet.calls(),
         ["describe", "start ec2 i-1,i-2", "start rds db-1"]
@@ -63,17 +68,14 @@ async fn the_start_describes_once_starts_in_one_call_a_kind_and_tells_the_room()
 async fn a_minute_with_nothing_due_calls_no_fleet_api_and_a_stop_is_warned_once() {
     let world = dev_world();
     let app = world.app();
-    run(&app, at(NINE), at(NINE)).await.unwrap();
+    tick(&app, NINE).await;
     // The verification of the start, five minutes on: a describe, no notice
     // (everything came up).
-    run(&app, at("2026-12-09T00:05:00Z"), at("2026-12-09T00:05:00Z"))
-        .await
-        .unwrap();
+    tick(&app, "2026-12-09T00:05:00Z").await;
     let (calls, posts) = (world.fleet.calls().len(), world.notifier.attempts());
     assert_eq!(calls, 4, "{:?}", world.fleet.calls());
     for minute in ["01:00", "02:30", "09:49"] {
-        let t = at(&format!("2026-12-09T{minute}:00Z"));
-        run(&app, t, t).await.unwrap();
+        tick(&app, &format!("2026-12-09T{minute}:00Z")).await;
     }
     assert_eq!(
         world.fleet.calls().len(),
@@ -84,8 +86,7 @@ async fn a_minute_with_nothing_due_calls_no_fleet_api_and_a_stop_is_warned_once(
     assert_eq!(world.notifier.attempts(), posts);
     // 18:50 in Seoul, ten minutes before the stop: one warning, once.
     for minute in ["09:50", "09:51"] {
-        let t = at(&format!("2026-12-09T{minute}:00Z"));
-        run(&app, t, t).await.unwrap();
+        tick(&app, &format!("2026-12-09T{minute}:00Z")).await;
     }
     assert_eq!(
         world.fleet.calls().len(),
@@ -100,8 +101,7 @@ async fn a_minute_with_nothing_due_calls_no_fleet_api_and_a_stop_is_warned_once(
         world.posts()
     );
     // 19:00 in Seoul: due again.
-    let seven = at("2026-12-09T10:00:00Z");
-    run(&app, seven, seven).await.unwrap();
+    tick(&app, "2026-12-09T10:00:00Z").await;
     assert_eq!(world.fleet.state("i-1"), Some(Stopped));
 }
 
@@ -114,7 +114,7 @@ async fn due_schedules_share_one_describe_and_one_batched_call() {
             instance(Ec2, "i-stg", "staging", None, Stopped),
         ],
     );
-    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&world.app(), NINE).await;
     let calls = world.fleet.calls();
     assert_eq!(calls.len(), 2, "{calls:?}");
     assert_eq!(calls[0], "describe");
@@ -137,7 +137,7 @@ async fn one_refused_instance_is_found_by_halving_and_the_others_start() {
             .collect(),
     );
     world.fleet.refuse("i-3");
-    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&world.app(), NINE).await;
     for (id, state) in [
         ("i-1", Running),
         ("i-2", Running),
@@ -164,7 +164,7 @@ async fn many_notices_for_one_room_are_folded_into_digests() {
             .map(|name| instance(Ec2, &format!("i-{name}"), name, None, Stopped))
             .collect(),
     );
-    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&world.app(), NINE).await;
     let posts = world.posts();
     assert_eq!(posts.len(), 1, "six notices, one digest: {posts:?}");
     for name in names {
@@ -188,7 +188,7 @@ async fn a_webhook_that_is_down_gets_one_try_a_tick_not_one_a_digest() {
             .collect()
     };
     let up = World::new(&office_hours(&names), fleet());
-    run(&up.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&up.app(), NINE).await;
     assert_eq!(up.notifier.attempts(), 2, "two digests");
 
     let down = World::new(&office_hours(&names), fleet());
@@ -196,7 +196,7 @@ async fn a_webhook_that_is_down_gets_one_try_a_tick_not_one_a_digest() {
         attempts: 5,
         last: "HTTP 503".to_owned(),
     });
-    run(&down.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&down.app(), NINE).await;
     assert_eq!(
         down.notifier.attempts(),
         1,
@@ -228,7 +228,7 @@ async fn a_throttled_describe_fails_the_tick_as_transient_and_acts_on_nothing() 
 async fn a_lost_state_write_reads_and_describes_again_before_acting() {
     let world = dev_world();
     world.timelines.lose_next_saves(1);
-    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&world.app(), NINE).await;
     assert_eq!(
         world.fleet.calls(),
         [
@@ -281,7 +281,7 @@ async fn an_aurora_db_starts_before_the_ecs_app_after_it_and_stops_after_it() {
         ],
     );
     let app = world.app();
-    run(&app, at(NINE), at(NINE)).await.unwrap();
+    tick(&app, NINE).await;
     assert_eq!(
         world.fleet.calls(),
         ["describe", "start rds-cluster aurora-dev"]
@@ -291,23 +291,20 @@ async fn an_aurora_db_starts_before_the_ecs_app_after_it_and_stops_after_it() {
         Some(Stopped),
         "app waits for db"
     );
-    let next = at("2026-12-09T00:01:00Z");
-    run(&app, next, next).await.unwrap();
+    tick(&app, "2026-12-09T00:01:00Z").await;
     assert_eq!(
         world.fleet.calls().last().unwrap(),
         "start ecs dev-cluster/web"
     );
 
-    let seven = at("2026-12-09T10:00:00Z");
-    run(&app, seven, seven).await.unwrap();
+    tick(&app, "2026-12-09T10:00:00Z").await;
     assert_eq!(
         world.fleet.calls().last().unwrap(),
         "stop ecs dev-cluster/web",
         "app first"
     );
     assert_eq!(world.fleet.state("aurora-dev"), Some(Running));
-    let after = at("2026-12-09T10:01:00Z");
-    run(&app, after, after).await.unwrap();
+    tick(&app, "2026-12-09T10:01:00Z").await;
     assert_eq!(
         world.fleet.calls().last().unwrap(),
         "stop rds-cluster aurora-dev"
@@ -331,14 +328,12 @@ async fn a_db_aws_starts_after_seven_days_stopped_is_stopped_again_with_one_noti
         ],
     );
     let app = world.app();
-    let stop = at("2026-12-01T10:00:00Z");
-    run(&app, stop, stop).await.unwrap();
+    tick(&app, "2026-12-01T10:00:00Z").await;
     assert_eq!(world.fleet.state("dev-db"), Some(Stopped));
     let (calls, posts) = (world.fleet.calls().len(), world.notifier.attempts());
     // Six idle days: no describe at all.
     for day in 2..=7 {
-        let t = at(&format!("2026-12-0{day}T10:00:00Z"));
-        run(&app, t, t).await.unwrap();
+        tick(&app, &format!("2026-12-0{day}T10:00:00Z")).await;
     }
     assert_eq!(
         world.fleet.calls().len(),
@@ -349,8 +344,7 @@ async fn a_db_aws_starts_after_seven_days_stopped_is_stopped_again_with_one_noti
     // AWS starts it on the seventh day; a person starts the web server.
     world.fleet.set_state("dev-db", Running);
     world.fleet.set_state("i-web", Running);
-    let seventh = at("2026-12-08T10:02:00Z");
-    run(&app, seventh, seventh).await.unwrap();
+    tick(&app, "2026-12-08T10:02:00Z").await;
     assert_eq!(
         world.fleet.calls()[calls..],
         ["describe", "stop rds dev-db"]
@@ -368,8 +362,7 @@ async fn a_db_aws_starts_after_seven_days_stopped_is_stopped_again_with_one_noti
         "{notice}"
     );
     // Once: the next minute is idle.
-    let next = at("2026-12-08T10:03:00Z");
-    run(&app, next, next).await.unwrap();
+    tick(&app, "2026-12-08T10:03:00Z").await;
     assert_eq!(world.fleet.calls().len(), calls + 2);
 }
 
@@ -388,8 +381,7 @@ async fn a_hibernating_schedule_hibernates_the_instances_configured_for_it_and_s
         &schedules,
         vec![ready, instance(Ec2, "i-plain", "dev", None, Running)],
     );
-    let seven = at("2026-12-09T10:00:00Z");
-    run(&world.app(), seven, seven).await.unwrap();
+    tick(&world.app(), "2026-12-09T10:00:00Z").await;
     let calls = world.fleet.calls();
     assert!(
         calls.contains(&"hibernate ec2 i-ready".to_owned()),
@@ -417,7 +409,7 @@ async fn a_resource_in_a_group_of_another_kind_is_left_alone_and_reported() {
             instance(Ecs, "dev/api", "dev", Some("db"), Stopped),
         ],
     );
-    run(&world.app(), at(NINE), at(NINE)).await.unwrap();
+    tick(&world.app(), NINE).await;
     assert_eq!(world.fleet.calls(), ["describe", "start rds dev-db"]);
     assert_eq!(
         world.fleet.state("dev/api"),

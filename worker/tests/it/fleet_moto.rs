@@ -5,7 +5,9 @@ use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action::{Start, Stop};
-use curfew_testkit::{local_aws, rds_instance, sdk_at, CountingProxy};
+use curfew_testkit::{
+    aurora_cluster, ecs_service, local_aws, rds_instance, sdk_at, sdk_in, CountingProxy,
+};
 use curfew_worker::adapters::fleet::{AwsFleet, TagKeys};
 
 /// Two EC2 instances and one RDS instance tagged with `schedule`.
@@ -57,13 +59,15 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
     };
 
     let instances = mine(fleet.describe().await.unwrap());
-    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    // The services are described side by side: in any order.
+    let mut ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    ops.sort();
     assert_eq!(
         ops,
         [
-            "DescribeInstances",
-            "DescribeDBInstances",
             "DescribeAutoScalingGroups",
+            "DescribeDBInstances",
+            "DescribeInstances",
             "ListClusters"
         ]
     );
@@ -137,40 +141,15 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
     let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
         .await
         .unwrap();
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(proxy.endpoint())
-        .region(aws_config::Region::new("eu-west-3"))
-        .load()
-        .await;
-    let rds = aws_sdk_rds::Client::new(&sdk);
+    let sdk = sdk_in(&proxy.endpoint(), "eu-west-3").await;
     let schedule = format!("aurora-{}", std::process::id());
-    let tag = |key: &str, value: &str| {
-        aws_sdk_rds::types::Tag::builder()
-            .key(key)
-            .value(value)
-            .build()
-    };
     let cluster = format!("{schedule}-cluster");
-    rds.create_db_cluster()
-        .db_cluster_identifier(&cluster)
-        .engine("aurora-postgresql")
-        .master_username("curfew")
-        .master_user_password("curfew-local-only")
-        .tags(tag("ScheduleName", &schedule))
-        .tags(tag("ScheduleGroupName", "db"))
-        .send()
-        .await
-        .unwrap();
-    // The member carries the tag too: it must still never show up alone.
-    rds.create_db_instance()
-        .db_instance_identifier(format!("{schedule}-writer"))
-        .db_cluster_identifier(&cluster)
-        .engine("aurora-postgresql")
-        .db_instance_class("db.r6g.large")
-        .tags(tag("ScheduleName", &schedule))
-        .send()
-        .await
-        .unwrap();
+    aurora_cluster(
+        &sdk,
+        &cluster,
+        &[("ScheduleName", &schedule), ("ScheduleGroupName", "db")],
+    )
+    .await;
     let fleet = AwsFleet::new(&sdk, TagKeys::default());
     let mine = |all: Vec<curfew_worker::adapters::fleet::Instance>| -> Vec<_> {
         all.into_iter().filter(|i| i.schedule == schedule).collect()
@@ -178,14 +157,16 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
 
     proxy.reset();
     let found = mine(fleet.describe_schedule(&schedule).await.unwrap());
-    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    // The services are described side by side: in any order.
+    let mut ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    ops.sort();
     assert_eq!(
         ops,
         [
-            "DescribeInstances",
-            "DescribeDBInstances",
-            "DescribeDBClusters",
             "DescribeAutoScalingGroups",
+            "DescribeDBClusters",
+            "DescribeDBInstances",
+            "DescribeInstances",
             "ListClusters"
         ]
     );
@@ -299,11 +280,7 @@ async fn asg_now(sdk: &aws_config::SdkConfig, name: &str) -> ((i32, i32, i32), O
 async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_tag() {
     use curfew_shared::ports::Fleet as _;
     let Some(endpoint) = local_aws() else { return };
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&endpoint)
-        .region(aws_config::Region::new("eu-north-1"))
-        .load()
-        .await;
+    let sdk = sdk_in(&endpoint, "eu-north-1").await;
     let schedule = format!("asg-{}", std::process::id());
     let (web, idle) = (format!("{schedule}-web"), format!("{schedule}-idle"));
     asg(&sdk, &web, &schedule, (1, 2, 4)).await;
@@ -368,49 +345,31 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_
     );
     assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
     assert_eq!(asg_now(&sdk, &idle).await, ((0, 0, 2), None));
-}
 
-/// An ECS service in a cluster of its own, in a region of its own.
-async fn ecs_service(
-    sdk: &aws_config::SdkConfig,
-    cluster: &str,
-    name: &str,
-    schedule: &str,
-    desired: i32,
-) {
-    let ecs = aws_sdk_ecs::Client::new(sdk);
-    ecs.create_cluster()
-        .cluster_name(cluster)
-        .send()
-        .await
-        .unwrap();
-    let family = format!("{name}-task");
-    ecs.register_task_definition()
-        .family(&family)
-        .container_definitions(
-            aws_sdk_ecs::types::ContainerDefinition::builder()
-                .name("web")
-                .image("nginx")
-                .memory(128)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    ecs.create_service()
-        .cluster(cluster)
-        .service_name(name)
-        .task_definition(family)
-        .desired_count(desired)
+    // A capacity tag that is not min,desired,max: nothing is guessed either.
+    aws_sdk_autoscaling::Client::new(&sdk)
+        .create_or_update_tags()
         .tags(
-            aws_sdk_ecs::types::Tag::builder()
-                .key("ScheduleName")
-                .value(schedule)
+            aws_sdk_autoscaling::types::Tag::builder()
+                .resource_id(&idle)
+                .resource_type("auto-scaling-group")
+                .key(curfew_worker::adapters::fleet::CAPACITY_TAG)
+                .value("lots")
+                .propagate_at_launch(false)
                 .build(),
         )
         .send()
         .await
         .unwrap();
+    let error = fleet
+        .act(Start, GroupKind::Asg, std::slice::from_ref(&idle))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("\"lots\""), "{error}");
+    assert_eq!(
+        asg_now(&sdk, &idle).await,
+        ((0, 0, 2), Some("lots".to_owned()))
+    );
 }
 
 /// The service's desired count and its `curfew:desired` tag, as AWS has them.
@@ -442,15 +401,12 @@ async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
     let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
         .await
         .unwrap();
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(proxy.endpoint())
-        .region(aws_config::Region::new("ca-central-1"))
-        .load()
-        .await;
+    let sdk = sdk_in(&proxy.endpoint(), "ca-central-1").await;
     let schedule = format!("ecs-{}", std::process::id());
     let cluster = format!("{schedule}-cluster");
-    ecs_service(&sdk, &cluster, "web", &schedule, 2).await;
-    ecs_service(&sdk, &cluster, "idle", &schedule, 0).await;
+    let tags = [("ScheduleName", schedule.as_str())];
+    ecs_service(&sdk, &cluster, "web", 2, &tags).await;
+    ecs_service(&sdk, &cluster, "idle", 0, &tags).await;
     let fleet = AwsFleet::new(&sdk, TagKeys::default());
     let (web, idle) = (format!("{cluster}/web"), format!("{cluster}/idle"));
     let state_of = |all: &[curfew_worker::adapters::fleet::Instance], id: &str| {
@@ -461,9 +417,14 @@ async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
 
     proxy.reset();
     let found = fleet.describe_schedule(&schedule).await.unwrap();
-    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    let ecs_ops: Vec<String> = proxy
+        .calls()
+        .into_iter()
+        .filter(|c| c.service == "ecs")
+        .map(|c| c.operation)
+        .collect();
     assert_eq!(
-        ops[ops.len() - 3..],
+        ecs_ops,
         ["ListClusters", "ListServices", "DescribeServices"]
     );
     assert_eq!(found.len(), 2, "{found:?}");
@@ -518,6 +479,16 @@ async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
         "{error}"
     );
     assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
+
+    // An id that is not cluster/service is refused before any call.
+    proxy.reset();
+    let bad = ["web".to_owned()];
+    let error = fleet.act(Start, GroupKind::Ecs, &bad).await.unwrap_err();
+    assert!(
+        error.to_string().contains("is not cluster/service"),
+        "{error}"
+    );
+    assert!(proxy.calls().is_empty(), "{:?}", proxy.calls());
 }
 
 #[tokio::test]
@@ -554,13 +525,26 @@ async fn an_instance_configured_for_hibernation_is_seen_as_such_and_hibernates()
             .unwrap();
         ids.push(out.instances()[0].instance_id().unwrap().to_owned());
     }
-    let fleet = AwsFleet::new(&sdk, TagKeys::default());
+    let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
+    let fleet = AwsFleet::new(&sdk_at(&proxy.endpoint()).await, TagKeys::default());
     let found = fleet.describe_schedule(&schedule).await.unwrap();
     let hibernates = |id: &str| found.iter().find(|i| i.id == id).map(|i| i.hibernates);
     assert_eq!(hibernates(&ids[0]), Some(true));
     assert_eq!(hibernates(&ids[1]), Some(false));
 
+    proxy.reset();
     fleet.hibernate(&ids[..1]).await.unwrap();
+    // moto accepts `Hibernate` without modelling it: the request is the proof.
+    let calls = proxy.calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].operation, "StopInstances");
+    assert!(
+        calls[0].body.contains("Hibernate=true"),
+        "{}",
+        calls[0].body
+    );
     let after = fleet.describe_schedule(&schedule).await.unwrap();
     let state = after
         .iter()

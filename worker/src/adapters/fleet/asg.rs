@@ -9,9 +9,9 @@
 //! group a person scales to 0 later is told apart from one curfew stopped
 //! (it is shown as "at 0 by hand" and left alone).
 
-use super::{fleet_error, AwsFleet, Instance};
+use super::{fleet_error, refused, scaled_state, AwsFleet, Instance};
 use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LifecycleState, Tag};
-use curfew_shared::ports::{CallError, Class, FleetError};
+use curfew_shared::ports::FleetError;
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
@@ -21,10 +21,10 @@ pub const CAPACITY_TAG: &str = "curfew:capacity";
 
 /// A group's capacity, as saved and restored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Capacity {
-    pub min: i32,
-    pub desired: i32,
-    pub max: i32,
+struct Capacity {
+    min: i32,
+    desired: i32,
+    max: i32,
 }
 
 impl Capacity {
@@ -39,12 +39,12 @@ impl Capacity {
     }
 
     /// `min,desired,max`, as the tag holds it.
-    pub fn to_tag(self) -> String {
+    fn to_tag(self) -> String {
         format!("{},{},{}", self.min, self.desired, self.max)
     }
 
     /// The tag's value; `None` unless three whole numbers, min ≤ desired ≤ max.
-    pub fn from_tag(text: &str) -> Option<Self> {
+    fn from_tag(text: &str) -> Option<Self> {
         let numbers: Vec<i32> = text
             .split(',')
             .map(|n| n.trim().parse().ok())
@@ -62,9 +62,7 @@ impl Capacity {
     }
 }
 
-/// Up when every desired instance is InService; stopped when curfew scaled
-/// it to 0 (its capacity is saved); at 0 without a saved capacity is a
-/// person's doing and left alone.
+/// Up when every desired instance is InService; see [`scaled_state`].
 fn asg_state(group: &AutoScalingGroup, saved: bool) -> InstanceState {
     let Some(Capacity { min, desired, .. }) = Capacity::of(group) else {
         return InstanceState::Other("capacity unknown".to_owned());
@@ -75,35 +73,11 @@ fn asg_state(group: &AutoScalingGroup, saved: bool) -> InstanceState {
         .filter(|i| i.lifecycle_state() == Some(&LifecycleState::InService))
         .count();
     let in_service = i32::try_from(in_service).unwrap_or(i32::MAX);
-    match (desired, min) {
-        (0, 0) if saved => InstanceState::Stopped,
-        (0, 0) => InstanceState::Other("at 0 by hand".to_owned()),
-        _ if in_service == desired => InstanceState::Running,
-        _ if in_service < desired => InstanceState::Starting,
-        _ => InstanceState::Stopping,
-    }
+    scaled_state(desired, in_service, desired == 0 && min == 0, saved)
 }
 
-fn tag_value<'g>(group: &'g AutoScalingGroup, key: &str) -> Option<&'g str> {
-    group
-        .tags()
-        .iter()
-        .find(|t| t.key() == Some(key))
-        .and_then(|t| t.value())
-}
-
-/// An error of curfew's own about a group (no AWS call failed).
-fn refused(operation: &'static str, name: &str, message: String) -> FleetError {
-    FleetError {
-        ids: vec![name.to_owned()],
-        source: CallError {
-            operation,
-            class: Class::Permanent,
-            code: None,
-            message: message.clone(),
-            source: Box::new(std::io::Error::other(message)),
-        },
-    }
+fn tag_value(group: &AutoScalingGroup, key: &str) -> Option<String> {
+    AwsFleet::tag(group.tags().iter().map(|t| (t.key(), t.value())), key)
 }
 
 impl AwsFleet {
@@ -135,8 +109,8 @@ impl AwsFleet {
                     kind: GroupKind::Asg,
                     id: name.to_owned(),
                     name: name.to_owned(),
-                    schedule: schedule.to_owned(),
-                    group: tag_value(group, &self.tags.group).map(str::to_owned),
+                    schedule,
+                    group: tag_value(group, &self.tags.group),
                     state: asg_state(group, saved),
                     zone: None,
                     hibernates: false,
@@ -174,7 +148,7 @@ impl AwsFleet {
                         ),
                     ));
                 };
-                let Some(capacity) = Capacity::from_tag(text) else {
+                let Some(capacity) = Capacity::from_tag(&text) else {
                     return Err(refused(
                         "UpdateAutoScalingGroup",
                         name,

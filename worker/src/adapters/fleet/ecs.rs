@@ -7,9 +7,9 @@
 //!
 //! A service's id is `cluster/service` (its cluster's name and its own).
 
-use super::{fleet_error, AwsFleet, Instance};
+use super::{fleet_error, refused, scaled_state, AwsFleet, Instance};
 use aws_sdk_ecs::types::{Service, ServiceField, Tag};
-use curfew_shared::ports::{CallError, Class, FleetError};
+use curfew_shared::ports::FleetError;
 use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
@@ -20,45 +20,15 @@ pub const DESIRED_TAG: &str = "curfew:desired";
 /// Services in one `DescribeServices` call (the API's limit).
 const DESCRIBE_BATCH: usize = 10;
 
-fn tag_value<'s>(service: &'s Service, key: &str) -> Option<&'s str> {
-    service
-        .tags()
-        .iter()
-        .find(|t| t.key() == Some(key))
-        .and_then(|t| t.value())
+fn tag_value(service: &Service, key: &str) -> Option<String> {
+    AwsFleet::tag(service.tags().iter().map(|t| (t.key(), t.value())), key)
 }
 
-/// Up when the running count has reached the desired one; stopped when
-/// curfew set it to 0 (its count is saved); at 0 otherwise by hand.
+/// Up when the running count has reached the desired one; see [`scaled_state`].
 fn ecs_state(service: &Service) -> InstanceState {
     let (desired, running) = (service.desired_count(), service.running_count());
-    match desired {
-        0 if tag_value(service, DESIRED_TAG).is_some() => {
-            if running == 0 {
-                InstanceState::Stopped
-            } else {
-                InstanceState::Stopping
-            }
-        }
-        0 => InstanceState::Other("at 0 by hand".to_owned()),
-        _ if running == desired => InstanceState::Running,
-        _ if running < desired => InstanceState::Starting,
-        _ => InstanceState::Stopping,
-    }
-}
-
-/// An error of curfew's own about a service (no AWS call failed).
-fn refused(operation: &'static str, id: &str, message: String) -> FleetError {
-    FleetError {
-        ids: vec![id.to_owned()],
-        source: CallError {
-            operation,
-            class: Class::Permanent,
-            code: None,
-            message: message.clone(),
-            source: Box::new(std::io::Error::other(message)),
-        },
-    }
+    let saved = tag_value(service, DESIRED_TAG).is_some();
+    scaled_state(desired, running, desired == 0, saved)
 }
 
 impl AwsFleet {
@@ -114,8 +84,8 @@ impl AwsFleet {
             kind: GroupKind::Ecs,
             id: format!("{cluster}/{name}"),
             name: name.to_owned(),
-            schedule: schedule.to_owned(),
-            group: tag_value(service, &self.tags.group).map(str::to_owned),
+            schedule,
+            group: tag_value(service, &self.tags.group),
             state: ecs_state(service),
             zone: None,
             hibernates: false,
@@ -159,6 +129,7 @@ impl AwsFleet {
             Action::Start => {
                 let saved = tag_value(&service, DESIRED_TAG);
                 let Some(desired) = saved
+                    .as_deref()
                     .and_then(|t| t.trim().parse::<i32>().ok())
                     .filter(|n| *n > 0)
                 else {

@@ -1,5 +1,6 @@
 //! The scheduled resources of one account and region, by kind: find them
-//! by their schedule tag, start and stop them (`ec2.rs`, `rds.rs`).
+//! by their schedule tag, start and stop them (`ec2.rs`, `rds.rs`,
+//! `asg.rs`, `ecs.rs`).
 //!
 //! Describing is one paginated call per service for the whole fleet, filtered
 //! on the schedule tag key (SPEC §6, cost of a tick): EC2 `DescribeInstances`
@@ -7,22 +8,24 @@
 //! the response, and `DescribeDBClusters` only when some DB instance is a
 //! cluster member (a cluster always has one), Auto Scaling groups with
 //! `DescribeAutoScalingGroups` filtered on the tag key, and ECS services
-//! (`ListClusters`, `ListServices`, `DescribeServices` with tags). EC2 starts and
-//! stops are batched; the other kinds take one resource a call.
+//! (`ListClusters`, `ListServices`, `DescribeServices` with tags), the
+//! services side by side. EC2 starts and stops are batched; the other kinds
+//! take one resource a call.
 
 mod asg;
 mod ec2;
 mod ecs;
 mod rds;
 
-pub use asg::{Capacity, CAPACITY_TAG};
+pub use asg::CAPACITY_TAG;
 pub use ecs::DESIRED_TAG;
 
 use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use curfew_shared::ports::{Fleet, FleetError, PortFuture};
+use curfew_shared::ports::{CallError, Class, Fleet, FleetError, PortFuture};
+use curfew_shared::reply::InstanceState;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
@@ -41,6 +44,37 @@ impl Default for TagKeys {
             schedule: "ScheduleName".to_owned(),
             group: "ScheduleGroupName".to_owned(),
         }
+    }
+}
+
+/// An error of curfew's own about one resource (no AWS call failed: what
+/// came back cannot be acted on). Retrying cannot help.
+fn refused(operation: &'static str, id: &str, message: String) -> FleetError {
+    FleetError {
+        ids: vec![id.to_owned()],
+        source: CallError {
+            operation,
+            class: Class::Permanent,
+            code: None,
+            message: message.clone(),
+            source: Box::new(std::io::Error::other(message)),
+        },
+    }
+}
+
+/// The state of a resource curfew scales rather than stops (an Auto
+/// Scaling group, an ECS service): up when `running` has reached
+/// `desired`; at zero, stopped by curfew when its capacity is `saved` in
+/// its tag (stopping while some still run), else a person's doing, left
+/// alone.
+fn scaled_state(desired: i32, running: i32, at_zero: bool, saved: bool) -> InstanceState {
+    match (at_zero, saved) {
+        (true, true) if running == 0 => InstanceState::Stopped,
+        (true, true) => InstanceState::Stopping,
+        (true, false) => InstanceState::Other("at 0 by hand".to_owned()),
+        _ if running == desired => InstanceState::Running,
+        _ if running < desired => InstanceState::Starting,
+        _ => InstanceState::Stopping,
     }
 }
 
@@ -95,23 +129,32 @@ impl AwsFleet {
     /// EC2 is filtered on `tag` by AWS; the other kinds cannot be, so they
     /// are filtered here.
     async fn describe_where(&self, tag: Option<&str>) -> Result<Vec<Instance>, FleetError> {
-        let mut instances = self.describe_ec2(tag).await?;
-        let databases = self.describe_rds().await?;
-        let mut others = databases.instances;
-        if databases.cluster_members {
-            others.extend(self.describe_rds_clusters().await?);
-        }
-        others.extend(self.describe_asgs().await?);
-        others.extend(self.describe_ecs().await?);
+        // The services do not wait for each other: a describing tick costs
+        // the slowest of them, not their sum.
+        let databases = async {
+            let found = self.describe_rds().await?;
+            let mut databases = found.instances;
+            if found.cluster_members {
+                databases.extend(self.describe_rds_clusters().await?);
+            }
+            Ok::<_, FleetError>(databases)
+        };
+        let (mut instances, databases, groups, services) = futures::try_join!(
+            self.describe_ec2(tag),
+            databases,
+            self.describe_asgs(),
+            self.describe_ecs(),
+        )?;
         instances.extend(
-            others
+            [databases, groups, services]
                 .into_iter()
+                .flatten()
                 .filter(|i| tag.is_none_or(|t| i.schedule == t)),
         );
         Ok(instances)
     }
 
-    /// The value of `key` among `tags` (EC2 and RDS both tag with key/value pairs).
+    /// The value of `key` among `tags` (every service tags with key/value pairs).
     fn tag<'t>(
         tags: impl IntoIterator<Item = (Option<&'t str>, Option<&'t str>)>,
         key: &str,
@@ -147,33 +190,19 @@ impl Fleet for AwsFleet {
         ids: &'a [String],
     ) -> PortFuture<'a, Result<(), FleetError>> {
         Box::pin(async move {
-            match kind {
-                GroupKind::Ec2 => self.act_ec2(action, ids).await,
-                GroupKind::Rds => {
-                    for id in ids {
-                        self.act_rds(action, id).await?;
-                    }
-                    Ok(())
-                }
-                GroupKind::RdsCluster => {
-                    for id in ids {
-                        self.act_rds_cluster(action, id).await?;
-                    }
-                    Ok(())
-                }
-                GroupKind::Asg => {
-                    for id in ids {
-                        self.act_asg(action, id).await?;
-                    }
-                    Ok(())
-                }
-                GroupKind::Ecs => {
-                    for id in ids {
-                        self.act_ecs(action, id).await?;
-                    }
-                    Ok(())
-                }
+            if kind == GroupKind::Ec2 {
+                return self.act_ec2(action, ids).await;
             }
+            for id in ids {
+                match kind {
+                    GroupKind::Ec2 => self.act_ec2(action, std::slice::from_ref(id)).await,
+                    GroupKind::Rds => self.act_rds(action, id).await,
+                    GroupKind::RdsCluster => self.act_rds_cluster(action, id).await,
+                    GroupKind::Asg => self.act_asg(action, id).await,
+                    GroupKind::Ecs => self.act_ecs(action, id).await,
+                }?;
+            }
+            Ok(())
         })
     }
 }

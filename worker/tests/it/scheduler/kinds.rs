@@ -8,7 +8,7 @@
 //! as moto never would), which curfew stops again.
 
 use super::stack::{kst, Stack};
-use curfew_testkit::local_aws;
+use curfew_testkit::{aurora_cluster, ecs_service, local_aws, sdk_in};
 use curfew_worker::adapters::fleet::{AwsFleet, TagKeys, DESIRED_TAG};
 use std::sync::Arc;
 
@@ -33,85 +33,29 @@ after = ["db"]
 
 const REGION: &str = "ap-southeast-2";
 
-async fn region_sdk(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new(REGION))
-        .load()
-        .await
-}
-
 /// A stopped Aurora cluster (with its writer) and an ECS service curfew
 /// had stopped (desired 0, 2 saved), both tagged `tag`.
 async fn stopped_fleet(sdk: &aws_config::SdkConfig, tag: &str) -> (String, String) {
-    let rds = aws_sdk_rds::Client::new(sdk);
-    let rds_tag = |key: &str, value: &str| {
-        aws_sdk_rds::types::Tag::builder()
-            .key(key)
-            .value(value)
-            .build()
-    };
     let cluster = format!("{tag}-aurora");
-    rds.create_db_cluster()
-        .db_cluster_identifier(&cluster)
-        .engine("aurora-postgresql")
-        .master_username("curfew")
-        .master_user_password("curfew-local-only")
-        .tags(rds_tag("ScheduleName", tag))
-        .tags(rds_tag("ScheduleGroupName", "db"))
-        .send()
-        .await
-        .unwrap();
-    rds.create_db_instance()
-        .db_instance_identifier(format!("{cluster}-writer"))
-        .db_cluster_identifier(&cluster)
-        .engine("aurora-postgresql")
-        .db_instance_class("db.r6g.large")
-        .send()
-        .await
-        .unwrap();
-    rds.stop_db_cluster()
+    aurora_cluster(
+        sdk,
+        &cluster,
+        &[("ScheduleName", tag), ("ScheduleGroupName", "db")],
+    )
+    .await;
+    aws_sdk_rds::Client::new(sdk)
+        .stop_db_cluster()
         .db_cluster_identifier(&cluster)
         .send()
         .await
         .unwrap();
-
-    let ecs = aws_sdk_ecs::Client::new(sdk);
     let ecs_cluster = format!("{tag}-ecs");
-    ecs.create_cluster()
-        .cluster_name(&ecs_cluster)
-        .send()
-        .await
-        .unwrap();
-    ecs.register_task_definition()
-        .family(format!("{tag}-api"))
-        .container_definitions(
-            aws_sdk_ecs::types::ContainerDefinition::builder()
-                .name("api")
-                .image("nginx")
-                .memory(128)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let ecs_tag = |key: &str, value: &str| {
-        aws_sdk_ecs::types::Tag::builder()
-            .key(key)
-            .value(value)
-            .build()
-    };
-    ecs.create_service()
-        .cluster(&ecs_cluster)
-        .service_name("api")
-        .task_definition(format!("{tag}-api"))
-        .desired_count(0)
-        .tags(ecs_tag("ScheduleName", tag))
-        .tags(ecs_tag("ScheduleGroupName", "app"))
-        .tags(ecs_tag(DESIRED_TAG, "2"))
-        .send()
-        .await
-        .unwrap();
+    let tags = [
+        ("ScheduleName", tag),
+        ("ScheduleGroupName", "app"),
+        (DESIRED_TAG, "2"),
+    ];
+    ecs_service(sdk, &ecs_cluster, "api", 0, &tags).await;
     (cluster, ecs_cluster)
 }
 
@@ -140,9 +84,9 @@ async fn desired(sdk: &aws_config::SdkConfig, cluster: &str) -> i32 {
 async fn an_aurora_db_starts_before_its_ecs_app_and_stops_after_it() {
     let Some(endpoint) = local_aws() else { return };
     let mut stack = Stack::start(&endpoint, KINDS).await;
-    let direct = region_sdk(&endpoint).await;
+    let direct = sdk_in(&endpoint, REGION).await;
     let (aurora, ecs_cluster) = stopped_fleet(&direct, &stack.tag).await;
-    let via_proxy = region_sdk(&stack.proxy.endpoint()).await;
+    let via_proxy = sdk_in(&stack.proxy.endpoint(), REGION).await;
     stack.worker.services.fleet = Arc::new(AwsFleet::new(&via_proxy, TagKeys::default()));
 
     // Monday 08:59: the last event is Friday's stop, and both are stopped.
