@@ -13,9 +13,10 @@
 //! conditional write, so two workers never both apply one event.
 
 pub use crate::resource::Instance;
-use crate::resource::{GroupWait, InstanceState};
+use crate::resource::{Capacity, GroupWait, InstanceState};
 use std::collections::BTreeMap;
 
+mod capacity;
 pub mod restart;
 use crate::schedule::{Event, GroupKind, Schedule, Timeline};
 use crate::Action;
@@ -72,6 +73,11 @@ pub struct SchedulerState {
     /// When those past their seventh day were last looked at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub db_checked: Option<DateTime<Utc>>,
+    /// The Auto Scaling groups and ECS services curfew scaled to zero, by
+    /// id, with the capacity each had: what their start restores (see
+    /// `capacity`; their tag keeps a copy).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub capacities: BTreeMap<String, Capacity>,
 }
 
 /// Instances started by curfew, checked at `due` (SPEC §6: an EC2 start can
@@ -217,6 +223,7 @@ pub fn decide(
     instances: &[Instance],
     now: DateTime<Utc>,
 ) -> Decision {
+    let instances = &*capacity::claimed(instances, state);
     let mut decision = Decision {
         state: state.clone(),
         hibernate: schedule.hibernate,
@@ -232,6 +239,7 @@ pub fn decide(
         .restopped
         .retain(|db| !acting.iter().any(|i| i.id == db.id));
     restart::record(&mut decision, now);
+    capacity::record(&mut decision, instances);
     if decision.action == Some(Action::Start) && !decision.act.is_empty() {
         let ids = decision.act.iter().map(|i| i.id.clone());
         match &mut decision.state.verify {

@@ -22,6 +22,48 @@ pub struct Instance {
     pub zone: Option<String>,
     /// EC2 only: configured for hibernation (`HibernationOptions.Configured`).
     pub hibernates: bool,
+    /// Auto Scaling groups and ECS services: their size now and as saved.
+    pub scale: Option<Scale>,
+}
+
+/// What curfew needs to scale a resource to zero and back (an Auto
+/// Scaling group, an ECS service) rather than stop it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scale {
+    /// As described now: what a stop saves.
+    pub now: Capacity,
+    /// As the resource's own tag saved it at curfew's last stop, if it is
+    /// there and reads as a capacity: what a start restores when the
+    /// scheduler state has no copy (SPEC §5: "a lost state still restores").
+    pub saved: Option<Capacity>,
+    /// ECS: the service's ARN, which its tags are written on (a group is
+    /// tagged by its name).
+    pub arn: Option<String>,
+}
+
+/// A scaled resource's size. An ECS service has a desired count only:
+/// its `min` and `max` are that count too ([`Capacity::service`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capacity {
+    pub min: i32,
+    pub desired: i32,
+    pub max: i32,
+}
+
+impl Capacity {
+    /// An ECS service's desired count.
+    pub const fn service(desired: i32) -> Self {
+        Self {
+            min: desired,
+            desired,
+            max: desired,
+        }
+    }
+
+    /// Scaled to zero: nothing wanted and nothing kept running.
+    pub const fn is_zero(self) -> bool {
+        self.min == 0 && self.desired == 0
+    }
 }
 
 impl Instance {

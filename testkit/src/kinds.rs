@@ -103,3 +103,91 @@ pub async fn ecs_service(
         "CreateService {cluster}/{name}: {created:?}"
     );
 }
+
+/// An Auto Scaling group `name` in `zone` with `(min, desired, max)`, from
+/// a launch template of its own, tagged `tags` (propagated at launch, as a
+/// team's groups usually are). Panics if the local AWS refuses.
+pub async fn auto_scaling_group(
+    sdk: &aws_config::SdkConfig,
+    name: &str,
+    tags: &[(&str, &str)],
+    (min, desired, max): (i32, i32, i32),
+    zone: &str,
+) {
+    let ec2 = aws_sdk_ec2::Client::new(sdk);
+    let image = crate::any_image(sdk).await;
+    let template = format!("{name}-template");
+    let made = ec2
+        .create_launch_template()
+        .launch_template_name(&template)
+        .launch_template_data(
+            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                .image_id(image)
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+                .build(),
+        )
+        .send()
+        .await;
+    assert!(made.is_ok(), "CreateLaunchTemplate {template}: {made:?}");
+    let tags: Vec<aws_sdk_autoscaling::types::Tag> = tags
+        .iter()
+        .map(|(key, value)| {
+            aws_sdk_autoscaling::types::Tag::builder()
+                .key(*key)
+                .value(*value)
+                .resource_id(name)
+                .resource_type("auto-scaling-group")
+                .propagate_at_launch(true)
+                .build()
+        })
+        .collect();
+    let created = aws_sdk_autoscaling::Client::new(sdk)
+        .create_auto_scaling_group()
+        .auto_scaling_group_name(name)
+        .launch_template(
+            aws_sdk_autoscaling::types::LaunchTemplateSpecification::builder()
+                .launch_template_name(template)
+                .build(),
+        )
+        .min_size(min)
+        .desired_capacity(desired)
+        .max_size(max)
+        .availability_zones(zone)
+        .set_tags(Some(tags))
+        .send()
+        .await;
+    assert!(
+        created.is_ok(),
+        "CreateAutoScalingGroup {name}: {created:?}"
+    );
+}
+
+/// The group's (min, desired, max) and the value of its tag `key`, as the
+/// local AWS has them. Panics if there is no such group.
+pub async fn auto_scaling_group_now(
+    sdk: &aws_config::SdkConfig,
+    name: &str,
+    key: &str,
+) -> ((i32, i32, i32), Option<String>) {
+    let described = aws_sdk_autoscaling::Client::new(sdk)
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(name)
+        .send()
+        .await;
+    let groups = described.unwrap_or_else(|e| panic!("DescribeAutoScalingGroups {name}: {e}"));
+    let Some(group) = groups.auto_scaling_groups().first() else {
+        panic!("no Auto Scaling group {name}");
+    };
+    let tag = group
+        .tags()
+        .iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+        .map(str::to_owned);
+    let size = (
+        group.min_size().unwrap_or_default(),
+        group.desired_capacity().unwrap_or_default(),
+        group.max_size().unwrap_or_default(),
+    );
+    (size, tag)
+}

@@ -17,7 +17,7 @@ mod webhook;
 pub use fleet::{
     any_image, demo_fleet, ec2_instance, ec2_states, rds_instance, rds_status, DemoFleet,
 };
-pub use kinds::{aurora_cluster, ecs_service, sdk_in};
+pub use kinds::{aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, sdk_in};
 pub use memory::{
     instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryNotifier, MemorySchedules,
     MemoryTimelines,
@@ -185,6 +185,15 @@ impl CountingProxy {
     pub fn fail_ec2(&self, operation: &str, status: u16, code: &str, times: usize) {
         let body = format!(
             "<Response><Errors><Error><Code>{code}</Code><Message>injected by the test proxy</Message></Error></Errors><RequestID>test</RequestID></Response>"
+        );
+        self.fail(operation, status, "text/xml", body, times);
+    }
+
+    /// The same for an `operation` of the AWS query protocol (Auto
+    /// Scaling's XML errors).
+    pub fn fail_query(&self, operation: &str, status: u16, code: &str, times: usize) {
+        let body = format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected by the test proxy</Message></Error><RequestId>test</RequestId></ErrorResponse>"
         );
         self.fail(operation, status, "text/xml", body, times);
     }

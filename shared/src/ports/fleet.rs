@@ -3,6 +3,7 @@
 
 use super::{CallError, Class, PortFuture};
 use crate::reconcile::Instance;
+use crate::resource::Capacity;
 use crate::schedule::GroupKind;
 use crate::Action;
 
@@ -16,6 +17,22 @@ pub struct FleetError {
 }
 
 impl FleetError {
+    /// An error of curfew's own about one resource (no AWS call failed:
+    /// what came back, or what was kept, cannot be acted on). Retrying
+    /// cannot help.
+    pub fn refused(operation: &'static str, id: &str, message: String) -> Self {
+        Self {
+            ids: vec![id.to_owned()],
+            source: CallError {
+                operation,
+                class: Class::Permanent,
+                code: None,
+                message: message.clone(),
+                source: Box::new(std::io::Error::other(message)),
+            },
+        }
+    }
+
     /// Whether a later try may succeed.
     pub const fn class(&self) -> Class {
         self.source.class
@@ -37,12 +54,23 @@ pub trait Fleet: Send + Sync + std::fmt::Debug {
 
     /// Starts or stops `ids` of `kind` in one call where the kind takes
     /// several (EC2: up to `EC2_BATCH`), else one after another. A failure
-    /// names the ids of the call that failed.
+    /// names the ids of the call that failed. For the kinds that stop:
+    /// EC2, RDS instances and clusters (the scaled kinds take [`Fleet::scale`]).
     fn act<'a>(
         &'a self,
         action: Action,
         kind: GroupKind,
         ids: &'a [String],
+    ) -> PortFuture<'a, Result<(), FleetError>>;
+
+    /// Scales an Auto Scaling group or ECS service (`instance`, as
+    /// described) to zero, first saving `capacity` in its own tag (a stop),
+    /// or back to `capacity`, then removing that tag (a start).
+    fn scale<'a>(
+        &'a self,
+        action: Action,
+        instance: &'a Instance,
+        capacity: Capacity,
     ) -> PortFuture<'a, Result<(), FleetError>>;
 
     /// Hibernates EC2 instances `ids` (configured for it) in one call.

@@ -7,6 +7,7 @@ use super::{injected, Faults};
 use curfew_shared::ports::{Class, Fleet, FleetError, PortFuture};
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState;
+use curfew_shared::resource::{Capacity, Scale};
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 use std::collections::BTreeSet;
@@ -23,7 +24,9 @@ pub struct MemoryFleet {
 }
 
 /// One resource of `kind` carrying the schedule tag `schedule` (and the
-/// group tag `group`), in `state`.
+/// group tag `group`), in `state`. An Auto Scaling group has min 1,
+/// desired 2, max 4 when up, and at 0 has that saved in its tag; an ECS
+/// service likewise with a desired count of 2.
 pub fn instance(
     kind: GroupKind,
     id: &str,
@@ -37,10 +40,42 @@ pub fn instance(
         name: id.to_owned(),
         schedule: schedule.to_owned(),
         group: group.map(str::to_owned),
-        state,
         zone: Some("ap-northeast-2a".to_owned()),
         hibernates: false,
+        scale: scale_of(kind, &state),
+        state,
     }
+}
+
+/// What [`instance`] gives a scaled kind.
+fn scale_of(kind: GroupKind, state: &InstanceState) -> Option<Scale> {
+    let up = match kind {
+        GroupKind::Asg => Capacity {
+            min: 1,
+            desired: 2,
+            max: 4,
+        },
+        GroupKind::Ecs => Capacity::service(2),
+        _ => return None,
+    };
+    let scale = if *state == InstanceState::Stopped {
+        Scale {
+            now: Capacity {
+                min: 0,
+                desired: 0,
+                max: up.max,
+            },
+            saved: Some(up),
+            arn: None,
+        }
+    } else {
+        Scale {
+            now: up,
+            saved: None,
+            arn: None,
+        }
+    };
+    Some(scale)
 }
 
 impl MemoryFleet {
@@ -69,6 +104,21 @@ impl MemoryFleet {
         if let Ok(mut instances) = self.instances.lock() {
             for i in instances.iter_mut().filter(|i| i.id == id) {
                 i.state = state.clone();
+            }
+        }
+    }
+
+    /// Deletes the capacity `id`'s tag saved, as a person might: at zero,
+    /// it then looks scaled down by hand, as the AWS adapter describes it.
+    pub fn lose_saved_capacity(&self, id: &str) {
+        if let Ok(mut instances) = self.instances.lock() {
+            for i in instances.iter_mut().filter(|i| i.id == id) {
+                if let Some(scale) = i.scale.as_mut() {
+                    scale.saved = None;
+                    if scale.now.is_zero() {
+                        i.state = InstanceState::Other("at 0 by hand".to_owned());
+                    }
+                }
             }
         }
     }
@@ -168,5 +218,42 @@ impl Fleet for MemoryFleet {
         ids: &'a [String],
     ) -> PortFuture<'a, Result<(), FleetError>> {
         Box::pin(async move { self.act_now(action.as_str(), action, kind, ids) })
+    }
+
+    /// Logged as `stop (1,2,4) asg web`. A stop saves the capacity as
+    /// the tag would and scales to zero; a start sets it and drops the tag.
+    fn scale<'a>(
+        &'a self,
+        action: Action,
+        instance: &'a Instance,
+        capacity: Capacity,
+    ) -> PortFuture<'a, Result<(), FleetError>> {
+        Box::pin(async move {
+            let Capacity { min, desired, max } = capacity;
+            let verb = format!("{} ({min},{desired},{max})", action.as_str());
+            let ids = std::slice::from_ref(&instance.id);
+            self.act_now(&verb, action, instance.kind, ids)?;
+            if let Ok(mut instances) = self.instances.lock() {
+                for i in instances.iter_mut().filter(|i| i.id == instance.id) {
+                    i.scale = Some(match action {
+                        Action::Stop => Scale {
+                            now: Capacity {
+                                min: 0,
+                                desired: 0,
+                                max,
+                            },
+                            saved: Some(capacity),
+                            arn: None,
+                        },
+                        Action::Start => Scale {
+                            now: capacity,
+                            saved: None,
+                            arn: None,
+                        },
+                    });
+                }
+            }
+            Ok(())
+        })
     }
 }

@@ -14,6 +14,7 @@ use crate::limits::{EC2_BATCH, EC2_CONCURRENCY, RDS_CONCURRENCY, STATE_WRITE_ATT
 use chrono::{DateTime, Utc};
 use curfew_shared::ports::{Fleet, FleetError, TimelineData, Timelines};
 use curfew_shared::reconcile::{decide, Decision, Instance, Outlook};
+use curfew_shared::resource::Capacity;
 use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
@@ -104,10 +105,7 @@ pub async fn act(fleet: &dyn Fleet, decisions: &[&Decision]) -> HashMap<String, 
         failures.extend(ec2_failures.into_iter().flatten());
         // The other kinds take one resource a call: side by side.
         let other_failures: Vec<(String, FleetError)> = stream::iter(one_a_call(decisions, action))
-            .map(|(kind, id)| async move {
-                let one = std::slice::from_ref(&id);
-                fleet.act(action, kind, one).await.err().map(|e| (id, e))
-            })
+            .map(|one| async move { one.send(fleet, action).await.err().map(|e| (one.id(), e)) })
             .buffer_unordered(RDS_CONCURRENCY)
             .filter_map(std::future::ready)
             .collect()
@@ -149,13 +147,48 @@ fn ec2_batches(decisions: &[&Decision], action: Action) -> Vec<(Ec2Call, Vec<Str
 }
 
 /// The resources of every kind but EC2 that `action` is called for, one a call.
-fn one_a_call(decisions: &[&Decision], action: Action) -> Vec<(GroupKind, String)> {
+fn one_a_call<'d>(decisions: &[&'d Decision], action: Action) -> Vec<OneCall<'d>> {
     decisions
         .iter()
-        .flat_map(|d| to_act(d, action))
-        .filter(|i| i.kind != GroupKind::Ec2)
-        .map(|i| (i.kind, i.id.clone()))
+        .flat_map(|d| to_act(d, action).map(move |i| (d, i)))
+        .filter(|(_, i)| i.kind != GroupKind::Ec2)
+        .map(|(d, i)| match i.kind {
+            GroupKind::Asg | GroupKind::Ecs => OneCall::Scale(i, d.capacity_for(i, action)),
+            _ => OneCall::Act(i),
+        })
         .collect()
+}
+
+/// One call for one resource: a start or stop, or a scaling with the
+/// capacity to save or restore (`None`: there is none to restore).
+#[derive(Debug, Clone, Copy)]
+enum OneCall<'d> {
+    Act(&'d Instance),
+    Scale(&'d Instance, Option<Capacity>),
+}
+
+impl OneCall<'_> {
+    fn id(self) -> String {
+        match self {
+            Self::Act(i) | Self::Scale(i, _) => i.id.clone(),
+        }
+    }
+
+    async fn send(self, fleet: &dyn Fleet, action: Action) -> Result<(), FleetError> {
+        match self {
+            Self::Act(i) => fleet.act(action, i.kind, std::slice::from_ref(&i.id)).await,
+            Self::Scale(i, Some(capacity)) => fleet.scale(action, i, capacity).await,
+            Self::Scale(i, None) => Err(FleetError::refused(
+                "scale",
+                &i.id,
+                format!(
+                    "{} has no saved capacity, neither in the scheduler state nor in its tag: \
+                     nothing is guessed",
+                    i.id
+                ),
+            )),
+        }
+    }
 }
 
 /// The instances `action` is called for in `decision`: its rollout's, and

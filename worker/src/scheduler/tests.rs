@@ -8,8 +8,10 @@ use crate::error::Class;
 use crate::fakes::{at, World, WEBHOOK};
 use crate::limits::STATE_WRITE_ATTEMPTS;
 use curfew_shared::ports::NotifyError;
+use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState::{Running, Stopped};
-use curfew_shared::schedule::GroupKind::{Ec2, Ecs, Rds, RdsCluster};
+use curfew_shared::resource::Scale;
+use curfew_shared::schedule::GroupKind::{Asg, Ec2, Ecs, Rds, RdsCluster};
 use curfew_testkit::instance;
 
 /// The tick of `instant` (RFC 3339), handled at that instant.
@@ -294,14 +296,15 @@ async fn an_aurora_db_starts_before_the_ecs_app_after_it_and_stops_after_it() {
     tick(&app, "2026-12-09T00:01:00Z").await;
     assert_eq!(
         world.fleet.calls().last().unwrap(),
-        "start ecs dev-cluster/web"
+        "start (2,2,2) ecs dev-cluster/web",
+        "the desired count the tag saved"
     );
 
     tick(&app, "2026-12-09T10:00:00Z").await;
     assert_eq!(
         world.fleet.calls().last().unwrap(),
-        "stop ecs dev-cluster/web",
-        "app first"
+        "stop (2,2,2) ecs dev-cluster/web",
+        "app first, its count saved"
     );
     assert_eq!(world.fleet.state("aurora-dev"), Some(Running));
     tick(&app, "2026-12-09T10:01:00Z").await;
@@ -421,4 +424,33 @@ async fn a_resource_in_a_group_of_another_kind_is_left_alone_and_reported() {
         posts.contains("Wrong kind") && posts.contains("dev/api): ecs in group db (rds)"),
         "{posts}"
     );
+}
+
+#[tokio::test]
+async fn an_asg_with_no_saved_capacity_is_not_started_and_the_notice_names_it() {
+    let stopped = instance(Asg, "web", "dev", None, Stopped);
+    let scale = stopped.scale.clone().map(|s| Scale { saved: None, ..s });
+    let world = World::new(&office_hours(&["dev"]), vec![Instance { scale, ..stopped }]);
+    tick(&world.app(), NINE).await;
+    assert_eq!(world.fleet.calls(), ["describe"], "nothing guessed");
+    let posts = world.posts().join("\n");
+    assert!(
+        posts.contains("web") && posts.contains("no saved capacity"),
+        "{posts}"
+    );
+}
+
+#[tokio::test]
+async fn an_asg_stopped_with_its_capacity_in_the_state_gets_it_back_without_its_tag() {
+    let world = World::new(
+        &office_hours(&["dev"]),
+        vec![instance(Asg, "web", "dev", None, Running)],
+    );
+    let app = world.app();
+    tick(&app, "2026-12-09T10:00:00Z").await;
+    assert_eq!(world.fleet.calls().last().unwrap(), "stop (1,2,4) asg web");
+    // A person deletes the tag overnight: the state's copy restores.
+    world.fleet.lose_saved_capacity("web");
+    tick(&app, "2026-12-10T00:00:00Z").await;
+    assert_eq!(world.fleet.calls().last().unwrap(), "start (1,2,4) asg web");
 }

@@ -2,11 +2,14 @@
 //! with one describe call per service, and start / stop take effect.
 
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState;
+use curfew_shared::resource::Capacity;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action::{Start, Stop};
 use curfew_testkit::{
-    aurora_cluster, ecs_service, local_aws, rds_instance, sdk_at, sdk_in, CountingProxy,
+    aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, local_aws,
+    rds_instance, sdk_at, sdk_in, CountingProxy,
 };
 use curfew_worker::adapters::fleet::{AwsFleet, TagKeys};
 
@@ -205,79 +208,19 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
     assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
 }
 
-/// An Auto Scaling group in a region of its own, from a launch template.
+/// An Auto Scaling group of `schedule` in eu-north-1 (this test's region).
 async fn asg(sdk: &aws_config::SdkConfig, name: &str, schedule: &str, capacity: (i32, i32, i32)) {
-    let ec2 = aws_sdk_ec2::Client::new(sdk);
-    let image = ec2.describe_images().send().await.unwrap().images()[0]
-        .image_id()
-        .unwrap()
-        .to_owned();
-    let template = format!("{name}-template");
-    ec2.create_launch_template()
-        .launch_template_name(&template)
-        .launch_template_data(
-            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
-                .image_id(image)
-                .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let tag = |key: &str, value: &str| {
-        aws_sdk_autoscaling::types::Tag::builder()
-            .key(key)
-            .value(value)
-            .resource_id(name)
-            .resource_type("auto-scaling-group")
-            .propagate_at_launch(true)
-            .build()
-    };
-    aws_sdk_autoscaling::Client::new(sdk)
-        .create_auto_scaling_group()
-        .auto_scaling_group_name(name)
-        .launch_template(
-            aws_sdk_autoscaling::types::LaunchTemplateSpecification::builder()
-                .launch_template_name(template)
-                .build(),
-        )
-        .min_size(capacity.0)
-        .desired_capacity(capacity.1)
-        .max_size(capacity.2)
-        .availability_zones("eu-north-1a")
-        .tags(tag("ScheduleName", schedule))
-        .send()
-        .await
-        .unwrap();
+    let tags = [("ScheduleName", schedule)];
+    auto_scaling_group(sdk, name, &tags, capacity, "eu-north-1a").await;
 }
 
 /// The group's (min, desired, max) and its `curfew:capacity` tag, as AWS has them.
 async fn asg_now(sdk: &aws_config::SdkConfig, name: &str) -> ((i32, i32, i32), Option<String>) {
-    let groups = aws_sdk_autoscaling::Client::new(sdk)
-        .describe_auto_scaling_groups()
-        .auto_scaling_group_names(name)
-        .send()
-        .await
-        .unwrap();
-    let group = &groups.auto_scaling_groups()[0];
-    let saved = group
-        .tags()
-        .iter()
-        .find(|t| t.key() == Some(curfew_worker::adapters::fleet::CAPACITY_TAG))
-        .and_then(|t| t.value())
-        .map(str::to_owned);
-    (
-        (
-            group.min_size().unwrap(),
-            group.desired_capacity().unwrap(),
-            group.max_size().unwrap(),
-        ),
-        saved,
-    )
+    auto_scaling_group_now(sdk, name, curfew_worker::adapters::fleet::CAPACITY_TAG).await
 }
 
 #[tokio::test]
-async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_tag() {
+async fn an_asg_is_scaled_to_zero_with_its_capacity_in_its_tag_and_scaled_back_to_it() {
     use curfew_shared::ports::Fleet as _;
     let Some(endpoint) = local_aws() else { return };
     let sdk = sdk_in(&endpoint, "eu-north-1").await;
@@ -307,11 +250,25 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_
         "a group at 0 that curfew did not stop is left alone"
     );
 
+    let scale_of = |all: &[Instance], name: &str| {
+        all.iter()
+            .find(|i| i.id == name)
+            .and_then(|i| i.scale.clone())
+            .map(|s| (s.now, s.saved))
+    };
+    assert_eq!(scale_of(&found, &web), Some((capacity(1, 2, 4), None)));
+
     // A worker that died after saving the capacity and before scaling: the
     // retry saves the same and scales.
-    let one = [web.clone()];
-    fleet.act(Stop, GroupKind::Asg, &one).await.unwrap();
-    fleet.act(Stop, GroupKind::Asg, &one).await.unwrap();
+    let described = found.iter().find(|i| i.id == web).unwrap().clone();
+    fleet
+        .scale(Stop, &described, capacity(1, 2, 4))
+        .await
+        .unwrap();
+    fleet
+        .scale(Stop, &described, capacity(1, 2, 4))
+        .await
+        .unwrap();
     assert_eq!(
         asg_now(&sdk, &web).await,
         ((0, 0, 4), Some("1,2,4".to_owned()))
@@ -321,8 +278,16 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_
         state_of(&found, &web),
         Some((GroupKind::Asg, InstanceState::Stopped))
     );
+    assert_eq!(
+        scale_of(&found, &web),
+        Some((capacity(0, 0, 4), Some(capacity(1, 2, 4)))),
+        "the tag's copy is described"
+    );
 
-    fleet.act(Start, GroupKind::Asg, &one).await.unwrap();
+    fleet
+        .scale(Start, &described, capacity(1, 2, 4))
+        .await
+        .unwrap();
     assert_eq!(
         asg_now(&sdk, &web).await,
         ((1, 2, 4), None),
@@ -334,19 +299,8 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_
         Some((GroupKind::Asg, InstanceState::Running))
     );
 
-    // Nothing saved: nothing is guessed, and the error names the group.
-    let error = fleet
-        .act(Start, GroupKind::Asg, std::slice::from_ref(&idle))
-        .await
-        .unwrap_err();
-    assert!(
-        error.to_string().contains(&idle) && error.to_string().contains("no saved capacity"),
-        "{error}"
-    );
-    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
-    assert_eq!(asg_now(&sdk, &idle).await, ((0, 0, 2), None));
-
-    // A capacity tag that is not min,desired,max: nothing is guessed either.
+    // A capacity tag that is not min,desired,max is no saved capacity (the
+    // scheduler then refuses to start it: nothing is guessed).
     aws_sdk_autoscaling::Client::new(&sdk)
         .create_or_update_tags()
         .tags(
@@ -361,15 +315,19 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_saved_and_restored_from_the_
         .send()
         .await
         .unwrap();
+    let found = fleet.describe_schedule(&schedule).await.unwrap();
+    assert_eq!(scale_of(&found, &idle), Some((capacity(0, 0, 2), None)));
+
+    // The scaled kinds are never started or stopped as the others are.
     let error = fleet
         .act(Start, GroupKind::Asg, std::slice::from_ref(&idle))
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("\"lots\""), "{error}");
-    assert_eq!(
-        asg_now(&sdk, &idle).await,
-        ((0, 0, 2), Some("lots".to_owned()))
-    );
+    assert!(error.to_string().contains("is scaled"), "{error}");
+}
+
+const fn capacity(min: i32, desired: i32, max: i32) -> Capacity {
+    Capacity { min, desired, max }
 }
 
 /// The service's desired count and its `curfew:desired` tag, as AWS has them.
@@ -452,8 +410,18 @@ async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
         Some((GroupKind::Ecs, InstanceState::Running))
     );
 
-    let one = [web.clone()];
-    fleet.act(Stop, GroupKind::Ecs, &one).await.unwrap();
+    let described = found.iter().find(|i| i.id == web).unwrap().clone();
+    let scale = described.scale.clone().unwrap();
+    assert_eq!((scale.now, scale.saved), (Capacity::service(2), None));
+    assert!(scale.arn.unwrap().ends_with("/web"));
+    proxy.reset();
+    fleet.scale(Stop, &described, scale.now).await.unwrap();
+    let ops: Vec<String> = proxy.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(
+        ops,
+        ["TagResource", "UpdateService"],
+        "no describe of its own"
+    );
     assert_eq!(
         ecs_now(&sdk, &cluster, "web").await,
         (0, Some("2".to_owned()))
@@ -463,27 +431,25 @@ async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
         state_of(&found, &web),
         Some((GroupKind::Ecs, InstanceState::Stopped))
     );
-    fleet.act(Start, GroupKind::Ecs, &one).await.unwrap();
+    let saved = found.iter().find(|i| i.id == web).unwrap().scale.clone();
+    assert_eq!(saved.unwrap().saved, Some(Capacity::service(2)));
+    fleet.scale(Start, &described, scale.now).await.unwrap();
     assert_eq!(
         ecs_now(&sdk, &cluster, "web").await,
         (2, None),
         "restored, tag removed"
     );
 
-    let error = fleet
-        .act(Start, GroupKind::Ecs, std::slice::from_ref(&idle))
-        .await
-        .unwrap_err();
-    assert!(
-        error.to_string().contains(&idle) && error.to_string().contains("no saved desired count"),
-        "{error}"
-    );
-    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
-
     // An id that is not cluster/service is refused before any call.
     proxy.reset();
-    let bad = ["web".to_owned()];
-    let error = fleet.act(Start, GroupKind::Ecs, &bad).await.unwrap_err();
+    let bad = Instance {
+        id: "web".to_owned(),
+        ..described
+    };
+    let error = fleet
+        .scale(Start, &bad, Capacity::service(2))
+        .await
+        .unwrap_err();
     assert!(
         error.to_string().contains("is not cluster/service"),
         "{error}"

@@ -1,7 +1,8 @@
 //! Auto Scaling groups (SPEC §5): found with one paginated
 //! `DescribeAutoScalingGroups` filtered on the tag key; stopped by saving
 //! min / desired / max in the group's tag `curfew:capacity` and then
-//! setting min and desired to 0; started by restoring what the tag saved.
+//! setting min and desired to 0; started by restoring the capacity the
+//! scheduler gives (its state's copy, else what this tag saved).
 //!
 //! The tag is written before the capacity changes, so a worker that dies
 //! between the two leaves the group as it was, with its capacity saved; the
@@ -9,62 +10,53 @@
 //! group a person scales to 0 later is told apart from one curfew stopped
 //! (it is shown as "at 0 by hand" and left alone).
 
-use super::{fleet_error, refused, scaled_state, AwsFleet, Instance};
+use super::{fleet_error, scaled_state, AwsFleet, Instance};
 use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LifecycleState, Tag};
 use curfew_shared::ports::FleetError;
 use curfew_shared::reply::InstanceState;
+use curfew_shared::resource::{Capacity, Scale};
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
 /// The tag that keeps a stopped group's capacity: `min,desired,max`.
 pub const CAPACITY_TAG: &str = "curfew:capacity";
 
-/// A group's capacity, as saved and restored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Capacity {
-    min: i32,
-    desired: i32,
-    max: i32,
+/// The group's capacity as AWS describes it (it always sends all three; a
+/// group without them is not guessed at).
+fn capacity_of(group: &AutoScalingGroup) -> Option<Capacity> {
+    Some(Capacity {
+        min: group.min_size()?,
+        desired: group.desired_capacity()?,
+        max: group.max_size()?,
+    })
 }
 
-impl Capacity {
-    /// As AWS describes the group (it always sends all three; a group
-    /// without them is not guessed at).
-    fn of(group: &AutoScalingGroup) -> Option<Self> {
-        Some(Self {
-            min: group.min_size()?,
-            desired: group.desired_capacity()?,
-            max: group.max_size()?,
-        })
-    }
+/// `min,desired,max`, as the tag holds it.
+fn to_tag(capacity: Capacity) -> String {
+    format!("{},{},{}", capacity.min, capacity.desired, capacity.max)
+}
 
-    /// `min,desired,max`, as the tag holds it.
-    fn to_tag(self) -> String {
-        format!("{},{},{}", self.min, self.desired, self.max)
-    }
-
-    /// The tag's value; `None` unless three whole numbers, min ≤ desired ≤ max.
-    fn from_tag(text: &str) -> Option<Self> {
-        let numbers: Vec<i32> = text
-            .split(',')
-            .map(|n| n.trim().parse().ok())
-            .collect::<Option<_>>()?;
-        let [min, desired, max] = numbers.as_slice() else {
-            return None;
-        };
-        let capacity = Self {
-            min: *min,
-            desired: *desired,
-            max: *max,
-        };
-        (0 <= capacity.min && capacity.min <= capacity.desired && capacity.desired <= capacity.max)
-            .then_some(capacity)
-    }
+/// The tag's value; `None` unless three whole numbers, min ≤ desired ≤ max.
+fn from_tag(text: &str) -> Option<Capacity> {
+    let numbers: Vec<i32> = text
+        .split(',')
+        .map(|n| n.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let [min, desired, max] = numbers.as_slice() else {
+        return None;
+    };
+    let capacity = Capacity {
+        min: *min,
+        desired: *desired,
+        max: *max,
+    };
+    (0 <= capacity.min && capacity.min <= capacity.desired && capacity.desired <= capacity.max)
+        .then_some(capacity)
 }
 
 /// Up when every desired instance is InService; see [`scaled_state`].
 fn asg_state(group: &AutoScalingGroup, saved: bool) -> InstanceState {
-    let Some(Capacity { min, desired, .. }) = Capacity::of(group) else {
+    let Some(Capacity { min, desired, .. }) = capacity_of(group) else {
         return InstanceState::Other("capacity unknown".to_owned());
     };
     let in_service = group
@@ -104,81 +96,46 @@ impl AwsFleet {
                 ) else {
                     continue;
                 };
-                let saved = tag_value(group, CAPACITY_TAG).is_some();
+                let saved = tag_value(group, CAPACITY_TAG);
                 groups.push(Instance {
                     kind: GroupKind::Asg,
                     id: name.to_owned(),
                     name: name.to_owned(),
                     schedule,
                     group: tag_value(group, &self.tags.group),
-                    state: asg_state(group, saved),
+                    state: asg_state(group, saved.is_some()),
                     zone: None,
                     hibernates: false,
+                    scale: capacity_of(group).map(|now| Scale {
+                        now,
+                        saved: saved.as_deref().and_then(from_tag),
+                        arn: None,
+                    }),
                 });
             }
         }
         Ok(groups)
     }
 
-    /// Stops (saves the capacity, scales to 0) or starts (restores it) one group.
-    pub(super) async fn act_asg(&self, action: Action, name: &str) -> Result<(), FleetError> {
-        let group = self.asg_named(name).await?;
+    /// Stops one group (saves `capacity` in its tag, scales to 0) or
+    /// starts it (restores `capacity`, removes the tag).
+    pub(super) async fn scale_asg(
+        &self,
+        action: Action,
+        name: &str,
+        capacity: Capacity,
+    ) -> Result<(), FleetError> {
         match action {
             Action::Stop => {
-                let Some(capacity) = Capacity::of(&group) else {
-                    return Err(refused(
-                        "DescribeAutoScalingGroups",
-                        name,
-                        format!("{name} came back without its min / desired / max"),
-                    ));
-                };
-                if capacity.desired == 0 && capacity.min == 0 {
-                    return Ok(());
-                }
                 self.tag_capacity(name, capacity).await?;
                 self.resize(name, 0, 0, capacity.max).await
             }
             Action::Start => {
-                let Some(text) = tag_value(&group, CAPACITY_TAG) else {
-                    return Err(refused(
-                        "UpdateAutoScalingGroup",
-                        name,
-                        format!(
-                            "{name} has no saved capacity (tag {CAPACITY_TAG}): nothing is guessed"
-                        ),
-                    ));
-                };
-                let Some(capacity) = Capacity::from_tag(&text) else {
-                    return Err(refused(
-                        "UpdateAutoScalingGroup",
-                        name,
-                        format!("{name}: the tag {CAPACITY_TAG} is not min,desired,max: {text:?}"),
-                    ));
-                };
                 self.resize(name, capacity.min, capacity.desired, capacity.max)
                     .await?;
                 self.untag_capacity(name).await
             }
         }
-    }
-
-    async fn asg_named(&self, name: &str) -> Result<AutoScalingGroup, FleetError> {
-        let ids = [name.to_owned()];
-        self.autoscaling
-            .describe_auto_scaling_groups()
-            .auto_scaling_group_names(name)
-            .send()
-            .await
-            .map_err(|e| fleet_error("DescribeAutoScalingGroups", &ids, e))?
-            .auto_scaling_groups
-            .and_then(|groups| groups.into_iter().next())
-            .ok_or_else(|| {
-                refused(
-                    "DescribeAutoScalingGroups",
-                    name,
-                    format!("no Auto Scaling group named {name}"),
-                )
-            })
     }
 
     fn capacity_tag(name: &str, value: Option<String>) -> Tag {
@@ -195,7 +152,7 @@ impl AwsFleet {
         let ids = [name.to_owned()];
         self.autoscaling
             .create_or_update_tags()
-            .tags(Self::capacity_tag(name, Some(capacity.to_tag())))
+            .tags(Self::capacity_tag(name, Some(to_tag(capacity))))
             .send()
             .await
             .map(drop)
@@ -230,7 +187,7 @@ impl AwsFleet {
 
 #[cfg(test)]
 mod tests {
-    use super::Capacity;
+    use super::{from_tag, to_tag, Capacity};
 
     #[test]
     fn the_capacity_tag_round_trips_and_refuses_what_it_cannot_restore() {
@@ -239,11 +196,11 @@ mod tests {
             desired: 2,
             max: 4,
         };
-        assert_eq!(capacity.to_tag(), "1,2,4");
-        assert_eq!(Capacity::from_tag("1,2,4"), Some(capacity));
-        assert_eq!(Capacity::from_tag(" 1, 2 ,4"), Some(capacity));
+        assert_eq!(to_tag(capacity), "1,2,4");
+        assert_eq!(from_tag("1,2,4"), Some(capacity));
+        assert_eq!(from_tag(" 1, 2 ,4"), Some(capacity));
         for bad in ["", "1,2", "1,2,3,4", "a,b,c", "3,2,4", "1,5,4", "-1,0,1"] {
-            assert_eq!(Capacity::from_tag(bad), None, "{bad:?}");
+            assert_eq!(from_tag(bad), None, "{bad:?}");
         }
     }
 }

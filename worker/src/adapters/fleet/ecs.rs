@@ -2,15 +2,17 @@
 //! `ListServices`, then `DescribeServices` with their tags, 10 a call),
 //! those carrying the schedule tag. A stop saves the desired count in the
 //! service's tag `curfew:desired` and then sets it to 0; a start restores
-//! it from the tag and removes the tag. As with Auto Scaling groups, the
-//! tag is written first, and a service at 0 without it is a person's doing.
+//! the count the scheduler gives (its state's copy, else this tag's) and
+//! removes the tag. As with Auto Scaling groups, the tag is written first,
+//! and a service at 0 without it is a person's doing.
 //!
 //! A service's id is `cluster/service` (its cluster's name and its own).
 
-use super::{fleet_error, refused, scaled_state, AwsFleet, Instance};
+use super::{fleet_error, scaled_state, AwsFleet, Instance};
 use aws_sdk_ecs::types::{Service, ServiceField, Tag};
 use curfew_shared::ports::FleetError;
 use curfew_shared::reply::InstanceState;
+use curfew_shared::resource::{Capacity, Scale};
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
@@ -22,6 +24,15 @@ const DESCRIBE_BATCH: usize = 10;
 
 fn tag_value(service: &Service, key: &str) -> Option<String> {
     AwsFleet::tag(service.tags().iter().map(|t| (t.key(), t.value())), key)
+}
+
+/// The desired count the tag saved, if it reads as one above zero.
+fn saved_desired(service: &Service) -> Option<i32> {
+    tag_value(service, DESIRED_TAG)?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
 }
 
 /// Up when the running count has reached the desired one; see [`scaled_state`].
@@ -89,57 +100,45 @@ impl AwsFleet {
             state: ecs_state(service),
             zone: None,
             hibernates: false,
+            scale: Some(Scale {
+                now: Capacity::service(service.desired_count()),
+                saved: saved_desired(service).map(Capacity::service),
+                arn: service.service_arn().map(str::to_owned),
+            }),
         })
     }
 
-    /// Stops (saves the count, sets 0) or starts (restores it) one service.
-    pub(super) async fn act_ecs(&self, action: Action, id: &str) -> Result<(), FleetError> {
+    /// Stops one service (saves the desired count of `capacity` in its
+    /// tag, sets 0) or starts it (sets that count, removes the tag).
+    pub(super) async fn scale_ecs(
+        &self,
+        action: Action,
+        service: &Instance,
+        capacity: Capacity,
+    ) -> Result<(), FleetError> {
+        let id = service.id.as_str();
         let Some((cluster, name)) = id.split_once('/') else {
-            return Err(refused(
+            return Err(FleetError::refused(
                 "UpdateService",
                 id,
                 format!("{id:?} is not cluster/service"),
             ));
         };
-        let service = self
-            .describe_services(cluster, &[name.to_owned()])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| refused("DescribeServices", id, format!("no ECS service {id}")))?;
-        let arn = service
-            .service_arn()
-            .ok_or_else(|| {
-                refused(
-                    "DescribeServices",
-                    id,
-                    format!("{id} came back without its ARN"),
-                )
-            })?
-            .to_owned();
+        let Some(arn) = service.scale.as_ref().and_then(|s| s.arn.as_deref()) else {
+            return Err(FleetError::refused(
+                "TagResource",
+                id,
+                format!("{id} was described without its ARN"),
+            ));
+        };
         match action {
             Action::Stop => {
-                let desired = service.desired_count();
-                if desired == 0 {
-                    return Ok(());
-                }
-                self.tag_desired(id, &arn, desired).await?;
+                self.tag_desired(id, arn, capacity.desired).await?;
                 self.set_desired(id, cluster, name, 0).await
             }
             Action::Start => {
-                let saved = tag_value(&service, DESIRED_TAG);
-                let Some(desired) = saved
-                    .as_deref()
-                    .and_then(|t| t.trim().parse::<i32>().ok())
-                    .filter(|n| *n > 0)
-                else {
-                    return Err(refused(
-                        "UpdateService",
-                        id,
-                        format!("{id} has no saved desired count (tag {DESIRED_TAG}: {saved:?}): nothing is guessed"),
-                    ));
-                };
-                self.set_desired(id, cluster, name, desired).await?;
+                self.set_desired(id, cluster, name, capacity.desired)
+                    .await?;
                 let ids = [id.to_owned()];
                 self.ecs
                     .untag_resource()

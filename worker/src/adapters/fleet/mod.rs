@@ -10,7 +10,8 @@
 //! `DescribeAutoScalingGroups` filtered on the tag key, and ECS services
 //! (`ListClusters`, `ListServices`, `DescribeServices` with tags), the
 //! services side by side. EC2 starts and stops are batched; the other kinds
-//! take one resource a call.
+//! take one resource a call, and the scaled ones (groups, services) act on
+//! what the describe found, with no describe of their own.
 
 mod asg;
 mod ec2;
@@ -24,8 +25,9 @@ use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use curfew_shared::ports::{CallError, Class, Fleet, FleetError, PortFuture};
+use curfew_shared::ports::{Fleet, FleetError, PortFuture};
 use curfew_shared::reply::InstanceState;
+use curfew_shared::resource::Capacity;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
@@ -44,21 +46,6 @@ impl Default for TagKeys {
             schedule: "ScheduleName".to_owned(),
             group: "ScheduleGroupName".to_owned(),
         }
-    }
-}
-
-/// An error of curfew's own about one resource (no AWS call failed: what
-/// came back cannot be acted on). Retrying cannot help.
-fn refused(operation: &'static str, id: &str, message: String) -> FleetError {
-    FleetError {
-        ids: vec![id.to_owned()],
-        source: CallError {
-            operation,
-            class: Class::Permanent,
-            code: None,
-            message: message.clone(),
-            source: Box::new(std::io::Error::other(message)),
-        },
     }
 }
 
@@ -198,11 +185,36 @@ impl Fleet for AwsFleet {
                     GroupKind::Ec2 => self.act_ec2(action, std::slice::from_ref(id)).await,
                     GroupKind::Rds => self.act_rds(action, id).await,
                     GroupKind::RdsCluster => self.act_rds_cluster(action, id).await,
-                    GroupKind::Asg => self.act_asg(action, id).await,
-                    GroupKind::Ecs => self.act_ecs(action, id).await,
+                    GroupKind::Asg | GroupKind::Ecs => Err(FleetError::refused(
+                        "act",
+                        id,
+                        format!(
+                            "{id}: a {} is scaled, not started or stopped",
+                            kind.as_str()
+                        ),
+                    )),
                 }?;
             }
             Ok(())
+        })
+    }
+
+    fn scale<'a>(
+        &'a self,
+        action: Action,
+        instance: &'a Instance,
+        capacity: Capacity,
+    ) -> PortFuture<'a, Result<(), FleetError>> {
+        Box::pin(async move {
+            match instance.kind {
+                GroupKind::Asg => self.scale_asg(action, &instance.id, capacity).await,
+                GroupKind::Ecs => self.scale_ecs(action, instance, capacity).await,
+                kind => Err(FleetError::refused(
+                    "scale",
+                    &instance.id,
+                    format!("{}: a {} is not scaled", instance.id, kind.as_str()),
+                )),
+            }
         })
     }
 }

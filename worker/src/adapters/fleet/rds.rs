@@ -63,6 +63,7 @@ impl AwsFleet {
                     state: rds_state(db.db_instance_status()),
                     zone: db.availability_zone().map(str::to_owned),
                     hibernates: false,
+                    scale: None,
                 });
             }
         }
@@ -97,6 +98,7 @@ impl AwsFleet {
                     state: rds_state(cluster.status()),
                     zone: None,
                     hibernates: false,
+                    scale: None,
                 });
             }
         }

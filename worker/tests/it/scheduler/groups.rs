@@ -106,6 +106,7 @@ async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
         state: InstanceState::Stopped,
         zone: None,
         hibernates: false,
+        scale: None,
     };
     let bad = "i-0123456789abcdef0";
     let decision = Decision {

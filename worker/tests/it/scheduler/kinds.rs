@@ -8,8 +8,11 @@
 //! as moto never would), which curfew stops again.
 
 use super::stack::{kst, Stack};
-use curfew_testkit::{aurora_cluster, ecs_service, local_aws, sdk_in};
-use curfew_worker::adapters::fleet::{AwsFleet, TagKeys, DESIRED_TAG};
+use curfew_shared::resource::Capacity;
+use curfew_testkit::{
+    aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, local_aws, sdk_in,
+};
+use curfew_worker::adapters::fleet::{AwsFleet, TagKeys, CAPACITY_TAG, DESIRED_TAG};
 use std::sync::Arc;
 
 const KINDS: &str = r#"
@@ -178,4 +181,80 @@ async fn a_db_aws_starts_on_the_seventh_day_stopped_is_stopped_again_with_one_no
     stack.proxy.reset();
     stack.tick(kst(8, 19, 3)).await;
     assert!(stack.fleet_calls().is_empty(), "{:?}", stack.fleet_calls());
+}
+
+/// Weekdays 09:00–19:00, re-applied while anything is off (`enforce`).
+const ENFORCED: &str = r#"
+[[schedule]]
+name = "dev"
+tag = "{tag}"
+timezone = "Asia/Seoul"
+stop_warning_minutes = 0
+enforce = true
+[[schedule.period]]
+days = "weekdays"
+start = "09:00"
+stop = "19:00"
+"#;
+
+/// A worker that dies after saving a group's capacity (in its state, then
+/// in the group's tag) and before scaling it to 0: the proxy refuses that
+/// `UpdateAutoScalingGroup` once, standing in for the crash. The next
+/// stop saves the same capacity, not the 0 it is about to set; the tag is
+/// then lost to a person, and the morning's start restores from the
+/// state.
+#[tokio::test]
+async fn an_asg_keeps_its_saved_capacity_across_a_crash_between_the_save_and_the_update() {
+    const REGION: &str = "eu-west-3";
+    let Some(endpoint) = local_aws() else { return };
+    let mut stack = Stack::start(&endpoint, ENFORCED).await;
+    let direct = sdk_in(&endpoint, REGION).await;
+    let web = format!("{}-web", stack.tag);
+    let tags = [("ScheduleName", stack.tag.as_str())];
+    auto_scaling_group(&direct, &web, &tags, (1, 2, 4), "eu-west-3a").await;
+    let via_proxy = sdk_in(&stack.proxy.endpoint(), REGION).await;
+    stack.worker.services.fleet = Arc::new(AwsFleet::new(&via_proxy, TagKeys::default()));
+    let now = || auto_scaling_group_now(&direct, &web, CAPACITY_TAG);
+    let saved = || async {
+        let data = stack.worker.services.timeline.load("dev").await.unwrap();
+        data.state.state.capacities.get(&web).copied()
+    };
+    let size = Capacity {
+        min: 1,
+        desired: 2,
+        max: 4,
+    };
+
+    stack.proxy.fail_query(
+        "UpdateAutoScalingGroup",
+        400,
+        "ScalingActivityInProgress",
+        1,
+    );
+    stack.tick(kst(7, 19, 0)).await;
+    assert_eq!(
+        now().await,
+        ((1, 2, 4), Some("1,2,4".to_owned())),
+        "crashed"
+    );
+    assert_eq!(saved().await, Some(size));
+
+    stack.tick(kst(7, 19, 1)).await;
+    assert_eq!(now().await, ((0, 0, 4), Some("1,2,4".to_owned())));
+    assert_eq!(saved().await, Some(size), "the same, not the 0 it set");
+
+    aws_sdk_autoscaling::Client::new(&direct)
+        .delete_tags()
+        .tags(
+            aws_sdk_autoscaling::types::Tag::builder()
+                .resource_id(&web)
+                .resource_type("auto-scaling-group")
+                .key(CAPACITY_TAG)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    stack.tick(kst(8, 9, 0)).await;
+    assert_eq!(now().await, ((1, 2, 4), None), "restored from the state");
 }
