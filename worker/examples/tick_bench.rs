@@ -11,7 +11,12 @@
 //! resets the local AWS between them and ends with a table of how each
 //! figure grows.
 //!
-//!   tick_bench <curfew binary> [EC2 instances ...]     (default 1000)
+//! With `--mixed`, every tenth schedule also holds one of each newer kind
+//! (issue 14): an Aurora cluster (group `aurora`), and an Auto Scaling
+//! group (`web`) and an ECS service (`api`) both after it; at 10,000 EC2
+//! that is 100 of each, beside the 200 RDS instances.
+//!
+//!   tick_bench <curfew binary> [--mixed] [EC2 instances ...]     (default 1000)
 //!
 //! Run with `scripts/bench-tick` (it starts moto). Not a test: it prints
 //! figures and asserts nothing.
@@ -20,7 +25,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 use curfew_shared::job::{scheduled_event, tick_key};
 use curfew_shared::schedule::SchedulesFile;
-use curfew_testkit::{any_image, rds_instance, sdk_at, CountingProxy, WebhookSink};
+use curfew_testkit::{
+    any_image, aurora_cluster, ecs_service, rds_instance, sdk_at, CountingProxy, WebhookSink,
+};
 use curfew_worker::adapters::dynamodb::{ClaimStore, ScheduleStore};
 use curfew_worker::cli::setup::{create_queues, create_table};
 use futures::stream::{self, StreamExt};
@@ -30,20 +37,34 @@ use std::time::{Duration, Instant};
 const EC2_PER_SCHEDULE: usize = 10;
 /// One schedule in this many has a database.
 const RDS_EVERY: usize = 5;
+/// With `--mixed`, one schedule in this many (those numbered 1 past a
+/// multiple: none of them has a database) has a cluster, a group and a service.
+const MIXED_EVERY: usize = 10;
+/// ECS services in one cluster (one `DescribeServices` call each).
+const SERVICES_PER_CLUSTER: usize = 10;
 
 /// The fleet of one run.
 #[derive(Debug, Clone, Copy)]
 struct Size {
     schedules: usize,
     rds: usize,
+    /// Schedules with an Aurora cluster, an Auto Scaling group and an ECS
+    /// service: one of each.
+    mixed: usize,
 }
 
 impl Size {
-    fn of_ec2(ec2: usize) -> Self {
+    fn of_ec2(ec2: usize, mixed: bool) -> Self {
         let schedules = ec2.div_ceil(EC2_PER_SCHEDULE).max(1);
+        let mixed = if mixed {
+            (0..schedules).filter(|n| Self::has_mix(*n)).count()
+        } else {
+            0
+        };
         Self {
             schedules,
             rds: schedules.div_ceil(RDS_EVERY),
+            mixed,
         }
     }
 
@@ -54,6 +75,46 @@ impl Size {
     fn has_db(n: usize) -> bool {
         n.is_multiple_of(RDS_EVERY)
     }
+
+    /// Whether schedule `n` would hold the newer kinds in a mixed run.
+    const fn has_mix(n: usize) -> bool {
+        n % MIXED_EVERY == 1
+    }
+
+    /// Whether schedule `n` holds the newer kinds in this run.
+    fn mixes(self, n: usize) -> bool {
+        self.mixed > 0 && Self::has_mix(n)
+    }
+
+    /// The ECS clusters the services are spread over.
+    const fn ecs_clusters(self) -> usize {
+        self.mixed.div_ceil(SERVICES_PER_CLUSTER)
+    }
+
+    /// The describe pages of every kind (SPEC §6): EC2 by 1,000, DB
+    /// instances by 100 (a cluster's writer is one of them), clusters by
+    /// 100 when there are any, groups by 100 (one call even for none), and
+    /// for ECS one `ListClusters` page, a `ListServices` page per cluster
+    /// and a `DescribeServices` call per 10 services.
+    fn describe_pages(self) -> usize {
+        let clusters = if self.mixed > 0 {
+            self.mixed.div_ceil(100)
+        } else {
+            0
+        };
+        let asg = self.mixed.div_ceil(100).max(1);
+        let ecs = 1 + 2 * self.ecs_clusters();
+        self.ec2().div_ceil(1000) + (self.rds + self.mixed).div_ceil(100) + clusters + asg + ecs
+    }
+
+    fn label(self) -> String {
+        let mut label = format!("{} EC2 + {} RDS", self.ec2(), self.rds);
+        if self.mixed > 0 {
+            let n = self.mixed;
+            label.push_str(&format!(" + {n} clusters + {n} ASGs + {n} ECS"));
+        }
+        label
+    }
 }
 
 /// One tick and what the SPEC §6 floor counts for it.
@@ -61,7 +122,10 @@ struct Tick {
     label: &'static str,
     at: DateTime<Utc>,
     ec2_acting: usize,
-    rds_calls: usize,
+    /// Calls for one resource each: an RDS instance's or a cluster's start
+    /// or stop, and two per group or service scaled (the tag that saves its
+    /// capacity and the update, or the update and the tag's removal).
+    single_calls: usize,
     states_written: usize,
 }
 
@@ -69,27 +133,25 @@ impl Tick {
     /// The floor: the reads every tick makes (one Query page for the
     /// definitions, one for the `TIMELINE` partition: each is under 1 MB
     /// here) and the job's claim and done records; when something is due,
-    /// the describe pages (EC2 by 1,000, RDS by 100, one page of Auto
-    /// Scaling groups and one of ECS clusters: this fleet has neither, and
-    /// asking costs a call each), the batched actions and one state write
-    /// per schedule that acted.
+    /// the describe pages of every kind ([`Size::describe_pages`]), the
+    /// batched actions and one state write per schedule that acted.
     fn floor(&self, size: Size) -> usize {
         let describe = if self.states_written > 0 {
-            size.ec2().div_ceil(1000) + size.rds.div_ceil(100) + 2
+            size.describe_pages()
         } else {
             0
         };
-        2 + 2 + describe + self.ec2_acting.div_ceil(1000) + self.rds_calls + self.states_written
+        2 + 2 + describe + self.ec2_acting.div_ceil(1000) + self.single_calls + self.states_written
     }
 }
 
 fn ticks(size: Size) -> Vec<Tick> {
-    let (all, dbs) = (size.schedules, size.rds);
-    let tick = |label, at, ec2_acting, rds_calls, states_written| Tick {
+    let (all, dbs, mixed) = (size.schedules, size.rds, size.mixed);
+    let tick = |label, at, ec2_acting, single_calls, states_written| Tick {
         label,
         at,
         ec2_acting,
-        rds_calls,
+        single_calls,
         states_written,
     };
     vec![
@@ -101,22 +163,34 @@ fn ticks(size: Size) -> Vec<Tick> {
             all,
         ),
         tick(
-            "09:00 all start (db, or app where no db)",
+            "09:00 all start (db / aurora, or app)",
             kst(9, 0),
             (all - dbs) * EC2_PER_SCHEDULE,
-            dbs,
+            dbs + mixed,
             all,
         ),
         tick(
-            "09:01 app after db",
+            "09:01 app after db, web and api after aurora",
             kst(9, 1),
             dbs * EC2_PER_SCHEDULE,
-            0,
-            dbs,
+            4 * mixed,
+            dbs + mixed,
         ),
         tick("09:02 idle", kst(9, 2), 0, 0, 0),
-        tick("19:00 all stop (app first)", kst(19, 0), size.ec2(), 0, all),
-        tick("19:01 db after app", kst(19, 1), 0, dbs, dbs),
+        tick(
+            "19:00 all stop (app, web, api first)",
+            kst(19, 0),
+            size.ec2(),
+            4 * mixed,
+            all,
+        ),
+        tick(
+            "19:01 db and aurora after them",
+            kst(19, 1),
+            0,
+            dbs + mixed,
+            dbs + mixed,
+        ),
         tick("19:02 idle", kst(19, 2), 0, 0, 0),
     ]
 }
@@ -126,6 +200,13 @@ fn schedule_file(size: Size) -> String {
         .map(|n| {
             let db = if Size::has_db(n) {
                 "[[schedule.group]]\nname = \"db\"\nkind = \"rds\"\n"
+            } else {
+                ""
+            };
+            let mix = if size.mixes(n) {
+                "[[schedule.group]]\nname = \"aurora\"\nkind = \"rds-cluster\"\n\
+                 [[schedule.group]]\nname = \"web\"\nkind = \"asg\"\nafter = [\"aurora\"]\n\
+                 [[schedule.group]]\nname = \"api\"\nkind = \"ecs\"\nafter = [\"aurora\"]\n"
             } else {
                 ""
             };
@@ -139,7 +220,7 @@ stop_warning_minutes = 0
 days = "weekdays"
 start = "09:00"
 stop = "19:00"
-{db}[[schedule.group]]
+{db}{mix}[[schedule.group]]
 name = "app"
 kind = "ec2"
 after = [{after}]
@@ -201,12 +282,93 @@ async fn fleet(sdk: &aws_config::SdkConfig, size: Size) {
             assert!(rds_instance(sdk, &id, &tag, Some("db"), true).await, "{id}");
         })
         .await;
-    println!(
-        "fleet: {} EC2, {} RDS in {} schedules",
-        ids.len(),
-        size.rds,
-        size.schedules
-    );
+    newer_kinds(sdk, size).await;
+    println!("fleet: {} in {} schedules", size.label(), size.schedules);
+}
+
+/// The mixed run's newer kinds, each stopped as curfew leaves it: the
+/// clusters stopped, the groups at 0 with `1,1,1` saved in their tag, the
+/// services at 0 with 1 saved. The groups' tags are not propagated to
+/// their instances here, so the EC2 pages hold the same instances in
+/// every tick (propagated, the groups' instances would join the pages,
+/// and never be scheduled as EC2).
+async fn newer_kinds(sdk: &aws_config::SdkConfig, size: Size) {
+    use aws_sdk_autoscaling::types::{LaunchTemplateSpecification, Tag};
+    if size.mixed == 0 {
+        return;
+    }
+    let template = "bench-web";
+    aws_sdk_ec2::Client::new(sdk)
+        .create_launch_template()
+        .launch_template_name(template)
+        .launch_template_data(
+            aws_sdk_ec2::types::RequestLaunchTemplateData::builder()
+                .image_id(any_image(sdk).await)
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let autoscaling = aws_sdk_autoscaling::Client::new(sdk);
+    let zone = format!("{}a", sdk.region().map_or("ap-northeast-2", |r| r.as_ref()));
+    let zone = zone.as_str();
+    let mixed: Vec<usize> = (0..size.schedules).filter(|n| size.mixes(*n)).collect();
+    stream::iter(mixed.iter().enumerate())
+        .for_each_concurrent(8, |(k, n)| {
+            let autoscaling = autoscaling.clone();
+            async move {
+                let schedule = format!("s{n:04}");
+                let aurora = format!("{schedule}-aurora");
+                let tags = [
+                    ("ScheduleName", schedule.as_str()),
+                    ("ScheduleGroupName", "aurora"),
+                ];
+                aurora_cluster(sdk, &aurora, &tags).await;
+                aws_sdk_rds::Client::new(sdk)
+                    .stop_db_cluster()
+                    .db_cluster_identifier(&aurora)
+                    .send()
+                    .await
+                    .unwrap();
+                let web = format!("{schedule}-web");
+                let tag = |key: &str, value: &str| {
+                    Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .resource_id(&web)
+                        .resource_type("auto-scaling-group")
+                        .propagate_at_launch(false)
+                        .build()
+                };
+                autoscaling
+                    .create_auto_scaling_group()
+                    .auto_scaling_group_name(&web)
+                    .launch_template(
+                        LaunchTemplateSpecification::builder()
+                            .launch_template_name(template)
+                            .build(),
+                    )
+                    .min_size(0)
+                    .desired_capacity(0)
+                    .max_size(1)
+                    .availability_zones(zone)
+                    .tags(tag("ScheduleName", &schedule))
+                    .tags(tag("ScheduleGroupName", "web"))
+                    .tags(tag("curfew:capacity", "1,1,1"))
+                    .send()
+                    .await
+                    .unwrap();
+                let cluster = format!("bench-{}", k / SERVICES_PER_CLUSTER);
+                let tags = [
+                    ("ScheduleName", schedule.as_str()),
+                    ("ScheduleGroupName", "api"),
+                    ("curfew:desired", "1"),
+                ];
+                ecs_service(sdk, &cluster, &format!("{schedule}-api"), 0, &tags).await;
+            }
+        })
+        .await;
 }
 
 /// Waits until the worker has marked the tick's job done; gives up if the
@@ -306,6 +468,16 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
     let mut measured = Vec::new();
     for tick in ticks(size) {
         proxy.reset();
+        if tick.label.starts_with("19:00") {
+            // moto runs no ECS tasks: the services the morning started look
+            // up to the tick that stops them (as in the scheduler's tests).
+            proxy.rewrite(
+                "DescribeServices",
+                "\"runningCount\": 0",
+                "\"runningCount\": 1",
+                size.ecs_clusters(),
+            );
+        }
         let posted_before = jandi.messages().len();
         let started = Instant::now();
         sqs.send_message()
@@ -370,7 +542,7 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
     }
 }
 
-/// Empties the local AWS (moto's reset API) so the next size starts clean.
+/// Empties the local AWS (moto's reset API) so each size starts clean.
 async fn reset_local_aws(endpoint: &str) {
     reqwest::Client::new()
         .post(format!("{endpoint}/moto-api/reset"))
@@ -386,10 +558,7 @@ fn print_growth(runs: &[Run]) {
     println!("growth (calls / floor, wall s, posts):");
     print!("{:<44}", "tick");
     for run in runs {
-        print!(
-            " | {:>28}",
-            format!("{} EC2 + {} RDS", run.size.ec2(), run.size.rds)
-        );
+        print!(" | {:>28}", run.size.label());
     }
     println!();
     let Some(first) = runs.first() else { return };
@@ -425,28 +594,24 @@ fn print_growth(runs: &[Run]) {
 async fn main() {
     let endpoint =
         std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: run scripts/bench-tick");
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
     let worker_bin = args
         .next()
         .unwrap_or_else(|| "target/debug/curfew".to_owned());
+    let mixed = args.next_if(|a| a == "--mixed").is_some();
     let mut sizes: Vec<Size> = args
-        .map(|a| Size::of_ec2(a.parse().expect("sizes are EC2 instance counts")))
+        .map(|a| Size::of_ec2(a.parse().expect("sizes are EC2 instance counts"), mixed))
         .collect();
     if sizes.is_empty() {
-        sizes.push(Size::of_ec2(1000));
+        sizes.push(Size::of_ec2(1000, mixed));
     }
     let mut runs = Vec::new();
-    for (n, size) in sizes.into_iter().enumerate() {
-        if n > 0 {
-            reset_local_aws(&endpoint).await;
-        }
+    for size in sizes {
+        // Each size starts on an empty local AWS (an earlier run, or the
+        // ingress benchmark before this one, may have left its own).
+        reset_local_aws(&endpoint).await;
         println!();
-        println!(
-            "== {} EC2 + {} RDS in {} schedules ==",
-            size.ec2(),
-            size.rds,
-            size.schedules
-        );
+        println!("== {} in {} schedules ==", size.label(), size.schedules);
         let started = Instant::now();
         runs.push(run_size(&endpoint, &worker_bin, size).await);
         println!(
