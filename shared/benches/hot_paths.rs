@@ -70,6 +70,7 @@ fn status_reply(c: &mut Criterion) {
     };
     let reply = Reply::Status(StatusView {
         schedule: "dev".to_owned(),
+        unreachable: Vec::new(),
         blocks: vec![
             InstanceBlock {
                 title: BlockTitle::Group {

@@ -25,6 +25,9 @@ pub enum Job {
     Tick(TickJob),
     /// Reconcile one schedule at `at`.
     Reconcile(ReconcileJob),
+    /// Reconcile every schedule in one (target, region) pair at `at`: what
+    /// a tick over several pairs fans out into (SPEC §5 Targets).
+    Pair(PairJob),
 }
 
 /// A parsed chat command with who sent it from where.
@@ -60,6 +63,15 @@ pub struct TickJob {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReconcileJob {
     pub schedule: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One pair's share of a tick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairJob {
+    /// The `[[target]]`'s name.
+    pub target: String,
+    pub region: String,
     pub at: DateTime<Utc>,
 }
 
@@ -110,16 +122,19 @@ impl Job {
             Self::Command(job) => job.key.clone(),
             Self::Tick(job) => tick_key(job.at),
             Self::Reconcile(job) => reconcile_key(&job.schedule, job.at),
+            Self::Pair(job) => pair_key(&job.target, &job.region, job.at),
         }
     }
 
     /// The FIFO message group (SPEC §1): the schedule for chat commands, `_`
-    /// for commands about no single schedule, `tick` for ticks.
+    /// for commands about no single schedule, `tick` for ticks, the pair
+    /// (`target|region`) for a pair's job, so pairs never wait on each other.
     pub fn message_group(&self) -> String {
         match self {
             Self::Command(job) => fifo_safe(job.command.schedule().unwrap_or("_")),
             Self::Tick(_) => "tick".to_owned(),
             Self::Reconcile(job) => fifo_safe(&job.schedule),
+            Self::Pair(job) => fifo_safe(&format!("{}|{}", job.target, job.region)),
         }
     }
 }
@@ -180,6 +195,12 @@ pub fn command_key(created_at: &str, writer: &str, room: &str, text: &str) -> St
 /// `schedule|T` with T truncated to the minute, e.g. `dev|2026-12-04T09:00:00Z`.
 pub fn reconcile_key(schedule: &str, at: DateTime<Utc>) -> String {
     format!("{schedule}|{}", minute(at))
+}
+
+/// `target|region|T` with T truncated to the minute (SPEC §5): one job per
+/// pair and tick, so a tick delivered twice fans out once.
+pub fn pair_key(target: &str, region: &str, at: DateTime<Utc>) -> String {
+    format!("{target}|{region}|{}", minute(at))
 }
 
 /// `tick|T` with T truncated to the minute: one tick job per minute.

@@ -20,6 +20,7 @@ pub mod redacted;
 pub mod reply;
 pub mod resource;
 pub mod schedule;
+pub mod target;
 
 pub use action::Action;
 pub use redacted::Redacted;

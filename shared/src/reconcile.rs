@@ -78,6 +78,11 @@ pub struct SchedulerState {
     /// `capacity`; their tag keeps a copy).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub capacities: BTreeMap<String, Capacity>,
+    /// Since when this (schedule, pair)'s resources could not be reached
+    /// (SPEC §5 Targets): set by the one write whose worker tells the
+    /// room, cleared when the pair answers again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<DateTime<Utc>>,
 }
 
 /// Instances started by curfew, checked at `due` (SPEC §6: an EC2 start can

@@ -24,6 +24,9 @@ pub struct Instance {
     pub hibernates: bool,
     /// Auto Scaling groups and ECS services: their size now and as saved.
     pub scale: Option<Scale>,
+    /// Where it is when that is not the worker's own account and region
+    /// (`account/region`, SPEC §5 Targets): chat shows it beside the name.
+    pub place: Option<String>,
 }
 
 /// What curfew needs to scale a resource to zero and back (an Auto
@@ -69,7 +72,7 @@ impl Capacity {
 impl Instance {
     pub fn reference(&self) -> InstanceRef {
         InstanceRef {
-            name: self.name.clone(),
+            name: self.shown_name(),
             id: self.id.clone(),
         }
     }
@@ -77,9 +80,18 @@ impl Instance {
     /// Name, id and zone, as a notification lists it.
     pub fn placed(&self) -> Placed {
         Placed {
-            name: self.name.clone(),
+            name: self.shown_name(),
             id: self.id.clone(),
             zone: self.zone.clone(),
+        }
+    }
+
+    /// The name as chat shows it: with `[account/region]` outside the
+    /// worker's own account and region, so two accounts' `web-1` differ.
+    pub fn shown_name(&self) -> String {
+        match &self.place {
+            Some(place) => format!("{} [{place}]", self.name),
+            None => self.name.clone(),
         }
     }
 }

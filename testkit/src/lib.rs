@@ -19,8 +19,8 @@ pub use fleet::{
 };
 pub use kinds::{aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, sdk_in};
 pub use memory::{
-    instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryNotifier, MemorySchedules,
-    MemoryTimelines,
+    instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryNotifier,
+    MemorySchedules, MemoryTimelines, HOME_REGION,
 };
 pub use webhook::WebhookSink;
 

@@ -3,11 +3,13 @@
 //! notifier. Commands, the scheduler and the handler all work on an [`App`].
 
 use crate::adapters::dynamodb::{AuditStore, ClaimStore, ScheduleStore, TimelineStore};
-use crate::adapters::fleet::AwsFleet;
+use crate::adapters::fleet::AwsFleets;
+use crate::adapters::sqs::JobSender;
 use crate::config::WorkerConfig;
 use crate::error::Class;
 use curfew_shared::ports::{
-    AuditLog, Fleet, FleetError, JobClaims, Notify, Schedules, StoreError, Timelines,
+    AuditLog, Enqueue, FleetError, Fleets, JobClaims, Notify, QueueError, Schedules, StoreError,
+    Timelines,
 };
 use std::sync::Arc;
 
@@ -28,7 +30,11 @@ pub struct Services {
     pub timeline: Arc<dyn Timelines>,
     pub audit: Arc<dyn AuditLog>,
     pub claims: Arc<dyn JobClaims>,
-    pub fleet: Arc<dyn Fleet>,
+    /// The fleet of each (target, region) pair.
+    pub fleets: Arc<dyn Fleets>,
+    /// Where a tick over several pairs puts its pair jobs; `None` (no
+    /// `CURFEW_QUEUE_URL`): the tick reconciles every pair itself.
+    pub queue: Option<Arc<dyn Enqueue>>,
 }
 
 impl Services {
@@ -40,7 +46,14 @@ impl Services {
             timeline: Arc::new(TimelineStore::new(dynamodb.clone(), table.clone())),
             audit: Arc::new(AuditStore::new(dynamodb.clone(), table.clone())),
             claims: Arc::new(ClaimStore::new(dynamodb, table)),
-            fleet: Arc::new(AwsFleet::new(sdk, config.tags.clone())),
+            fleets: Arc::new(AwsFleets::new(sdk, config.tags.clone())),
+            queue: config.queue_url.clone().map(|url| {
+                let sender = JobSender {
+                    sqs: aws_sdk_sqs::Client::new(sdk),
+                    url,
+                };
+                Arc::new(sender) as Arc<dyn Enqueue>
+            }),
         }
     }
 }
@@ -53,6 +66,9 @@ pub enum ExecError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Fleet(#[from] FleetError),
+    /// A tick's pair jobs could not all be sent.
+    #[error(transparent)]
+    Queue(#[from] QueueError),
     /// The schedule's state changed under us on every attempt.
     #[error("the scheduler state of {0:?} kept changing; try again")]
     Contention(String),
@@ -65,7 +81,7 @@ impl ExecError {
         match self {
             Self::Store(error) => error.class(),
             Self::Fleet(error) => error.class(),
-            Self::Contention(_) => Class::Transient,
+            Self::Queue(_) | Self::Contention(_) => Class::Transient,
         }
     }
 }

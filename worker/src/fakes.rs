@@ -8,10 +8,12 @@ use crate::config::WorkerConfig;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{scheduled_event, CommandJob, Job};
+use curfew_shared::ports::{Enqueue, MemoryQueue};
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::Lang;
 use curfew_testkit::{
-    MemoryAudit, MemoryClaims, MemoryFleet, MemoryNotifier, MemorySchedules, MemoryTimelines,
+    MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryNotifier, MemorySchedules,
+    MemoryTimelines,
 };
 use std::sync::Arc;
 
@@ -25,7 +27,12 @@ pub(crate) struct World {
     pub timelines: Arc<MemoryTimelines>,
     pub audit: Arc<MemoryAudit>,
     pub claims: Arc<MemoryClaims>,
+    /// The home pair's fleet (the only one without targets).
     pub fleet: Arc<MemoryFleet>,
+    /// Every pair's: `fleet` unless a test adds another.
+    pub fleets: Arc<MemoryFleets>,
+    /// Set: a tick over several pairs fans out here instead of running them.
+    pub queue: Option<Arc<MemoryQueue>>,
     pub notifier: Arc<MemoryNotifier>,
 }
 
@@ -40,9 +47,11 @@ impl World {
             panic!("{errors:?}");
         }
         let schedules = MemorySchedules::from_toml(schedules).unwrap_or_else(|e| panic!("{e}"));
+        let fleet = Arc::new(MemoryFleet::of(instances));
         Self {
             schedules: Arc::new(schedules),
-            fleet: Arc::new(MemoryFleet::of(instances)),
+            fleets: Arc::new(MemoryFleets::new(Arc::clone(&fleet))),
+            fleet,
             ..Self::default()
         }
     }
@@ -58,7 +67,8 @@ impl World {
                 timeline: self.timelines.clone(),
                 audit: self.audit.clone(),
                 claims: self.claims.clone(),
-                fleet: self.fleet.clone(),
+                fleets: self.fleets.clone(),
+                queue: self.queue.clone().map(|queue| queue as Arc<dyn Enqueue>),
             },
             config,
             notifier: self.notifier.clone(),

@@ -65,6 +65,10 @@ pub const AWS_OPERATION_TIMEOUT: StdDuration = StdDuration::from_secs(25);
 /// backoff with jitter, a token bucket against retry storms): throttling
 /// and 5xx are tried again inside the call before curfew sees them.
 pub const AWS_MAX_ATTEMPTS: u32 = 3;
+/// A target's assumed-role credentials are fetched again this long before
+/// they expire (SPEC §5: "cached until shortly before they expire"), so no
+/// call is signed with credentials that lapse while it is in flight.
+pub const REFRESH_BEFORE: StdDuration = StdDuration::from_secs(5 * 60);
 
 // --- JANDI (SPEC §4) ---
 

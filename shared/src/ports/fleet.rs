@@ -5,7 +5,9 @@ use super::{CallError, Class, PortFuture};
 use crate::reconcile::Instance;
 use crate::resource::Capacity;
 use crate::schedule::GroupKind;
+use crate::target::Pair;
 use crate::Action;
+use std::sync::Arc;
 
 /// A failed describe, start or stop, naming the resources it was for.
 #[derive(Debug, thiserror::Error)]
@@ -75,4 +77,18 @@ pub trait Fleet: Send + Sync + std::fmt::Debug {
 
     /// Hibernates EC2 instances `ids` (configured for it) in one call.
     fn hibernate<'a>(&'a self, ids: &'a [String]) -> PortFuture<'a, Result<(), FleetError>>;
+}
+
+/// The fleet of each (target, region) pair (SPEC §5 Targets). The AWS
+/// adapter builds one client set per pair on first use and keeps it for
+/// the life of the process (a warm Lambda), assuming the target's role;
+/// `curfew_testkit::MemoryFleets` keeps one memory fleet per pair.
+pub trait Fleets: Send + Sync + std::fmt::Debug {
+    /// The fleet of `pair`, with its credentials obtained: a role that
+    /// cannot be assumed fails here, naming the role.
+    fn fleet<'a>(&'a self, pair: &'a Pair) -> PortFuture<'a, Result<Arc<dyn Fleet>, FleetError>>;
+
+    /// The worker's own region (`AWS_REGION`): the region of a deployment
+    /// without targets, and of targets that name none.
+    fn home_region(&self) -> &str;
 }

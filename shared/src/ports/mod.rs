@@ -18,9 +18,9 @@ mod timeline;
 pub use audit::AuditLog;
 pub use claims::{Claim, JobClaims};
 pub use error::{CallError, Class, StoreError};
-pub use fleet::{Fleet, FleetError};
+pub use fleet::{Fleet, FleetError, Fleets};
 pub use notify::{Notify, NotifyError};
-pub use queue::{JobQueue, MemoryQueue, QueueError};
+pub use queue::{Enqueue, JobQueue, MemoryQueue, QueueError};
 pub use schedules::Schedules;
 pub use timeline::{Replaced, StoredState, TimelineData, Timelines};
 

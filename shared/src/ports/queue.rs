@@ -1,11 +1,21 @@
-//! The job queue: the ingress's only network call.
+//! The job queue: the ingress's only network call, and where a tick over
+//! several pairs puts its pair jobs.
 
+use super::PortFuture;
 use crate::job::Job;
 use std::future::Future;
 
 /// Puts a job on the queue (the ingress's only network call).
 pub trait JobQueue {
     fn send(&self, job: &Job) -> impl Future<Output = Result<(), QueueError>> + Send;
+}
+
+/// Puts a job curfew makes itself on the queue, behind `dyn` for the
+/// worker's bundle of ports: its message group is [`Job::message_group`]
+/// and its deduplication id [`Job::idempotency_key`], so the same job sent
+/// twice (a tick redelivered) is one message.
+pub trait Enqueue: Send + Sync + std::fmt::Debug {
+    fn enqueue<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>>;
 }
 
 /// The queue refused or could not be reached. The text is safe to log.
@@ -37,5 +47,11 @@ impl JobQueue for MemoryQueue {
             .map_err(|_| QueueError("the in-memory queue is poisoned".to_owned()))?
             .push(job.clone());
         Ok(())
+    }
+}
+
+impl Enqueue for MemoryQueue {
+    fn enqueue<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
+        Box::pin(self.send(job))
     }
 }

@@ -6,14 +6,33 @@ use crate::reconcile::SchedulerState;
 use crate::schedule::{Exception, Override};
 use crate::Action;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Everything the timeline of one schedule needs besides its definition.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimelineData {
     pub exceptions: Vec<Exception>,
     pub overrides: Vec<Override>,
+    /// The scheduler state of the pair being reconciled: as loaded, the
+    /// implicit pair's (a deployment without targets); [`Self::for_pair`]
+    /// puts another pair's here.
     pub state: StoredState,
+    /// The state of every other pair, by its key (`target|region`): each
+    /// pair reconciles on its own, with its own conditional write.
+    pub pair_states: BTreeMap<String, StoredState>,
+}
+
+impl TimelineData {
+    /// This data with `pair`'s scheduler state as [`Self::state`] (`""`:
+    /// the implicit pair's, as loaded).
+    #[must_use]
+    pub fn for_pair(mut self, pair: &str) -> Self {
+        if !pair.is_empty() {
+            self.state = self.pair_states.remove(pair).unwrap_or_default();
+            self.pair_states.clear();
+        }
+        self
+    }
 }
 
 /// The scheduler state with the version it was read at (0: none stored
@@ -62,11 +81,13 @@ pub trait Timelines: Send + Sync + std::fmt::Debug {
     /// Every schedule's timeline data, by name (a tick reads them at once).
     fn load_all(&self) -> PortFuture<'_, Result<HashMap<String, TimelineData>, StoreError>>;
 
-    /// Replaces the scheduler state if it is still at version `expected`
-    /// (0: none stored): `false` when another writer got there first.
+    /// Replaces the scheduler state of (schedule, pair) if it is still at
+    /// version `expected` (0: none stored): `false` when another writer got
+    /// there first. `pair` is the pair's key, `""` for the implicit pair.
     fn save_state<'a>(
         &'a self,
         schedule: &'a str,
+        pair: &'a str,
         expected: u64,
         state: &'a SchedulerState,
     ) -> PortFuture<'a, Result<bool, StoreError>>;

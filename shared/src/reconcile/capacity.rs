@@ -135,6 +135,7 @@ mod tests {
             state,
             zone: None,
             hibernates: false,
+            place: None,
             scale: Some(Scale {
                 now,
                 saved,

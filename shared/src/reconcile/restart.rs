@@ -156,6 +156,7 @@ mod tests {
             state,
             zone: None,
             hibernates: false,
+            place: None,
             scale: None,
         }
     }

@@ -52,6 +52,7 @@ fn instance(id: &str, group: Option<&str>, state: InstanceState) -> Instance {
         state,
         zone: Some("ap-northeast-2a".to_owned()),
         hibernates: false,
+        place: None,
         scale: None,
     }
 }

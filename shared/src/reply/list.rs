@@ -1,6 +1,6 @@
-//! `list`: one line per schedule.
+//! `list`: one line per schedule, then one per target.
 
-use super::{lines_or, listing, pick, Context, Lang, ScheduleLine};
+use super::{lines_or, listing, pick, Context, Lang, ListView, ScheduleLine, TargetLine};
 use crate::jandi::Message;
 
 fn row(line: &ScheduleLine, lang: Lang) -> String {
@@ -23,9 +23,23 @@ fn row(line: &ScheduleLine, lang: Lang) -> String {
     row
 }
 
-pub(super) fn render(lines: &[ScheduleLine], ctx: &Context) -> Message {
+fn target_row(line: &TargetLine, lang: Lang) -> String {
+    let account = line
+        .account
+        .clone()
+        .unwrap_or_else(|| pick(lang, "본부 계정(own account)", "own account").to_owned());
+    let regions = if line.regions.is_empty() {
+        "AWS_REGION".to_owned()
+    } else {
+        line.regions.join(", ")
+    };
+    format!("{} — {account}, {regions}", line.name)
+}
+
+pub(super) fn render(view: &ListView, ctx: &Context) -> Message {
     let lang = ctx.lang;
-    listing(
+    let lines = &view.schedules;
+    let message = listing(
         lines.iter().map(|line| row(line, lang)).collect(),
         pick(
             lang,
@@ -39,5 +53,13 @@ pub(super) fn render(lines: &[ScheduleLine], ctx: &Context) -> Message {
             format!("{} schedule(s):", lines.len()),
         ),
         pick(lang, "스케줄", "Schedules").to_owned(),
+    );
+    if view.targets.is_empty() || lines.is_empty() {
+        return message;
+    }
+    let targets: Vec<String> = view.targets.iter().map(|t| target_row(t, lang)).collect();
+    message.block(
+        pick(lang, "작전 지역(targets)", "Targets"),
+        targets.join("\n"),
     )
 }

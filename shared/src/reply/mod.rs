@@ -73,7 +73,7 @@ pub fn render(reply: &Reply, ctx: &Context) -> Message {
     match reply {
         Reply::Accepted { command } => accepted::render(command, ctx),
         Reply::Help => help::render(ctx),
-        Reply::List(lines) => list::render(lines, ctx),
+        Reply::List(view) => list::render(view, ctx),
         Reply::Status(view) => status::render(view, ctx),
         Reply::Info(view) => info::render(view, ctx),
         Reply::ExceptionInfo(view) => exception::render_info(view, ctx),

@@ -112,6 +112,23 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             pick(lang, "종류가 다른 자원", "Wrong kind"),
             misfiled_lines(resources, lang),
         ),
+        Notice::Unreachable { place, error } => Message::new(
+            Color::Error,
+            pick(
+                lang,
+                format!("{name}: 작전 지역 {place}에 연락이 닿지 않습니다! 그곳의 서버는 연락이 닿을 때까지 그대로 둡니다! (다른 지역은 정상 작전 중)"),
+                format!("{name}: cannot reach {place}; its resources are left as they are until it answers (the other targets go on)."),
+            ),
+        )
+        .block(pick(lang, "원인", "Why"), error.clone()),
+        Notice::Reachable { place } => Message::new(
+            Color::Ok,
+            pick(
+                lang,
+                format!("{name}: 작전 지역 {place}와(과) 다시 연락이 닿았습니다! 정규 일과를 재개합니다!"),
+                format!("{name}: {place} answers again; its schedule is kept again."),
+            ),
+        ),
         Notice::NotUp { instances } => Message::new(
             Color::Error,
             pick(

@@ -58,9 +58,20 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
         ),
     );
     let empty = pick(lang, "(인원 없음)", "(no instances)");
-    view.blocks
+    let (color, body) = if view.unreachable.is_empty() {
+        (Color::Ok, body)
+    } else {
+        let missing = pick(
+            lang,
+            " 일부 작전 지역은 연락 두절로 빠져 있습니다!",
+            " Some targets could not be reached and are missing.",
+        );
+        (Color::Warning, format!("{body}{missing}"))
+    };
+    let message = view
+        .blocks
         .iter()
-        .fold(Message::new(Color::Ok, body), |message, block| {
+        .fold(Message::new(color, body), |message, block| {
             // A group's member of another kind is left alone: say so.
             let group_kind = match &block.title {
                 BlockTitle::Group { kind, .. } => Some(*kind),
@@ -88,5 +99,12 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
                 })
                 .collect();
             message.block(title_text(&block.title, lang), lines_or(lines, empty))
-        })
+        });
+    if view.unreachable.is_empty() {
+        return message;
+    }
+    message.block(
+        pick(lang, "연락 두절", "Unreachable"),
+        view.unreachable.join("\n"),
+    )
 }

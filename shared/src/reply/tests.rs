@@ -138,6 +138,7 @@ fn instance(name: &str, id: &str, state: InstanceState) -> InstanceLine {
 fn status() -> Reply {
     Reply::Status(StatusView {
         schedule: "dev".into(),
+        unreachable: vec![],
         blocks: vec![
             InstanceBlock {
                 title: BlockTitle::Group {
@@ -164,6 +165,7 @@ fn status() -> Reply {
 fn status_ec2_only() -> Reply {
     Reply::Status(StatusView {
         schedule: "dev".into(),
+        unreachable: vec![],
         blocks: vec![InstanceBlock {
             title: BlockTitle::Ec2,
             instances: vec![instance("web-1", "i-0abc", InstanceState::Starting)],
@@ -179,6 +181,7 @@ fn status_every_kind() -> Reply {
     };
     Reply::Status(StatusView {
         schedule: "dev".into(),
+        unreachable: vec![],
         blocks: vec![
             InstanceBlock {
                 title: BlockTitle::Rds,
@@ -204,7 +207,18 @@ fn status_every_kind() -> Reply {
 }
 
 fn list() -> Reply {
-    Reply::List(vec![
+    Reply::List(ListView {
+        schedules: list_lines(),
+        targets: vec![TargetLine {
+            name: "stage".into(),
+            account: Some("123456789012".into()),
+            regions: vec!["us-east-1".into(), "eu-west-3".into()],
+        }],
+    })
+}
+
+fn list_lines() -> Vec<ScheduleLine> {
+    vec![
         ScheduleLine {
             name: "dev".into(),
             enabled: true,
@@ -219,7 +233,7 @@ fn list() -> Reply {
             periods: vec!["mon-fri 08:00-18:00".into()],
             groups: vec![],
         },
-    ])
+    ]
 }
 
 fn exception_info() -> Reply {
@@ -628,11 +642,25 @@ case!(
     OK,
     [
         "dev — enabled, Asia/Seoul, weekdays 09:00-19:00, groups db → app",
-        "stage — disabled, UTC"
+        "stage — disabled, UTC",
+        "Targets",
+        "stage — 123456789012, us-east-1, eu-west-3"
     ]
 );
-case!(list_ko_none, Reply::List(vec![]), Ko, OK, ["없습니다"]);
-case!(list_en_none, Reply::List(vec![]), En, OK, ["no schedules"]);
+case!(
+    list_ko_none,
+    Reply::List(ListView::default()),
+    Ko,
+    OK,
+    ["없습니다"]
+);
+case!(
+    list_en_none,
+    Reply::List(ListView::default()),
+    En,
+    OK,
+    ["no schedules"]
+);
 
 // status
 case!(

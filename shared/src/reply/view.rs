@@ -19,7 +19,7 @@ pub enum Reply {
         command: Command,
     },
     Help,
-    List(Vec<ScheduleLine>),
+    List(ListView),
     Status(StatusView),
     Info(InfoView),
     ExceptionInfo(ExceptionInfoView),
@@ -30,6 +30,23 @@ pub enum Reply {
     Error(ErrorView),
     /// What the scheduler tells a schedule's room on its own.
     Notice(NoticeView),
+}
+
+/// `list`: the schedules, and the targets they cover (none: the worker's
+/// own account and region).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListView {
+    pub schedules: Vec<ScheduleLine>,
+    pub targets: Vec<TargetLine>,
+}
+
+/// One `[[target]]` of `list`: its name, the account its role is in
+/// (`None`: the worker's own) and its regions (empty: the worker's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetLine {
+    pub name: String,
+    pub account: Option<String>,
+    pub regions: Vec<String>,
 }
 
 /// One line of `list`.
@@ -50,6 +67,9 @@ pub struct StatusView {
     pub schedule: String,
     /// One block per server group, or per service (EC2, RDS) when the schedule has no groups.
     pub blocks: Vec<InstanceBlock>,
+    /// The pairs (`account/region`) that could not be described, each
+    /// with why: the blocks hold the others' resources.
+    pub unreachable: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +220,11 @@ pub enum Notice {
     Restopped { instances: Vec<Placed> },
     /// Resources tagged into a group of another kind: left alone.
     Misfiled { resources: Vec<Misfiled> },
+    /// A (target, region) pair could not be reached (a role that cannot be
+    /// assumed, a region refusing): said once, until it answers again.
+    Unreachable { place: String, error: String },
+    /// That pair answers again.
+    Reachable { place: String },
 }
 
 /// A resource in a group of another kind.

@@ -9,6 +9,7 @@
 use super::days::{DayExprError, DayRule, MonthExpr, MonthdayExpr, WeekdayExpr};
 use super::model::{Group, GroupKind, Period, Schedule};
 use crate::command::{parse_time, ValueError};
+use crate::target::{validate_targets, TargetDef, TargetError};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -21,6 +22,9 @@ use thiserror::Error;
 pub struct SchedulesFile {
     #[serde(default)]
     pub schedule: Vec<ScheduleDef>,
+    /// The accounts and regions (none: the worker's own account in `AWS_REGION`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target: Vec<TargetDef>,
 }
 
 /// One `[[schedule]]` as written. Unknown fields are refused, so a typo such
@@ -129,6 +133,8 @@ pub enum FileError {
     Toml(String),
     #[error("{} invalid: {}", plural(.0.len()), join_errors(.0))]
     Invalid(Vec<ScheduleError>),
+    #[error("{} invalid: {}", plural(.0.len()), join_errors(.0))]
+    InvalidTargets(Vec<TargetError>),
 }
 
 fn plural(n: usize) -> String {
@@ -139,7 +145,7 @@ fn plural(n: usize) -> String {
     }
 }
 
-fn join_errors(errors: &[ScheduleError]) -> String {
+fn join_errors(errors: &[impl ToString]) -> String {
     errors
         .iter()
         .map(ToString::to_string)
@@ -147,17 +153,18 @@ fn join_errors(errors: &[ScheduleError]) -> String {
         .join("; ")
 }
 
-/// Parses and validates a whole file. Every problem of every schedule is reported.
+/// Parses and validates a whole file. Every problem of every schedule is
+/// reported (the targets' after the schedules').
 pub fn parse_schedules(text: &str, default_tz: Tz) -> Result<Vec<Schedule>, FileError> {
     let file: SchedulesFile = toml::from_str(text).map_err(|e| FileError::Toml(e.to_string()))?;
-    file.validate(default_tz).map_err(FileError::Invalid)
+    let schedules = file.validate(default_tz).map_err(FileError::Invalid)?;
+    validate_targets(&file.target).map_err(FileError::InvalidTargets)?;
+    Ok(schedules)
 }
 
-/// Writes schedules back in the file format (what `curfew export` prints).
-pub fn render_schedules(defs: &[ScheduleDef]) -> Result<String, toml::ser::Error> {
-    toml::to_string(&SchedulesFile {
-        schedule: defs.to_vec(),
-    })
+/// Writes a file back in its format (what `curfew export` prints).
+pub fn render_schedules(file: &SchedulesFile) -> Result<String, toml::ser::Error> {
+    toml::to_string(file)
 }
 
 impl SchedulesFile {

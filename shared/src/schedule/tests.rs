@@ -532,7 +532,7 @@ fn the_example_file_is_valid_and_round_trips() {
             .collect::<Vec<_>>(),
         ["dev", "staging", "batch"]
     );
-    let rendered = render_schedules(&file.schedule).unwrap();
+    let rendered = render_schedules(&file).unwrap();
     assert_eq!(SchedulesFile::from_toml(&rendered).unwrap(), file);
 }
 
@@ -748,7 +748,7 @@ fn an_rds_cluster_group_is_read_written_back_and_a_wrong_kind_named() {
     let schedules = file.validate(chrono_tz::Asia::Seoul).unwrap();
     let kinds: Vec<GroupKind> = schedules[0].groups.iter().map(|g| g.kind).collect();
     assert_eq!(kinds, [GroupKind::RdsCluster, GroupKind::Ec2]);
-    let rendered = render_schedules(&file.schedule).unwrap();
+    let rendered = render_schedules(&file).unwrap();
     assert!(rendered.contains("kind = \"rds-cluster\""), "{rendered}");
     assert_eq!(SchedulesFile::from_toml(&rendered).unwrap(), file);
 
@@ -774,6 +774,6 @@ fn hibernate_is_read_and_written_back_and_off_unless_said() {
         schedules.iter().map(|s| s.hibernate).collect::<Vec<_>>(),
         [true, false]
     );
-    let rendered = render_schedules(&file.schedule).unwrap();
+    let rendered = render_schedules(&file).unwrap();
     assert_eq!(SchedulesFile::from_toml(&rendered).unwrap(), file);
 }

@@ -219,6 +219,23 @@ fn reconcile_and_tick_keys_truncate_to_the_minute() {
 }
 
 #[test]
+fn a_pair_job_is_keyed_and_grouped_by_its_pair() {
+    let job = Job::Pair(job::PairJob {
+        target: "stage".into(),
+        region: "us-east-1".into(),
+        at: at("2026-12-04T09:00:31Z"),
+    });
+    assert_eq!(
+        job.idempotency_key(),
+        "stage|us-east-1|2026-12-04T09:00:00Z"
+    );
+    assert_eq!(job.message_group(), "stage|us-east-1");
+    let body = job.encode();
+    assert!(body.contains(r#""kind":"pair""#), "{body}");
+    assert_eq!(Job::decode(&body).unwrap(), job);
+}
+
+#[test]
 fn decode_refuses_what_can_never_succeed() {
     assert!(matches!(Job::decode("not json"), Err(JobError::NotJson(_))));
     assert!(matches!(

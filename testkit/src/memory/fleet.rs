@@ -42,6 +42,7 @@ pub fn instance(
         group: group.map(str::to_owned),
         zone: Some("ap-northeast-2a".to_owned()),
         hibernates: false,
+        place: None,
         scale: scale_of(kind, &state),
         state,
     }

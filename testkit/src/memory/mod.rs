@@ -9,6 +9,7 @@
 mod audit;
 mod claims;
 mod fleet;
+mod fleets;
 mod notify;
 mod schedules;
 mod timelines;
@@ -16,6 +17,7 @@ mod timelines;
 pub use audit::MemoryAudit;
 pub use claims::MemoryClaims;
 pub use fleet::{instance, MemoryFleet};
+pub use fleets::{MemoryFleets, HOME_REGION};
 pub use notify::MemoryNotifier;
 pub use schedules::MemorySchedules;
 pub use timelines::MemoryTimelines;

@@ -134,6 +134,7 @@ impl Timelines for MemoryTimelines {
     fn save_state<'a>(
         &'a self,
         schedule: &'a str,
+        pair: &'a str,
         expected: u64,
         state: &'a SchedulerState,
     ) -> PortFuture<'a, Result<bool, StoreError>> {
@@ -147,7 +148,12 @@ impl Timelines for MemoryTimelines {
                 return Ok(false);
             }
             self.with(|all| {
-                let stored = &mut all.entry(schedule.to_owned()).or_default().state;
+                let data = all.entry(schedule.to_owned()).or_default();
+                let stored = if pair.is_empty() {
+                    &mut data.state
+                } else {
+                    data.pair_states.entry(pair.to_owned()).or_default()
+                };
                 if stored.version != expected {
                     return false;
                 }

@@ -7,3 +7,4 @@ pub mod aws;
 pub mod dynamodb;
 pub mod fleet;
 pub mod jandi;
+pub mod sqs;

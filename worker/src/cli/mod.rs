@@ -21,6 +21,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use curfew_shared::job::{scheduled_event, tick_key};
 use curfew_shared::schedule::{render_schedules, SchedulesFile};
+use curfew_shared::target::validate_targets;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -166,17 +167,24 @@ async fn run_apply(file: &PathBuf, dry_run: bool, prune: bool) -> anyhow::Result
     let parsed =
         SchedulesFile::from_toml(&text).with_context(|| format!("in {}", file.display()))?;
     // Nothing is written unless every schedule in the file is valid.
-    if let Err(errors) = parsed.validate(default_tz()?) {
-        for error in &errors {
-            eprintln!("{}: {error}", file.display());
+    let mut problems: Vec<String> = match parsed.validate(default_tz()?) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    };
+    if let Err(errors) = validate_targets(&parsed.target) {
+        problems.extend(errors.iter().map(ToString::to_string));
+    }
+    if !problems.is_empty() {
+        for problem in &problems {
+            eprintln!("{}: {problem}", file.display());
         }
         anyhow::bail!(
             "{} problem(s) in {}; nothing applied",
-            errors.len(),
+            problems.len(),
             file.display()
         );
     }
-    let changes = apply::apply(&store().await?, &parsed.schedule, dry_run, prune).await?;
+    let changes = apply::apply(&store().await?, &parsed, dry_run, prune).await?;
     for line in changes.lines(prune) {
         println!("{line}");
     }
@@ -187,8 +195,8 @@ async fn run_apply(file: &PathBuf, dry_run: bool, prune: bool) -> anyhow::Result
 }
 
 async fn run_export() -> anyhow::Result<()> {
-    let defs = store().await?.list().await?;
-    print!("{}", render_schedules(&defs)?);
+    let stored = store().await?.load().await?;
+    print!("{}", render_schedules(&stored)?);
     Ok(())
 }
 

@@ -15,6 +15,7 @@ use curfew_shared::job::CommandJob;
 use curfew_shared::reply::{ErrorView, Reply};
 use curfew_shared::schedule::model::{closest_name, find_by_name};
 use curfew_shared::schedule::{Schedule, ScheduleDef};
+use curfew_shared::target::{pairs, Pair};
 use curfew_shared::Action;
 
 /// Runs one command job at `now`.
@@ -34,13 +35,14 @@ pub async fn execute(
             writer: job.writer.clone(),
         }));
     }
-    let schedule = match find(services, config, name).await? {
-        Found::Schedule(schedule) => schedule,
+    let (schedule, pairs) = match find(services, config, name).await? {
+        Found::Schedule(schedule, pairs) => (schedule, pairs),
         Found::Reply(reply) => return Ok(reply),
     };
     let target = Target {
         services,
         schedule: &schedule,
+        pairs: &pairs,
         job,
         now,
     };
@@ -69,6 +71,9 @@ pub async fn execute(
 struct Target<'a> {
     services: &'a Services,
     schedule: &'a Schedule,
+    /// Every (target, region) pair: the commands that describe or act
+    /// cover them all (SPEC §5 Targets).
+    pairs: &'a [Pair],
     job: &'a CommandJob,
     now: DateTime<Utc>,
 }
@@ -84,14 +89,17 @@ fn allowed(config: &WorkerConfig, job: &CommandJob) -> bool {
 }
 
 enum Found {
-    Schedule(Schedule),
+    Schedule(Schedule, Vec<Pair>),
     Reply(Reply),
 }
 
-/// The schedule a command names (exactly, then ignoring case), or the error
-/// reply that lists the known ones and suggests the closest.
+/// The schedule a command names (exactly, then ignoring case) with the
+/// pairs it covers, or the error reply that lists the known ones and
+/// suggests the closest.
 async fn find(services: &Services, config: &WorkerConfig, name: &str) -> Result<Found, ExecError> {
-    let defs = services.schedules.list().await?;
+    let stored = services.schedules.load().await?;
+    let pairs = pairs(&stored.target, services.fleets.home_region());
+    let defs = stored.schedule;
     let Some(def) = find_by_name(&defs, name, |d: &ScheduleDef| d.name.as_str()) else {
         let known: Vec<String> = defs.iter().map(|d| d.name.clone()).collect();
         let suggestion = closest_name(name, known.iter().map(String::as_str)).map(str::to_owned);
@@ -102,7 +110,7 @@ async fn find(services: &Services, config: &WorkerConfig, name: &str) -> Result<
         })));
     };
     match def.validate(config.default_tz) {
-        Ok(schedule) => Ok(Found::Schedule(schedule)),
+        Ok(schedule) => Ok(Found::Schedule(schedule, pairs)),
         Err(errors) => Ok(Found::Reply(Reply::Error(ErrorView::Failed {
             what: format!(
                 "the stored schedule {:?} is invalid ({}); fix it with `curfew apply`",

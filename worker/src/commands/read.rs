@@ -8,14 +8,15 @@ use crate::config::WorkerConfig;
 use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
 use curfew_shared::command::DateArg;
 use curfew_shared::reply::{
-    BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, NextView,
-    Reply, ScheduleLine, StatusView,
+    BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,
+    NextView, Reply, ScheduleLine, StatusView, TargetLine,
 };
 use curfew_shared::schedule::{DayPlan, GroupKind, Schedule, Timeline};
 
 pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<Reply, ExecError> {
-    let defs = services.schedules.list().await?;
-    let lines = defs
+    let stored = services.schedules.load().await?;
+    let schedules = stored
+        .schedule
         .iter()
         .filter_map(|def| match def.validate(config.default_tz) {
             Ok(schedule) => Some(ScheduleLine {
@@ -31,16 +32,54 @@ pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<R
             }
         })
         .collect();
-    Ok(Reply::List(lines))
+    let targets = stored
+        .target
+        .iter()
+        .map(|target| TargetLine {
+            name: target.name.clone(),
+            account: target.account().map(str::to_owned),
+            regions: target.regions.clone(),
+        })
+        .collect();
+    Ok(Reply::List(ListView { schedules, targets }))
+}
+
+/// The schedule's resources in every pair, described side by side. A pair
+/// that fails is listed as unreachable when others answered; when every
+/// pair fails, that is the command's failure.
+async fn describe_everywhere(
+    target: &Target<'_>,
+) -> Result<(Vec<Instance>, Vec<String>), ExecError> {
+    let services = target.services;
+    let home = services.fleets.home_region();
+    let tag = target.schedule.tag.as_str();
+    let described = futures::future::join_all(target.pairs.iter().map(|pair| async move {
+        let fleet = services.fleets.fleet(pair).await?;
+        fleet.describe_schedule(tag).await
+    }))
+    .await;
+    let mut instances = Vec::new();
+    let mut unreachable = Vec::new();
+    let mut last_error = None;
+    for (pair, outcome) in target.pairs.iter().zip(described) {
+        match outcome {
+            Ok(found) => instances.extend(found),
+            Err(error) => {
+                let place = pair.label(home).unwrap_or_else(|| pair.key());
+                unreachable.push(format!("{place}: {}", error.source));
+                last_error = Some(error);
+            }
+        }
+    }
+    match last_error {
+        Some(error) if unreachable.len() == target.pairs.len() => Err(error.into()),
+        _ => Ok((instances, unreachable)),
+    }
 }
 
 pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
     let schedule = target.schedule;
-    let instances = target
-        .services
-        .fleet
-        .describe_schedule(&schedule.tag)
-        .await?;
+    let (instances, unreachable) = describe_everywhere(target).await?;
     let mut blocks: Vec<InstanceBlock> = schedule
         .start_order()
         .map(|group| InstanceBlock {
@@ -59,13 +98,14 @@ pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
     Ok(Reply::Status(StatusView {
         schedule: schedule.name.clone(),
         blocks,
+        unreachable,
     }))
 }
 
 /// A resource as `status` lists it.
 fn line(i: &Instance) -> InstanceLine {
     InstanceLine {
-        name: i.name.clone(),
+        name: i.shown_name(),
         id: i.id.clone(),
         kind: i.kind,
         state: i.state.clone(),

@@ -6,7 +6,7 @@
 use super::Target;
 use crate::app::ExecError;
 use crate::limits::TAKEOVER_HORIZON;
-use crate::scheduler::act::{reconcile_now, Reconciled};
+use crate::scheduler::act::{reconcile_now, Everywhere, Reconciled};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{Argument, CommandError, DateArg, ForceEnd, Usage, ValueError};
 use curfew_shared::reply::{
@@ -186,27 +186,46 @@ pub(super) async fn force(
         .add_override(&schedule.name, &forced, &target.job.writer)
         .await?;
     audit(target).await?;
-    let Reconciled {
-        data,
-        decision,
-        failures,
-        ..
-    } = reconcile_now(services, schedule, target.now).await?;
-    if !failures.is_empty() {
-        let mut what: Vec<String> = failures.values().map(ToString::to_string).collect();
+    let everywhere = reconcile_now(services, schedule, target.pairs, target.now).await?;
+    let mut what: Vec<String> = everywhere
+        .reconciled
+        .iter()
+        .flat_map(|done| done.failures.values().map(ToString::to_string))
+        .chain(
+            everywhere
+                .unreachable
+                .iter()
+                .map(|(place, error)| format!("{place}: {error}")),
+        )
+        .collect();
+    if !what.is_empty() {
         what.sort();
         return Ok(Reply::Error(ErrorView::Failed {
             what: what.join("; "),
         }));
     }
+    let Everywhere {
+        data, reconciled, ..
+    } = everywhere;
     let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
+    let (mut acted, mut unchanged, mut waiting) = (Vec::new(), Vec::new(), Vec::new());
+    for Reconciled { decision, .. } in reconciled {
+        acted.extend(decision.act.iter().map(|i| i.reference()));
+        unchanged.extend(decision.unchanged.iter().map(|i| i.reference()));
+        // Each pair waits on the same groups: say each once.
+        for wait in decision.waiting {
+            if !waiting.contains(&wait) {
+                waiting.push(wait);
+            }
+        }
+    }
     Ok(Reply::Forced(ForceView {
         schedule: schedule.name.clone(),
         timezone: schedule.timezone,
         action: forced.action,
-        acted: decision.act.iter().map(|i| i.reference()).collect(),
-        unchanged: decision.unchanged.iter().map(|i| i.reference()).collect(),
-        waiting: decision.waiting,
+        acted,
+        unchanged,
+        waiting,
         takeover: takeover(&timeline, &forced, target.now),
     }))
 }

@@ -101,6 +101,7 @@ impl App {
             Job::Reconcile(job) => tick::reconcile_job(self, &job.schedule, job.at)
                 .await
                 .map_err(Failure::Exec),
+            Job::Pair(job) => tick::pair_job(self, job, now).await.map_err(Failure::Exec),
         };
         match result {
             Ok(()) => match claims.done(&key, Utc::now(), DONE_TTL).await {

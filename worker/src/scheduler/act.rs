@@ -16,15 +16,19 @@ use curfew_shared::ports::{Fleet, FleetError, TimelineData, Timelines};
 use curfew_shared::reconcile::{decide, Decision, Instance, Outlook};
 use curfew_shared::resource::Capacity;
 use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
+use curfew_shared::target::Pair;
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
-/// Decides one schedule's reconcile at `now` and writes its state. Returns
-/// the decision to carry out (its state is already stored).
+/// Decides one schedule's reconcile in the pair `pair` (its key, `""` for
+/// the implicit pair) at `now` and writes its state. Returns the decision
+/// to carry out (its state is already stored). The fleet was described, so
+/// the pair is reachable: a mark saying otherwise is cleared.
 pub async fn decide_and_save(
     store: &dyn Timelines,
     fleet: &dyn Fleet,
+    pair: &str,
     schedule: &Schedule,
     mut data: TimelineData,
     mut instances: Vec<Instance>,
@@ -33,52 +37,120 @@ pub async fn decide_and_save(
     for _ in 0..STATE_WRITE_ATTEMPTS {
         let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
         let outlook = Outlook::of(&timeline, now);
-        let decision = decide(schedule, &outlook, &data.state.state, &instances, now);
+        let mut decision = decide(schedule, &outlook, &data.state.state, &instances, now);
+        decision.state.unreachable = None;
         if !decision.changes(&data.state.state)
             || store
-                .save_state(&schedule.name, data.state.version, &decision.state)
+                .save_state(&schedule.name, pair, data.state.version, &decision.state)
                 .await?
         {
             return Ok(decision);
         }
         // Lost the race: the winner may have acted, so describe again too.
-        data = store.load(&schedule.name).await?;
+        data = store.load(&schedule.name).await?.for_pair(pair);
         instances = fleet.describe_schedule(&schedule.tag).await?;
     }
     Err(ExecError::Contention(schedule.name.clone()))
 }
 
-/// One schedule reconciled on its own, with what it was decided from.
+/// One schedule reconciled on its own in one pair, with what it was
+/// decided from.
 #[derive(Debug)]
 pub struct Reconciled {
-    pub data: TimelineData,
     pub instances: Vec<Instance>,
     pub decision: Decision,
     pub failures: HashMap<String, FleetError>,
 }
 
+/// One schedule reconciled in every pair: the timeline data (the same in
+/// every pair), each reachable pair's outcome, and the pairs that could
+/// not be reached, by how chat names them.
+#[derive(Debug)]
+pub struct Everywhere {
+    pub data: TimelineData,
+    pub reconciled: Vec<Reconciled>,
+    pub unreachable: Vec<(String, ExecError)>,
+}
+
+impl Everywhere {
+    /// `Err` when a pair failed in a way a later try may mend, so a
+    /// reconcile job is retried (the pairs that did act find their events
+    /// applied and do nothing twice).
+    pub fn retry(self) -> Result<(), ExecError> {
+        match self
+            .unreachable
+            .into_iter()
+            .find(|(_, e)| e.class() == crate::error::Class::Transient)
+        {
+            Some((_, error)) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Reconciles one schedule at `now` outside a tick (a `force_*` command, a
-/// reconcile job): its data and instances read fresh, the decision saved,
-/// then carried out.
+/// reconcile job) in every pair side by side: its data read once, each
+/// pair's instances described fresh, each pair's decision saved on its own,
+/// then carried out. With one pair its failure is the command's; with
+/// several, a pair that fails is listed and the others go on (all failing
+/// is the first one's failure).
 pub async fn reconcile_now(
     services: &Services,
     schedule: &Schedule,
+    pairs: &[Pair],
+    now: DateTime<Utc>,
+) -> Result<Everywhere, ExecError> {
+    let data = services.timeline.load(&schedule.name).await?;
+    let home = services.fleets.home_region();
+    let outcomes = futures::future::join_all(pairs.iter().map(|pair| {
+        let data = data.clone().for_pair(&pair.key());
+        async move {
+            let outcome = reconcile_in(services, schedule, pair, data, now).await;
+            (pair.label(home).unwrap_or_else(|| pair.key()), outcome)
+        }
+    }))
+    .await;
+    let mut everywhere = Everywhere {
+        data,
+        reconciled: Vec::new(),
+        unreachable: Vec::new(),
+    };
+    for (place, outcome) in outcomes {
+        match outcome {
+            Ok(done) => everywhere.reconciled.push(done),
+            Err(error) => everywhere.unreachable.push((place, error)),
+        }
+    }
+    if everywhere.reconciled.is_empty() {
+        if let Some((_, error)) = everywhere.unreachable.pop() {
+            return Err(error);
+        }
+    }
+    Ok(everywhere)
+}
+
+/// [`reconcile_now`] in one pair.
+async fn reconcile_in(
+    services: &Services,
+    schedule: &Schedule,
+    pair: &Pair,
+    data: TimelineData,
     now: DateTime<Utc>,
 ) -> Result<Reconciled, ExecError> {
-    let data = services.timeline.load(&schedule.name).await?;
-    let instances = services.fleet.describe_schedule(&schedule.tag).await?;
+    let fleet = services.fleets.fleet(pair).await?;
+    let instances = fleet.describe_schedule(&schedule.tag).await?;
     let decision = decide_and_save(
         services.timeline.as_ref(),
-        services.fleet.as_ref(),
+        fleet.as_ref(),
+        &pair.key(),
         schedule,
-        data.clone(),
+        data,
         instances.clone(),
         now,
     )
     .await?;
-    let failures = act(services.fleet.as_ref(), &[&decision]).await;
+    let failures = act(fleet.as_ref(), &[&decision]).await;
     Ok(Reconciled {
-        data,
         instances,
         decision,
         failures,

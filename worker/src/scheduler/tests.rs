@@ -256,7 +256,8 @@ async fn a_state_that_keeps_changing_is_contention_and_nothing_is_done() {
         .remove(0)
         .validate(app.config.default_tz)
         .unwrap();
-    let error = reconcile_now(&app.services, &schedule, at(NINE))
+    let home = curfew_shared::target::pairs(&[], curfew_testkit::HOME_REGION);
+    let error = reconcile_now(&app.services, &schedule, &home, at(NINE))
         .await
         .unwrap_err();
     assert_eq!(error.class(), Class::Transient, "{error}");

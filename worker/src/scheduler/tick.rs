@@ -1,149 +1,126 @@
 //! Ticks (SPEC §6): reconcile every enabled schedule at the tick's instant.
 //!
-//! The reads are a few Query pages (every definition, then the whole
-//! `TIMELINE` partition); the timelines are evaluated in memory; only when
-//! some schedule has something due (an event, a rollout, a warning, a
-//! verification, `enforce`) is the fleet described — once, for all of them.
-//! Each due schedule's decision is saved with its own conditional state
-//! write, then all the decisions are carried out together in batched calls.
-//! One schedule's failure is logged and notified, and never holds up another.
+//! The reads are a few Query pages (every definition and target, then the
+//! whole `TIMELINE` partition); each (target, region) pair is then
+//! reconciled on its own (`pair.rs`): here when there is one, else in one
+//! pair job each, fanned out over the queue.
 
 use crate::app::App;
 use crate::app::ExecError;
 use crate::limits::TICK_CONCURRENCY;
-use crate::scheduler::act::{act, decide_and_save, reconcile_now};
+use crate::scheduler::act::reconcile_now;
 use crate::scheduler::notices::notices;
+use crate::scheduler::pair::reconcile_pair;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
-use curfew_shared::ports::TimelineData;
-use curfew_shared::reconcile::{is_due, Decision, Instance, Outlook};
+use curfew_shared::job::{Job, PairJob};
+use curfew_shared::ports::Enqueue;
 use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
-use curfew_shared::schedule::{Schedule, ScheduleDef, Timeline};
+use curfew_shared::schedule::{Schedule, ScheduleDef};
+use curfew_shared::target::{pairs, Pair};
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
-/// Reconciles every enabled schedule at `at` (the tick's `time`).
+/// Reconciles every enabled schedule at `at` (the tick's `time`): inline
+/// when there is one (target, region) pair, else one pair job per pair on
+/// the queue (SPEC §5 Targets), so pairs run on separate workers and a
+/// failing one holds up no other. Without a queue to send them to (a unit
+/// test, `curfew worker` without `CURFEW_QUEUE_URL`), the pairs run here,
+/// side by side.
 pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
-    if let Some(max_age) = worker.config.tick_max_age {
-        if now - at > max_age {
-            tracing::warn!(%at, "stale tick dropped");
-            return Ok(());
-        }
-    }
-    let services = &worker.services;
-    let schedules = valid(worker, services.schedules.list().await?);
-    let mut timelines = services.timeline.load_all().await?;
-    let due = due(&schedules, &timelines, at);
-    if due.is_empty() {
+    if stale(worker, at, now) {
         return Ok(());
     }
-    let mut fleet = by_tag(services.fleet.describe().await?);
-    let work: Vec<_> = due
+    let services = &worker.services;
+    let stored = services.schedules.load().await?;
+    let pairs = pairs(&stored.target, services.fleets.home_region());
+    if pairs.len() > 1 {
+        if let Some(queue) = &services.queue {
+            return fan_out(queue.as_ref(), &pairs, at).await;
+        }
+    }
+    let schedules = valid(worker, stored.schedule);
+    let timelines = services.timeline.load_all().await?;
+    let done = futures::future::join_all(
+        pairs
+            .iter()
+            .map(|pair| reconcile_pair(worker, &schedules, pair, &timelines, at)),
+    )
+    .await;
+    done.into_iter().collect()
+}
+
+/// A pair's share of a tick (a pair job): the pair as stored now (a target
+/// removed since the tick fanned out is dropped), reconciled.
+pub async fn pair_job(worker: &App, job: &PairJob, now: DateTime<Utc>) -> Result<(), ExecError> {
+    if stale(worker, job.at, now) {
+        return Ok(());
+    }
+    let services = &worker.services;
+    let stored = services.schedules.load().await?;
+    let pair = pairs(&stored.target, services.fleets.home_region())
         .into_iter()
-        .map(|schedule| {
-            let data = timelines.remove(&schedule.name).unwrap_or_default();
-            let mine = fleet.remove(schedule.tag.as_str()).unwrap_or_default();
-            (schedule, data, mine)
-        })
-        .collect();
-    let saved = decide_all(worker, work, at).await;
-    let decisions: Vec<&Decision> = saved.iter().map(|(_, _, d)| d).collect();
-    let failures = act(services.fleet.as_ref(), &decisions).await;
-    let mut outbox: Vec<(&Schedule, Notice)> = saved
-        .iter()
-        .flat_map(|(schedule, mine, decision)| {
-            notices(decision, mine, &failures)
-                .into_iter()
-                .map(move |notice| (*schedule, notice))
-        })
-        .collect();
-    // The saves finished in any order; a room reads its notices by name.
-    outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-    post_notices(worker, outbox).await;
+        .find(|p| p.target == job.target && p.region == job.region);
+    let Some(pair) = pair else {
+        tracing::warn!(target = %job.target, region = %job.region, "pair job of a target no longer stored; dropped");
+        return Ok(());
+    };
+    let schedules = valid(worker, stored.schedule);
+    let timelines = services.timeline.load_all().await?;
+    reconcile_pair(worker, &schedules, &pair, &timelines, job.at).await
+}
+
+/// One pair job per pair, side by side; a send that fails fails the tick,
+/// whose redelivery sends again (the jobs already sent are deduplicated by
+/// their keys).
+async fn fan_out(queue: &dyn Enqueue, pairs: &[Pair], at: DateTime<Utc>) -> Result<(), ExecError> {
+    let sends = pairs.iter().map(|pair| async move {
+        let job = Job::Pair(PairJob {
+            target: pair.target.clone(),
+            region: pair.region.clone(),
+            at,
+        });
+        queue.enqueue(&job).await
+    });
+    for sent in futures::future::join_all(sends).await {
+        sent?;
+    }
     Ok(())
 }
 
-/// The enabled schedules with something to do at `at` (in memory: no AWS).
-fn due<'s>(
-    schedules: &'s [Schedule],
-    timelines: &HashMap<String, TimelineData>,
-    at: DateTime<Utc>,
-) -> Vec<&'s Schedule> {
-    let empty = TimelineData::default();
-    schedules
-        .iter()
-        .filter(|s| s.enabled)
-        .filter(|s| {
-            let data = timelines.get(&s.name).unwrap_or(&empty);
-            let timeline = Timeline::new(s, &data.exceptions, &data.overrides);
-            is_due(s, &Outlook::of(&timeline, at), &data.state.state, at)
-        })
-        .collect()
-}
-
-/// Decides and saves each due schedule, side by side: each decision is its
-/// own conditional write. A schedule whose save fails is logged and left
-/// for the next tick; the others go on.
-async fn decide_all<'s>(
-    worker: &App,
-    work: Vec<(&'s Schedule, TimelineData, Vec<Instance>)>,
-    at: DateTime<Utc>,
-) -> Vec<(&'s Schedule, Vec<Instance>, Decision)> {
-    let services = &worker.services;
-    stream::iter(work)
-        .map(|(schedule, data, mine)| async move {
-            let decided = decide_and_save(
-                services.timeline.as_ref(),
-                services.fleet.as_ref(),
-                schedule,
-                data,
-                mine.clone(),
-                at,
-            )
-            .await;
-            match decided {
-                Ok(decision) => Some((schedule, mine, decision)),
-                Err(error) => {
-                    tracing::error!(schedule = %schedule.name, %error, "reconcile failed; the next tick tries again");
-                    None
-                }
-            }
-        })
-        .buffer_unordered(TICK_CONCURRENCY)
-        .filter_map(std::future::ready)
-        .collect()
-        .await
-}
-
-/// The described fleet by schedule tag value, so each schedule finds its
-/// instances without scanning the whole fleet.
-fn by_tag(fleet: Vec<Instance>) -> HashMap<String, Vec<Instance>> {
-    let mut grouped: HashMap<String, Vec<Instance>> = HashMap::new();
-    for instance in fleet {
-        grouped
-            .entry(instance.schedule.clone())
-            .or_default()
-            .push(instance);
+/// A tick older than `CURFEW_TICK_MAX_AGE` is dropped: acting on it now
+/// would start or stop at the wrong time.
+fn stale(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let stale = worker
+        .config
+        .tick_max_age
+        .is_some_and(|max_age| now - at > max_age);
+    if stale {
+        tracing::warn!(%at, "stale tick dropped");
     }
-    grouped
+    stale
 }
 
-/// Reconciles one schedule at `at` (a reconcile job).
+/// Reconciles one schedule at `at` in every pair (a reconcile job).
 pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Result<(), ExecError> {
     let services = &worker.services;
-    let schedules = valid(worker, services.schedules.list().await?);
+    let stored = services.schedules.load().await?;
+    let pairs = pairs(&stored.target, services.fleets.home_region());
+    let schedules = valid(worker, stored.schedule);
     let Some(schedule) = find_by_name(&schedules, name, |s| s.name.as_str()) else {
         tracing::warn!(schedule = name, "reconcile of an unknown schedule dropped");
         return Ok(());
     };
-    let done = reconcile_now(services, schedule, at).await?;
-    let outbox = notices(&done.decision, &done.instances, &done.failures)
-        .into_iter()
+    let everywhere = reconcile_now(services, schedule, &pairs, at).await?;
+    let outbox = everywhere
+        .reconciled
+        .iter()
+        .flat_map(|done| notices(&done.decision, &done.instances, &done.failures))
         .map(|notice| (schedule, notice))
         .collect();
     post_notices(worker, outbox).await;
-    Ok(())
+    everywhere.retry()
 }
 
 /// Posts each notice to its schedule's `notify_room` webhook, else the
@@ -151,7 +128,7 @@ pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Resul
 /// few ([`digest`]), so a tick over hundreds of schedules stays inside
 /// JANDI's 60 posts a minute; different webhooks are posted to side by side.
 /// Best effort: a notice that cannot be posted is logged, and the tick goes on.
-async fn post_notices(worker: &App, outbox: Vec<(&Schedule, Notice)>) {
+pub(super) async fn post_notices(worker: &App, outbox: Vec<(&Schedule, Notice)>) {
     let lang = worker.config.lang;
     let ctx = Context::new(lang, DEFAULT_KEYWORD);
     let mut by_webhook: HashMap<&str, Vec<Message>> = HashMap::new();

@@ -34,21 +34,20 @@ async fn apply_then_export_gives_back_the_file() {
     let Some(sdk) = local_sdk().await else { return };
     let store = fresh_store(&sdk, "apply-export").await;
     let file = example();
-    let changes = apply::apply(&store, &file.schedule, false, false)
-        .await
-        .unwrap();
-    assert_eq!(changes.added.len(), 3);
+    let changes = apply::apply(&store, &file, false, false).await.unwrap();
+    assert_eq!(changes.schedules.added.len(), 3);
 
-    let exported = render_schedules(&store.list().await.unwrap()).unwrap();
+    let exported = render_schedules(&store.load().await.unwrap()).unwrap();
     let mut back = SchedulesFile::from_toml(&exported).unwrap().schedule;
     let mut original = file.schedule.clone();
     back.sort_by(|a, b| a.name.cmp(&b.name));
     original.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(back, original, "apply ∘ export is the identity");
 
-    let again = apply::apply(&store, &file.schedule, false, false)
+    let again = apply::apply(&store, &file, false, false)
         .await
-        .unwrap();
+        .unwrap()
+        .schedules;
     assert_eq!(
         (
             again.added.len(),
@@ -64,26 +63,25 @@ async fn dry_run_writes_nothing_and_prune_deletes_what_the_file_lacks() {
     let Some(sdk) = local_sdk().await else { return };
     let store = fresh_store(&sdk, "apply-prune").await;
     let file = example();
-    let dry = apply::apply(&store, &file.schedule, true, false)
-        .await
-        .unwrap();
-    assert_eq!(dry.added.len(), 3);
+    let dry = apply::apply(&store, &file, true, false).await.unwrap();
+    assert_eq!(dry.schedules.added.len(), 3);
     assert!(
         store.list().await.unwrap().is_empty(),
         "a dry run writes nothing"
     );
 
-    apply::apply(&store, &file.schedule, false, false)
-        .await
-        .unwrap();
-    let only_dev: Vec<_> = file
-        .schedule
-        .iter()
-        .filter(|d| d.name == "dev")
-        .cloned()
-        .collect();
+    apply::apply(&store, &file, false, false).await.unwrap();
+    let only_dev = SchedulesFile {
+        schedule: file
+            .schedule
+            .iter()
+            .filter(|d| d.name == "dev")
+            .cloned()
+            .collect(),
+        target: Vec::new(),
+    };
     let kept = apply::apply(&store, &only_dev, false, false).await.unwrap();
-    assert_eq!(kept.absent, ["batch", "staging"]);
+    assert_eq!(kept.schedules.absent, ["batch", "staging"]);
     assert_eq!(
         store.list().await.unwrap().len(),
         3,
@@ -99,6 +97,55 @@ async fn dry_run_writes_nothing_and_prune_deletes_what_the_file_lacks() {
         .map(|d| d.name)
         .collect();
     assert_eq!(names, ["dev"]);
+}
+
+const TARGETS: &str = r#"
+[[schedule]]
+name = "dev"
+
+[[target]]
+name = "dev-seoul"
+
+[[target]]
+name = "stage"
+regions = ["us-east-1", "eu-west-3"]
+role = "arn:aws:iam::123456789012:role/curfew-spoke"
+"#;
+
+#[tokio::test]
+async fn targets_are_stored_beside_the_schedules_and_exported_as_written() {
+    let Some(sdk) = local_sdk().await else { return };
+    let store = fresh_store(&sdk, "apply-targets").await;
+    let file = SchedulesFile::from_toml(TARGETS).unwrap();
+    let applied = apply::apply(&store, &file, false, false).await.unwrap();
+    assert_eq!(applied.targets.added, ["dev-seoul", "stage"]);
+    assert_eq!(applied.lines(false).last().unwrap(), "+ target stage");
+
+    let stored = store.load().await.unwrap();
+    assert_eq!(
+        stored, file,
+        "one Query reads the schedules and the targets"
+    );
+    assert_eq!(
+        store.list().await.unwrap().len(),
+        1,
+        "a target is no schedule"
+    );
+    let exported = render_schedules(&stored).unwrap();
+    assert!(
+        exported.contains("[[target]]\nname = \"stage\""),
+        "{exported}"
+    );
+    assert_eq!(SchedulesFile::from_toml(&exported).unwrap(), file);
+
+    let mut moved = file.clone();
+    moved.target[1].regions = vec!["us-east-1".to_owned()];
+    moved.target.remove(0);
+    let again = apply::apply(&store, &moved, false, false).await.unwrap();
+    assert_eq!(again.targets.changed, ["stage"]);
+    assert_eq!(again.targets.absent, ["dev-seoul"], "kept without --prune");
+    apply::apply(&store, &moved, false, true).await.unwrap();
+    assert_eq!(store.load().await.unwrap().target, moved.target);
 }
 
 #[tokio::test]

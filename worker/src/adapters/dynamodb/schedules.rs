@@ -1,13 +1,19 @@
-//! Schedule definitions: `pk = SCHEDULE`, `sk = <name>`, the definition as written.
+//! Schedule definitions and targets, in one partition so that a tick reads
+//! both with one Query: `pk = SCHEDULE`, `sk = <name>` for a schedule and
+//! `TARGET#<name>` for a target (a schedule name cannot hold `#`), each with
+//! its definition as written.
 
 use super::StoreError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat, Utc};
 use curfew_shared::ports::{PortFuture, Schedules};
-use curfew_shared::schedule::ScheduleDef;
+use curfew_shared::schedule::{ScheduleDef, SchedulesFile};
+use curfew_shared::target::TargetDef;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 const PARTITION: &str = "SCHEDULE";
+const TARGET_PREFIX: &str = "TARGET#";
 
 /// Reads and writes schedule definitions.
 #[derive(Debug, Clone)]
@@ -16,13 +22,23 @@ pub struct ScheduleStore {
     table: String,
 }
 
-/// The stored item.
+/// The stored item: a [`ScheduleDef`] or a [`TargetDef`].
 #[derive(Debug, Serialize, Deserialize)]
-struct Item {
+struct Item<D> {
     pk: String,
     sk: String,
-    def: ScheduleDef,
+    def: D,
     updated_at: String,
+}
+
+type Raw = std::collections::HashMap<String, AttributeValue>;
+
+fn definition<D: DeserializeOwned>(name: String, item: Raw) -> Result<D, StoreError> {
+    let item: Item<D> = serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt {
+        name,
+        message: e.to_string(),
+    })?;
+    Ok(item.def)
 }
 
 impl ScheduleStore {
@@ -30,8 +46,8 @@ impl ScheduleStore {
         Self { client, table }
     }
 
-    /// Every stored definition, sorted by name: one Query, paged.
-    pub async fn list(&self) -> Result<Vec<ScheduleDef>, StoreError> {
+    /// Every stored schedule and target, each sorted by name: one Query, paged.
+    pub async fn load(&self) -> Result<SchedulesFile, StoreError> {
         let mut pages = self
             .client
             .query()
@@ -40,37 +56,62 @@ impl ScheduleStore {
             .expression_attribute_values(":pk", AttributeValue::S(PARTITION.to_owned()))
             .into_paginator()
             .send();
-        let mut defs = Vec::new();
+        let mut file = SchedulesFile::default();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| super::failed("Query", e))?;
             for item in page.items.unwrap_or_default() {
-                let name = item
+                let sk = item
                     .get("sk")
                     .and_then(|v| v.as_s().ok())
                     .cloned()
                     .unwrap_or_default();
-                let item: Item =
-                    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt {
-                        name,
-                        message: e.to_string(),
-                    })?;
-                defs.push(item.def);
+                if sk.starts_with(TARGET_PREFIX) {
+                    file.target.push(definition(sk, item)?);
+                } else {
+                    file.schedule.push(definition(sk, item)?);
+                }
             }
         }
-        defs.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(defs)
+        file.schedule.sort_by(|a, b| a.name.cmp(&b.name));
+        file.target.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(file)
+    }
+
+    /// Every stored schedule definition, sorted by name.
+    pub async fn list(&self) -> Result<Vec<ScheduleDef>, StoreError> {
+        Ok(self.load().await?.schedule)
     }
 
     /// Creates or replaces one definition (the caller has validated it).
     pub async fn put(&self, def: &ScheduleDef, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.put_item(def.name.clone(), def, now).await
+    }
+
+    /// Creates or replaces one target (the caller has validated it).
+    pub async fn put_target(&self, def: &TargetDef, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.put_item(format!("{TARGET_PREFIX}{}", def.name), def, now)
+            .await
+    }
+
+    /// Deletes one target (nothing happens if it is absent).
+    pub async fn delete_target(&self, name: &str) -> Result<(), StoreError> {
+        self.delete(&format!("{TARGET_PREFIX}{name}")).await
+    }
+
+    async fn put_item<D: Serialize + Clone>(
+        &self,
+        sk: String,
+        def: &D,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let item = Item {
             pk: PARTITION.to_owned(),
-            sk: def.name.clone(),
+            sk: sk.clone(),
             def: def.clone(),
             updated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         };
         let item = serde_dynamo::to_item(item).map_err(|e| StoreError::Corrupt {
-            name: def.name.clone(),
+            name: sk,
             message: e.to_string(),
         })?;
         self.client
@@ -83,7 +124,7 @@ impl ScheduleStore {
         Ok(())
     }
 
-    /// Deletes one definition (nothing happens if it is absent).
+    /// Deletes one item by its sort key (nothing happens if it is absent).
     pub async fn delete(&self, name: &str) -> Result<(), StoreError> {
         self.client
             .delete_item()
@@ -99,8 +140,8 @@ impl ScheduleStore {
 
 /// The port, by the Query and the writes above.
 impl Schedules for ScheduleStore {
-    fn list(&self) -> PortFuture<'_, Result<Vec<ScheduleDef>, StoreError>> {
-        Box::pin(Self::list(self))
+    fn load(&self) -> PortFuture<'_, Result<SchedulesFile, StoreError>> {
+        Box::pin(Self::load(self))
     }
 
     fn put<'a>(

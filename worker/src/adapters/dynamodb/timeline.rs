@@ -28,6 +28,16 @@ fn s(text: impl Into<String>) -> AttributeValue {
     AttributeValue::S(text.into())
 }
 
+/// `<name>#STATE` for the implicit pair (as before targets existed: no
+/// migration), `<name>#STATE#<target|region>` for a target's pair.
+fn state_sk(schedule: &str, pair: &str) -> String {
+    if pair.is_empty() {
+        format!("{schedule}#STATE")
+    } else {
+        format!("{schedule}#STATE#{pair}")
+    }
+}
+
 fn exception_sk(schedule: &str, date: NaiveDate, action: Action) -> String {
     format!("{schedule}#EXC#{}#{action}", date.format("%Y-%m-%d"))
 }
@@ -185,6 +195,7 @@ impl TimelineStore {
     pub async fn save_state(
         &self,
         schedule: &str,
+        pair: &str,
         expected: u64,
         state: &SchedulerState,
     ) -> Result<bool, StoreError> {
@@ -202,7 +213,7 @@ impl TimelineStore {
             .put_item()
             .table_name(&self.table)
             .item("pk", s(PARTITION))
-            .item("sk", s(format!("{schedule}#STATE")))
+            .item("sk", s(state_sk(schedule, pair)))
             .item("version", AttributeValue::N((expected + 1).to_string()))
             .item("state", value)
             .condition_expression(condition);
@@ -254,7 +265,7 @@ fn read_item(
                 .transpose()
                 .map_err(|_| corrupt())?,
         });
-    } else if rest == "STATE" {
+    } else if let Some(pair) = rest.strip_prefix("STATE") {
         let version = item
             .get("version")
             .and_then(|v| v.as_n().ok())
@@ -267,7 +278,14 @@ fn read_item(
             .transpose()
             .map_err(|_| corrupt())?
             .unwrap_or_default();
-        data.state = StoredState { version, state };
+        let stored = StoredState { version, state };
+        match pair.strip_prefix('#') {
+            Some(pair) => {
+                data.pair_states.insert(pair.to_owned(), stored);
+            }
+            None if pair.is_empty() => data.state = stored,
+            None => return Err(corrupt()),
+        }
     }
     Ok(())
 }
@@ -318,9 +336,10 @@ impl Timelines for TimelineStore {
     fn save_state<'a>(
         &'a self,
         schedule: &'a str,
+        pair: &'a str,
         expected: u64,
         state: &'a SchedulerState,
     ) -> PortFuture<'a, Result<bool, StoreError>> {
-        Box::pin(Self::save_state(self, schedule, expected, state))
+        Box::pin(Self::save_state(self, schedule, pair, expected, state))
     }
 }

@@ -106,6 +106,7 @@ impl AwsFleet {
                     state: asg_state(group, saved.is_some()),
                     zone: None,
                     hibernates: false,
+                    place: self.place(),
                     scale: capacity_of(group).map(|now| Scale {
                         now,
                         saved: saved.as_deref().and_then(from_tag),

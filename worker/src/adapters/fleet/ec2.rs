@@ -80,6 +80,7 @@ impl AwsFleet {
                         .hibernation_options()
                         .and_then(|h| h.configured())
                         .unwrap_or(false),
+                    place: self.place(),
                     scale: None,
                 });
             }

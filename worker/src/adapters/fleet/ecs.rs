@@ -100,6 +100,7 @@ impl AwsFleet {
             state: ecs_state(service),
             zone: None,
             hibernates: false,
+            place: self.place(),
             scale: Some(Scale {
                 now: Capacity::service(service.desired_count()),
                 saved: saved_desired(service).map(Capacity::service),

@@ -16,10 +16,12 @@
 mod asg;
 mod ec2;
 mod ecs;
+mod pairs;
 mod rds;
 
 pub use asg::CAPACITY_TAG;
 pub use ecs::DESIRED_TAG;
+pub use pairs::{AwsFleets, SESSION_NAME};
 
 use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -88,6 +90,8 @@ pub struct AwsFleet {
     pub autoscaling: aws_sdk_autoscaling::Client,
     pub ecs: aws_sdk_ecs::Client,
     pub tags: TagKeys,
+    /// `account/region` outside the worker's own (see `Instance::place`).
+    pub label: Option<String>,
 }
 
 impl AwsFleet {
@@ -99,7 +103,17 @@ impl AwsFleet {
             autoscaling: aws_sdk_autoscaling::Client::new(sdk),
             ecs: aws_sdk_ecs::Client::new(sdk),
             tags,
+            label: None,
         }
+    }
+
+    /// The same clients, their resources labelled `label` in chat.
+    pub fn labelled(self, label: Option<String>) -> Self {
+        Self { label, ..self }
+    }
+
+    fn place(&self) -> Option<String> {
+        self.label.clone()
     }
 
     /// Every instance carrying the schedule tag: EC2 then RDS.

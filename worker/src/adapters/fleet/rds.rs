@@ -63,6 +63,7 @@ impl AwsFleet {
                     state: rds_state(db.db_instance_status()),
                     zone: db.availability_zone().map(str::to_owned),
                     hibernates: false,
+                    place: self.place(),
                     scale: None,
                 });
             }
@@ -98,6 +99,7 @@ impl AwsFleet {
                     state: rds_state(cluster.status()),
                     zone: None,
                     hibernates: false,
+                    place: self.place(),
                     scale: None,
                 });
             }

@@ -106,6 +106,7 @@ async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
         state: InstanceState::Stopped,
         zone: None,
         hibernates: false,
+        place: None,
         scale: None,
     };
     let bad = "i-0123456789abcdef0";
@@ -115,7 +116,10 @@ async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
         ..Decision::default()
     };
     stack.proxy.reset();
-    let failures = act(stack.worker.services.fleet.as_ref(), &[&decision]).await;
+    let fleets = &stack.worker.services.fleets;
+    let home = curfew_shared::target::pairs(&[], fleets.home_region());
+    let home_fleet = fleets.fleet(&home[0]).await.unwrap();
+    let failures = act(home_fleet.as_ref(), &[&decision]).await;
     assert_eq!(failures.keys().collect::<Vec<_>>(), [bad]);
     assert_eq!(
         ec2_states(&stack.sdk, &fleet.app).await,

@@ -12,7 +12,7 @@ use curfew_shared::resource::Capacity;
 use curfew_testkit::{
     aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, local_aws, sdk_in,
 };
-use curfew_worker::adapters::fleet::{AwsFleet, TagKeys, CAPACITY_TAG, DESIRED_TAG};
+use curfew_worker::adapters::fleet::{AwsFleets, TagKeys, CAPACITY_TAG, DESIRED_TAG};
 use std::sync::Arc;
 
 const KINDS: &str = r#"
@@ -90,7 +90,7 @@ async fn an_aurora_db_starts_before_its_ecs_app_and_stops_after_it() {
     let direct = sdk_in(&endpoint, REGION).await;
     let (aurora, ecs_cluster) = stopped_fleet(&direct, &stack.tag).await;
     let via_proxy = sdk_in(&stack.proxy.endpoint(), REGION).await;
-    stack.worker.services.fleet = Arc::new(AwsFleet::new(&via_proxy, TagKeys::default()));
+    stack.worker.services.fleets = Arc::new(AwsFleets::new(&via_proxy, TagKeys::default()));
 
     // Monday 08:59: the last event is Friday's stop, and both are stopped.
     stack.tick(kst(7, 8, 59)).await;
@@ -213,7 +213,7 @@ async fn an_asg_keeps_its_saved_capacity_across_a_crash_between_the_save_and_the
     let tags = [("ScheduleName", stack.tag.as_str())];
     auto_scaling_group(&direct, &web, &tags, (1, 2, 4), "eu-west-3a").await;
     let via_proxy = sdk_in(&stack.proxy.endpoint(), REGION).await;
-    stack.worker.services.fleet = Arc::new(AwsFleet::new(&via_proxy, TagKeys::default()));
+    stack.worker.services.fleets = Arc::new(AwsFleets::new(&via_proxy, TagKeys::default()));
     let now = || auto_scaling_group_now(&direct, &web, CAPACITY_TAG);
     let saved = || async {
         let data = stack.worker.services.timeline.load("dev").await.unwrap();

@@ -1,0 +1,215 @@
+//! One (target, region) pair's reconcile at a tick's instant (SPEC §5, §6).
+//!
+//! The timelines are evaluated in memory with the pair's own scheduler
+//! states; only when some schedule has something due is the pair's fleet
+//! described, once for all of them. Each due schedule's decision is saved
+//! with its own conditional write on (schedule, pair), then all of them are
+//! carried out together in batched calls. One schedule's failure is logged
+//! and never holds up another.
+//!
+//! A target's pair that cannot be reached (its role cannot be assumed, its
+//! region refuses) is told to each due schedule's room once: the write
+//! that marks the state unreachable is conditional, so of several workers
+//! only one says it, and the first reconcile that reaches the pair again
+//! says so. The implicit pair (no `[[target]]`) fails as it always did: the
+//! tick is retried, and nobody is told of a blip.
+
+use super::act::{act, decide_and_save};
+use super::notices::notices;
+use super::tick::post_notices;
+use crate::app::{App, ExecError};
+use crate::limits::TICK_CONCURRENCY;
+use chrono::{DateTime, Utc};
+use curfew_shared::ports::{Class, Fleet, FleetError, TimelineData};
+use curfew_shared::reconcile::{is_due, Decision, Instance, Outlook};
+use curfew_shared::reply::Notice;
+use curfew_shared::schedule::{Schedule, Timeline};
+use curfew_shared::target::Pair;
+use futures::stream::{self, StreamExt};
+use std::collections::HashMap;
+
+/// Reconciles every enabled schedule in `pair` at `at`.
+pub(super) async fn reconcile_pair(
+    worker: &App,
+    schedules: &[Schedule],
+    pair: &Pair,
+    timelines: &HashMap<String, TimelineData>,
+    at: DateTime<Utc>,
+) -> Result<(), ExecError> {
+    let key = pair.key();
+    let due = due(schedules, timelines, &key, at);
+    if due.is_empty() {
+        return Ok(());
+    }
+    let services = &worker.services;
+    let described = async {
+        let fleet = services.fleets.fleet(pair).await?;
+        let instances = fleet.describe().await?;
+        Ok::<_, FleetError>((fleet, instances))
+    };
+    let (fleet, instances) = match described.await {
+        Ok(found) => found,
+        Err(error) if pair.is_implicit() => return Err(error.into()),
+        Err(error) => return unreachable(worker, pair, due, error, at).await,
+    };
+    let mut fleet_by_tag = by_tag(instances);
+    let work: Vec<_> = due
+        .into_iter()
+        .map(|(schedule, data)| {
+            let mine = fleet_by_tag
+                .remove(schedule.tag.as_str())
+                .unwrap_or_default();
+            (schedule, data, mine)
+        })
+        .collect();
+    let saved = decide_all(worker, fleet.as_ref(), &key, work, at).await;
+    let decisions: Vec<&Decision> = saved.iter().map(|s| &s.decision).collect();
+    let failures = act(fleet.as_ref(), &decisions).await;
+    let place = place(pair, services.fleets.home_region());
+    let mut outbox: Vec<(&Schedule, Notice)> = Vec::new();
+    for done in &saved {
+        if done.was_unreachable {
+            let place = place.clone();
+            outbox.push((done.schedule, Notice::Reachable { place }));
+        }
+        let more = notices(&done.decision, &done.instances, &failures);
+        outbox.extend(more.into_iter().map(|notice| (done.schedule, notice)));
+    }
+    // The saves finished in any order; a room reads its notices by name.
+    outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    post_notices(worker, outbox).await;
+    Ok(())
+}
+
+/// How chat names the pair: `account/region`, or `target/region`.
+fn place(pair: &Pair, home_region: &str) -> String {
+    pair.label(home_region)
+        .unwrap_or_else(|| format!("{}/{}", pair.target, pair.region))
+}
+
+/// The enabled schedules with something to do at `at` in the pair `key`
+/// (in memory: no AWS), each with its data and that pair's state.
+fn due<'s>(
+    schedules: &'s [Schedule],
+    timelines: &HashMap<String, TimelineData>,
+    key: &str,
+    at: DateTime<Utc>,
+) -> Vec<(&'s Schedule, TimelineData)> {
+    schedules
+        .iter()
+        .filter(|s| s.enabled)
+        .filter_map(|s| {
+            let data = timelines
+                .get(&s.name)
+                .cloned()
+                .unwrap_or_default()
+                .for_pair(key);
+            let timeline = Timeline::new(s, &data.exceptions, &data.overrides);
+            let due = is_due(s, &Outlook::of(&timeline, at), &data.state.state, at);
+            due.then_some((s, data))
+        })
+        .collect()
+}
+
+/// One schedule's saved decision, with what it was decided from.
+struct Saved<'s> {
+    schedule: &'s Schedule,
+    instances: Vec<Instance>,
+    decision: Decision,
+    /// The pair was marked unreachable before this reconcile reached it.
+    was_unreachable: bool,
+}
+
+/// Decides and saves each due schedule, side by side: each decision is its
+/// own conditional write. A schedule whose save fails is logged and left
+/// for the next tick; the others go on.
+async fn decide_all<'s>(
+    worker: &App,
+    fleet: &dyn Fleet,
+    pair: &str,
+    work: Vec<(&'s Schedule, TimelineData, Vec<Instance>)>,
+    at: DateTime<Utc>,
+) -> Vec<Saved<'s>> {
+    let store = worker.services.timeline.as_ref();
+    stream::iter(work)
+        .map(|(schedule, data, mine)| async move {
+            let was_unreachable = data.state.state.unreachable.is_some();
+            let decided =
+                decide_and_save(store, fleet, pair, schedule, data, mine.clone(), at).await;
+            match decided {
+                Ok(decision) => Some(Saved {
+                    schedule,
+                    instances: mine,
+                    decision,
+                    was_unreachable,
+                }),
+                Err(error) => {
+                    tracing::error!(schedule = %schedule.name, pair, %error, "reconcile failed; the next tick tries again");
+                    None
+                }
+            }
+        })
+        .buffer_unordered(TICK_CONCURRENCY)
+        .filter_map(std::future::ready)
+        .collect()
+        .await
+}
+
+/// The described fleet by schedule tag value, so each schedule finds its
+/// instances without scanning the whole fleet.
+fn by_tag(fleet: Vec<Instance>) -> HashMap<String, Vec<Instance>> {
+    let mut grouped: HashMap<String, Vec<Instance>> = HashMap::new();
+    for instance in fleet {
+        grouped
+            .entry(instance.schedule.clone())
+            .or_default()
+            .push(instance);
+    }
+    grouped
+}
+
+/// A target's pair that could not be reached: each due schedule's room is
+/// told once (the state write marking it is conditional), nothing is acted
+/// on. A transient failure is retried by the queue; a permanent one (a
+/// role that cannot be assumed) is not, since the next tick tries anyway.
+async fn unreachable(
+    worker: &App,
+    pair: &Pair,
+    due: Vec<(&Schedule, TimelineData)>,
+    error: FleetError,
+    at: DateTime<Utc>,
+) -> Result<(), ExecError> {
+    let key = pair.key();
+    tracing::error!(pair = %key, %error, "pair unreachable");
+    let store = &worker.services.timeline;
+    let place = place(pair, worker.services.fleets.home_region());
+    let mut outbox = Vec::new();
+    for (schedule, data) in due {
+        if data.state.state.unreachable.is_some() {
+            continue;
+        }
+        let mut state = data.state.state.clone();
+        state.unreachable = Some(at);
+        match store
+            .save_state(&schedule.name, &key, data.state.version, &state)
+            .await
+        {
+            Ok(true) => outbox.push((
+                schedule,
+                Notice::Unreachable {
+                    place: place.clone(),
+                    error: error.source.to_string(),
+                },
+            )),
+            Ok(false) => {} // another worker marked it, and says so
+            Err(store_error) => {
+                tracing::error!(schedule = %schedule.name, %store_error, "unreachable pair not recorded");
+            }
+        }
+    }
+    post_notices(worker, outbox).await;
+    match error.class() {
+        Class::Transient => Err(error.into()),
+        Class::Permanent => Ok(()),
+    }
+}
