@@ -37,7 +37,21 @@ pub async fn aurora_cluster(sdk: &aws_config::SdkConfig, id: &str, tags: &[(&str
         .set_tags(Some(tags.clone()))
         .send()
         .await;
-    assert!(created.is_ok(), "CreateDBCluster {id}: {created:?}");
+    // A busy local AWS can answer the SDK's first attempt too late: the
+    // retry then finds the cluster (and its automated snapshot) made.
+    let made_by_the_first_attempt = match &created {
+        Ok(_) => true,
+        Err(_) => rds
+            .describe_db_clusters()
+            .db_cluster_identifier(id)
+            .send()
+            .await
+            .is_ok(),
+    };
+    assert!(
+        made_by_the_first_attempt,
+        "CreateDBCluster {id}: {created:?}"
+    );
     let writer = rds
         .create_db_instance()
         .db_instance_identifier(format!("{id}-writer"))
