@@ -176,10 +176,19 @@ impl Pair {
     pub fn label(&self, home_region: &str) -> Option<String> {
         match self.account() {
             None if self.region == home_region => None,
-            None if self.is_implicit() => Some(self.region.clone()),
-            None => Some(format!("{}/{}", self.target, self.region)),
-            Some(account) => Some(format!("{account}/{}", self.region)),
+            _ => Some(self.place()),
         }
+    }
+
+    /// How chat names the pair when it speaks of the pair itself (it could
+    /// not be reached, it answers again): `account/region`, or
+    /// `target/region` for a target reached without a role.
+    pub fn place(&self) -> String {
+        if self.is_implicit() {
+            return self.region.clone();
+        }
+        let whose = self.account().unwrap_or(&self.target);
+        format!("{whose}/{}", self.region)
     }
 }
 
@@ -286,6 +295,7 @@ mod tests {
             ["dev|ap-northeast-2", "stage|us-east-1", "stage|eu-west-3"]
         );
         assert_eq!(pairs[0].label("ap-northeast-2"), None, "the home pair");
+        assert_eq!(pairs[0].place(), "dev/ap-northeast-2");
         assert_eq!(
             pairs[1].label("ap-northeast-2").as_deref(),
             Some("123456789012/us-east-1")

@@ -9,13 +9,23 @@ use crate::target::Pair;
 use crate::Action;
 use std::sync::Arc;
 
-/// A failed describe, start or stop, naming the resources it was for.
+/// A failed describe, start or stop, naming the resources it was for
+/// (none: a failure of the whole pair, such as a role not assumed).
 #[derive(Debug, thiserror::Error)]
-#[error("{ids:?}: {source}")]
+#[error("{}{source}", for_ids(.ids))]
 pub struct FleetError {
     pub ids: Vec<String>,
     #[source]
     pub source: CallError,
+}
+
+/// `["i-1", "i-2"]: ` before the call's error, or nothing without ids.
+fn for_ids(ids: &[String]) -> String {
+    if ids.is_empty() {
+        String::new()
+    } else {
+        format!("{ids:?}: ")
+    }
 }
 
 impl FleetError {

@@ -10,12 +10,17 @@ pub trait JobQueue {
     fn send(&self, job: &Job) -> impl Future<Output = Result<(), QueueError>> + Send;
 }
 
-/// Puts a job curfew makes itself on the queue, behind `dyn` for the
-/// worker's bundle of ports: its message group is [`Job::message_group`]
-/// and its deduplication id [`Job::idempotency_key`], so the same job sent
-/// twice (a tick redelivered) is one message.
+/// [`JobQueue`] behind `dyn`, for the worker's bundle of ports (a tick's
+/// pair jobs): every queue is one, so the same job sent twice (a tick
+/// redelivered) is one message wherever it is sent from.
 pub trait Enqueue: Send + Sync + std::fmt::Debug {
     fn enqueue<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>>;
+}
+
+impl<Q: JobQueue + Send + Sync + std::fmt::Debug> Enqueue for Q {
+    fn enqueue<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
+        Box::pin(self.send(job))
+    }
 }
 
 /// The queue refused or could not be reached. The text is safe to log.
@@ -47,11 +52,5 @@ impl JobQueue for MemoryQueue {
             .map_err(|_| QueueError("the in-memory queue is poisoned".to_owned()))?
             .push(job.clone());
         Ok(())
-    }
-}
-
-impl Enqueue for MemoryQueue {
-    fn enqueue<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
-        Box::pin(self.send(job))
     }
 }

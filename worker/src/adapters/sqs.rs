@@ -1,9 +1,11 @@
 //! The worker's own sends to the job queue: a tick's pair jobs (SPEC §5
 //! Targets), each with its pair as the message group and its key as the
-//! deduplication id, so a tick delivered twice fans out once.
+//! deduplication id, so a tick delivered twice fans out once. The same
+//! message as the ingress's `SqsQueue` sends (a copy: the worker does not
+//! link the ingress, and `shared` holds no SDK).
 
 use curfew_shared::job::Job;
-use curfew_shared::ports::{Enqueue, PortFuture, QueueError};
+use curfew_shared::ports::{JobQueue, QueueError};
 
 /// The FIFO job queue (`CURFEW_QUEUE_URL`).
 #[derive(Debug, Clone)]
@@ -12,8 +14,8 @@ pub struct JobSender {
     pub url: String,
 }
 
-impl JobSender {
-    pub async fn send(&self, job: &Job) -> Result<(), QueueError> {
+impl JobQueue for JobSender {
+    async fn send(&self, job: &Job) -> Result<(), QueueError> {
         self.sqs
             .send_message()
             .queue_url(&self.url)
@@ -29,11 +31,5 @@ impl JobSender {
                     aws_sdk_sqs::error::DisplayErrorContext(&e)
                 ))
             })
-    }
-}
-
-impl Enqueue for JobSender {
-    fn enqueue<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
-        Box::pin(self.send(job))
     }
 }

@@ -6,6 +6,7 @@ use crate::adapters::fleet::Instance;
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
 use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
+use crate::scheduler::act::in_every_pair;
 use curfew_shared::command::DateArg;
 use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,
@@ -44,37 +45,24 @@ pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<R
     Ok(Reply::List(ListView { schedules, targets }))
 }
 
-/// The schedule's resources in every pair, described side by side. A pair
-/// that fails is listed as unreachable when others answered; when every
-/// pair fails, that is the command's failure.
+/// The schedule's resources in every pair, described side by side
+/// ([`in_every_pair`]), and the pairs that did not answer, each with why.
 async fn describe_everywhere(
     target: &Target<'_>,
 ) -> Result<(Vec<Instance>, Vec<String>), ExecError> {
-    let services = target.services;
-    let home = services.fleets.home_region();
+    let fleets = &target.services.fleets;
     let tag = target.schedule.tag.as_str();
-    let described = futures::future::join_all(target.pairs.iter().map(|pair| async move {
-        let fleet = services.fleets.fleet(pair).await?;
-        fleet.describe_schedule(tag).await
-    }))
-    .await;
-    let mut instances = Vec::new();
-    let mut unreachable = Vec::new();
-    let mut last_error = None;
-    for (pair, outcome) in target.pairs.iter().zip(described) {
-        match outcome {
-            Ok(found) => instances.extend(found),
-            Err(error) => {
-                let place = pair.label(home).unwrap_or_else(|| pair.key());
-                unreachable.push(format!("{place}: {}", error.source));
-                last_error = Some(error);
-            }
-        }
-    }
-    match last_error {
-        Some(error) if unreachable.len() == target.pairs.len() => Err(error.into()),
-        _ => Ok((instances, unreachable)),
-    }
+    let outcomes = in_every_pair(target.pairs, |pair| async move {
+        let fleet = fleets.fleet(pair).await?;
+        Ok(fleet.describe_schedule(tag).await?)
+    })
+    .await?;
+    let unreachable = outcomes
+        .unreachable
+        .iter()
+        .map(|(place, error)| format!("{place}: {error}"))
+        .collect();
+    Ok((outcomes.done.into_iter().flatten().collect(), unreachable))
 }
 
 pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {

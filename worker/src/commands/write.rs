@@ -6,7 +6,7 @@
 use super::Target;
 use crate::app::ExecError;
 use crate::limits::TAKEOVER_HORIZON;
-use crate::scheduler::act::{reconcile_now, Everywhere, Reconciled};
+use crate::scheduler::act::{reconcile_now, Reconciled};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{Argument, CommandError, DateArg, ForceEnd, Usage, ValueError};
 use curfew_shared::reply::{
@@ -186,13 +186,13 @@ pub(super) async fn force(
         .add_override(&schedule.name, &forced, &target.job.writer)
         .await?;
     audit(target).await?;
-    let everywhere = reconcile_now(services, schedule, target.pairs, target.now).await?;
-    let mut what: Vec<String> = everywhere
-        .reconciled
+    let (data, outcomes) = reconcile_now(services, schedule, target.pairs, target.now).await?;
+    let mut what: Vec<String> = outcomes
+        .done
         .iter()
         .flat_map(|done| done.failures.values().map(ToString::to_string))
         .chain(
-            everywhere
+            outcomes
                 .unreachable
                 .iter()
                 .map(|(place, error)| format!("{place}: {error}")),
@@ -204,12 +204,9 @@ pub(super) async fn force(
             what: what.join("; "),
         }));
     }
-    let Everywhere {
-        data, reconciled, ..
-    } = everywhere;
     let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
     let (mut acted, mut unchanged, mut waiting) = (Vec::new(), Vec::new(), Vec::new());
-    for Reconciled { decision, .. } in reconciled {
+    for Reconciled { decision, .. } in outcomes.done {
         acted.extend(decision.act.iter().map(|i| i.reference()));
         unchanged.extend(decision.unchanged.iter().map(|i| i.reference()));
         // Each pair waits on the same groups: say each once.

@@ -62,17 +62,16 @@ pub struct Reconciled {
     pub failures: HashMap<String, FleetError>,
 }
 
-/// One schedule reconciled in every pair: the timeline data (the same in
-/// every pair), each reachable pair's outcome, and the pairs that could
-/// not be reached, by how chat names them.
+/// What running one step in every pair side by side gave: the result of
+/// each pair that answered, and the pairs that failed, named by
+/// [`Pair::place`].
 #[derive(Debug)]
-pub struct Everywhere {
-    pub data: TimelineData,
-    pub reconciled: Vec<Reconciled>,
+pub struct Outcomes<T> {
+    pub done: Vec<T>,
     pub unreachable: Vec<(String, ExecError)>,
 }
 
-impl Everywhere {
+impl<T> Outcomes<T> {
     /// `Err` when a pair failed in a way a later try may mend, so a
     /// reconcile job is retried (the pairs that did act find their events
     /// applied and do nothing twice).
@@ -88,45 +87,54 @@ impl Everywhere {
     }
 }
 
+/// Runs `step` in every pair side by side (the chat commands that describe
+/// or act, SPEC §5 Targets). A pair that fails is listed and the others go
+/// on; when every pair fails, that is the failure: with one pair, its
+/// failure is the command's, as before targets.
+pub async fn in_every_pair<'p, T, F, Fut>(
+    pairs: &'p [Pair],
+    step: F,
+) -> Result<Outcomes<T>, ExecError>
+where
+    F: Fn(&'p Pair) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ExecError>>,
+{
+    let results = futures::future::join_all(pairs.iter().map(&step)).await;
+    let mut outcomes = Outcomes {
+        done: Vec::new(),
+        unreachable: Vec::new(),
+    };
+    for (pair, result) in pairs.iter().zip(results) {
+        match result {
+            Ok(done) => outcomes.done.push(done),
+            Err(error) => outcomes.unreachable.push((pair.place(), error)),
+        }
+    }
+    if outcomes.done.is_empty() {
+        if let Some((_, error)) = outcomes.unreachable.pop() {
+            return Err(error);
+        }
+    }
+    Ok(outcomes)
+}
+
 /// Reconciles one schedule at `now` outside a tick (a `force_*` command, a
-/// reconcile job) in every pair side by side: its data read once, each
-/// pair's instances described fresh, each pair's decision saved on its own,
-/// then carried out. With one pair its failure is the command's; with
-/// several, a pair that fails is listed and the others go on (all failing
-/// is the first one's failure).
+/// reconcile job) in every pair ([`in_every_pair`]): its timeline data
+/// read once (returned with the outcomes), each pair's instances described
+/// fresh, each pair's decision saved on its own, then carried out.
 pub async fn reconcile_now(
     services: &Services,
     schedule: &Schedule,
     pairs: &[Pair],
     now: DateTime<Utc>,
-) -> Result<Everywhere, ExecError> {
+) -> Result<(TimelineData, Outcomes<Reconciled>), ExecError> {
     let data = services.timeline.load(&schedule.name).await?;
-    let home = services.fleets.home_region();
-    let outcomes = futures::future::join_all(pairs.iter().map(|pair| {
+    let outcomes = in_every_pair(pairs, |pair| {
         let data = data.clone().for_pair(&pair.key());
-        async move {
-            let outcome = reconcile_in(services, schedule, pair, data, now).await;
-            (pair.label(home).unwrap_or_else(|| pair.key()), outcome)
-        }
-    }))
-    .await;
-    let mut everywhere = Everywhere {
-        data,
-        reconciled: Vec::new(),
-        unreachable: Vec::new(),
-    };
-    for (place, outcome) in outcomes {
-        match outcome {
-            Ok(done) => everywhere.reconciled.push(done),
-            Err(error) => everywhere.unreachable.push((place, error)),
-        }
-    }
-    if everywhere.reconciled.is_empty() {
-        if let Some((_, error)) = everywhere.unreachable.pop() {
-            return Err(error);
-        }
-    }
-    Ok(everywhere)
+        reconcile_in(services, schedule, pair, data, now)
+    })
+    .await?;
+    Ok((data, outcomes))
 }
 
 /// [`reconcile_now`] in one pair.

@@ -65,7 +65,7 @@ pub(super) async fn reconcile_pair(
     let saved = decide_all(worker, fleet.as_ref(), &key, work, at).await;
     let decisions: Vec<&Decision> = saved.iter().map(|s| &s.decision).collect();
     let failures = act(fleet.as_ref(), &decisions).await;
-    let place = place(pair, services.fleets.home_region());
+    let place = pair.place();
     let mut outbox: Vec<(&Schedule, Notice)> = Vec::new();
     for done in &saved {
         if done.was_unreachable {
@@ -79,12 +79,6 @@ pub(super) async fn reconcile_pair(
     outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
     post_notices(worker, outbox).await;
     Ok(())
-}
-
-/// How chat names the pair: `account/region`, or `target/region`.
-fn place(pair: &Pair, home_region: &str) -> String {
-    pair.label(home_region)
-        .unwrap_or_else(|| format!("{}/{}", pair.target, pair.region))
 }
 
 /// The enabled schedules with something to do at `at` in the pair `key`
@@ -182,7 +176,7 @@ async fn unreachable(
     let key = pair.key();
     tracing::error!(pair = %key, %error, "pair unreachable");
     let store = &worker.services.timeline;
-    let place = place(pair, worker.services.fleets.home_region());
+    let place = pair.place();
     let mut outbox = Vec::new();
     for (schedule, data) in due {
         if data.state.state.unreachable.is_some() {

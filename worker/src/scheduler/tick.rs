@@ -112,15 +112,15 @@ pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Resul
         tracing::warn!(schedule = name, "reconcile of an unknown schedule dropped");
         return Ok(());
     };
-    let everywhere = reconcile_now(services, schedule, &pairs, at).await?;
-    let outbox = everywhere
-        .reconciled
+    let (_, outcomes) = reconcile_now(services, schedule, &pairs, at).await?;
+    let outbox = outcomes
+        .done
         .iter()
         .flat_map(|done| notices(&done.decision, &done.instances, &done.failures))
         .map(|notice| (schedule, notice))
         .collect();
     post_notices(worker, outbox).await;
-    everywhere.retry()
+    outcomes.retry()
 }
 
 /// Posts each notice to its schedule's `notify_room` webhook, else the

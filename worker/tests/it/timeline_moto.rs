@@ -127,3 +127,44 @@ async fn exception_none_and_overrides_round_trip() {
     assert_eq!(data.exceptions, [none]);
     assert_eq!(data.overrides, [start, stop]);
 }
+
+#[tokio::test]
+async fn each_pair_keeps_its_own_state_with_its_own_version() {
+    use curfew_shared::reconcile::SchedulerState;
+    let Some(store) = store("timeline-pairs").await else {
+        return;
+    };
+    let stage = "stage|us-east-1";
+    let home = SchedulerState {
+        warned: Some(at("2026-12-09T09:50:00Z")),
+        ..SchedulerState::default()
+    };
+    let away = SchedulerState {
+        unreachable: Some(at("2026-12-09T00:00:00Z")),
+        ..SchedulerState::default()
+    };
+    assert!(store.save_state("dev", "", 0, &home).await.unwrap());
+    assert!(store.save_state("dev", stage, 0, &away).await.unwrap());
+    assert!(
+        !store.save_state("dev", stage, 0, &home).await.unwrap(),
+        "the pair's first write happened: a second first write loses"
+    );
+
+    let data = store.load("dev").await.unwrap();
+    assert_eq!((data.state.version, &data.state.state), (1, &home));
+    let paired = &data.pair_states[stage];
+    assert_eq!((paired.version, &paired.state), (1, &away));
+    assert_eq!(data.clone().for_pair(stage).state.state, away);
+    assert_eq!(store.load_all().await.unwrap()["dev"], data);
+    assert!(store.save_state("dev", stage, 1, &home).await.unwrap());
+    assert_eq!(
+        store
+            .load("dev")
+            .await
+            .unwrap()
+            .for_pair(stage)
+            .state
+            .version,
+        2
+    );
+}
