@@ -66,6 +66,11 @@ pub async fn sdk_at(endpoint: &str) -> aws_config::SdkConfig {
 pub struct Call {
     /// From the SigV4 credential scope: `sqs`, `dynamodb`, `ec2`, `rds`, ...
     pub service: String,
+    /// From the same scope: the region the call was signed for.
+    pub region: String,
+    /// The access key that signed it: which account the local AWS acts in
+    /// (moto keys an assumed role's credentials to the role's account).
+    pub access_key: String,
     /// From `X-Amz-Target` (JSON protocols) or the `Action` form field (query protocols).
     pub operation: String,
     /// The request body as sent (a query-protocol form, or JSON), so a test
@@ -269,8 +274,12 @@ async fn forward(
 ) -> Result<Response<Full<Bytes>>, Error> {
     let (parts, body) = request.into_parts();
     let body = body.collect().await?.to_bytes();
+    let scope = scope_of(&parts.headers).unwrap_or_default();
+    let part = |n: usize| scope.split('/').nth(n).unwrap_or_default().to_owned();
     let call = Call {
-        service: service_of(&parts.headers).unwrap_or_default(),
+        service: part(3),
+        region: part(2),
+        access_key: part(0),
         operation: operation_of(&parts.headers, &body).unwrap_or_default(),
         body: String::from_utf8_lossy(&body).into_owned(),
     };
@@ -375,11 +384,11 @@ impl ProxyState {
     }
 }
 
-/// `Credential=AKID/20261124/ap-northeast-2/sqs/aws4_request` → `sqs`.
-fn service_of(headers: &hyper::HeaderMap) -> Option<String> {
+/// The SigV4 credential scope, `AKID/20261124/ap-northeast-2/sqs/aws4_request`.
+fn scope_of(headers: &hyper::HeaderMap) -> Option<String> {
     let auth = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
     let scope = auth.split("Credential=").nth(1)?.split(',').next()?;
-    scope.split('/').nth(3).map(str::to_owned)
+    Some(scope.to_owned())
 }
 
 fn operation_of(headers: &hyper::HeaderMap, body: &[u8]) -> Option<String> {
@@ -406,7 +415,10 @@ mod tests {
                 .parse()
                 .unwrap(),
         );
-        assert_eq!(service_of(&headers).as_deref(), Some("ec2"));
+        assert_eq!(
+            scope_of(&headers).as_deref(),
+            Some("test/20261124/ap-northeast-2/ec2/aws4_request")
+        );
         assert_eq!(
             operation_of(&headers, b"Action=DescribeInstances&Version=2016-11-15").as_deref(),
             Some("DescribeInstances")

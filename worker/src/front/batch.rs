@@ -1,12 +1,12 @@
 //! A batch of queue messages, in the order SQS gave them, as both front
 //! ends see it. FIFO order holds per message group: once a message of a
 //! group fails, the rest of that group's messages in the batch are not run
-//! (SPEC §1) but left for redelivery, behind the one that failed.
+//! (SPEC §1) but left for redelivery, behind the one that failed. Different
+//! groups run side by side.
 
 use crate::app::App;
 use crate::handler::{Retry, Verdict};
 use chrono::Utc;
-use std::collections::HashSet;
 
 /// One message as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,18 +50,50 @@ impl DeadLetters {
     }
 }
 
-/// Handles `messages` in order; returns each with its verdict. A poison
-/// message that reached the DLQ counts as finished.
+/// Handles `messages`; returns each with its verdict, in the order given.
+/// Each message group runs in order, and the groups side by side: a batch
+/// can hold several pairs' jobs of one tick (SPEC §5 Targets), and a pair
+/// must not wait for another. A poison message that reached the DLQ counts
+/// as finished.
 pub async fn handle(
     worker: &App,
     dead_letters: Option<&DeadLetters>,
     messages: Vec<QueueMessage>,
 ) -> Vec<(QueueMessage, Verdict)> {
-    let mut failed_groups = HashSet::new();
-    let mut verdicts = Vec::with_capacity(messages.len());
-    for message in messages {
-        if failed_groups.contains(&message.group) {
-            verdicts.push((message, Verdict::Retry(Retry::GroupHeldBack)));
+    let mut groups: Vec<Vec<(usize, QueueMessage)>> = Vec::new();
+    for (n, message) in messages.into_iter().enumerate() {
+        match groups
+            .iter_mut()
+            .find(|g| g.first().is_some_and(|(_, m)| m.group == message.group))
+        {
+            Some(group) => group.push((n, message)),
+            None => groups.push(vec![(n, message)]),
+        }
+    }
+    let runs = groups
+        .into_iter()
+        .map(|group| handle_group(worker, dead_letters, group));
+    let mut verdicts: Vec<_> = futures::future::join_all(runs)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    verdicts.sort_by_key(|(n, _, _)| *n);
+    verdicts.into_iter().map(|(_, m, v)| (m, v)).collect()
+}
+
+/// One group's messages in order: once one is not finished, the rest are
+/// held back behind it.
+async fn handle_group(
+    worker: &App,
+    dead_letters: Option<&DeadLetters>,
+    group: Vec<(usize, QueueMessage)>,
+) -> Vec<(usize, QueueMessage, Verdict)> {
+    let mut failed = false;
+    let mut verdicts = Vec::with_capacity(group.len());
+    for (n, message) in group {
+        if failed {
+            verdicts.push((n, message, Verdict::Retry(Retry::GroupHeldBack)));
             continue;
         }
         let mut verdict = worker.handle(&message.body, Utc::now()).await;
@@ -71,10 +103,8 @@ pub async fn handle(
                 Err(error) => Verdict::Retry(Retry::Transient(error.to_string())),
             };
         }
-        if !verdict.is_finished() {
-            failed_groups.insert(message.group.clone());
-        }
-        verdicts.push((message, verdict));
+        failed = !verdict.is_finished();
+        verdicts.push((n, message, verdict));
     }
     verdicts
 }

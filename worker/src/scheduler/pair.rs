@@ -83,7 +83,7 @@ pub(super) async fn reconcile_pair(
 
 /// The enabled schedules with something to do at `at` in the pair `key`
 /// (in memory: no AWS), each with its data and that pair's state.
-fn due<'s>(
+pub(super) fn due<'s>(
     schedules: &'s [Schedule],
     timelines: &HashMap<String, TimelineData>,
     key: &str,

@@ -1,5 +1,5 @@
 //! Targets on the fakes (no AWS): a tick over several (target, region)
-//! pairs fans out one job per pair, each pair reconciles with its own
+//! pairs fans out one job per pair with something due, each pair reconciles with its own
 //! state, a pair that cannot be reached is told once and holds up no
 //! other, and a pair job delivered twice acts once. The same on moto, with
 //! real AssumeRole across accounts: `tests/it/scheduler/targets.rs`.
@@ -102,6 +102,33 @@ async fn a_tick_over_several_pairs_sends_one_job_a_pair_and_describes_nothing() 
     for fleet in [&world.fleet, &virginia, &stage] {
         assert!(fleet.calls().is_empty(), "{:?}", fleet.calls());
     }
+}
+
+#[tokio::test]
+async fn a_tick_sends_jobs_only_to_the_pairs_with_something_due() {
+    let (mut world, _) = three_pairs();
+    let queue = Arc::new(MemoryQueue::default());
+    world.queue = Some(Arc::clone(&queue));
+    let app = world.app();
+    // Seoul's 09:00 start is done; the other two pairs have not started yet.
+    pair_job(&app, &pair("own", "ap-northeast-2", NINE), at(NINE))
+        .await
+        .unwrap();
+    run(&app, at(NINE_ONE), at(NINE_ONE)).await.unwrap();
+    let groups: Vec<String> = queue.jobs().iter().map(Job::message_group).collect();
+    assert_eq!(groups, [VIRGINIA, STAGE]);
+
+    // Every pair started: an idle minute sends nothing.
+    for (target, region) in [("own", "us-east-1"), ("stage", "us-east-1")] {
+        pair_job(&app, &pair(target, region, NINE_ONE), at(NINE_ONE))
+            .await
+            .unwrap();
+    }
+    let sent = queue.jobs().len();
+    run(&app, at("2026-12-09T00:02:00Z"), at("2026-12-09T00:02:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(queue.jobs().len(), sent, "{:?}", queue.jobs());
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use crate::app::ExecError;
 use crate::limits::TICK_CONCURRENCY;
 use crate::scheduler::act::reconcile_now;
 use crate::scheduler::notices::notices;
-use crate::scheduler::pair::reconcile_pair;
+use crate::scheduler::pair::{due, reconcile_pair};
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
 use curfew_shared::job::{Job, PairJob};
@@ -23,9 +23,9 @@ use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`): inline
-/// when there is one (target, region) pair, else one pair job per pair on
-/// the queue (SPEC §5 Targets), so pairs run on separate workers and a
-/// failing one holds up no other. Without a queue to send them to (a unit
+/// when there is one (target, region) pair, else one pair job per pair with
+/// something due on the queue (SPEC §5 Targets), so pairs run on separate
+/// workers and a failing one holds up no other. Without a queue to send them to (a unit
 /// test, `curfew worker` without `CURFEW_QUEUE_URL`), the pairs run here,
 /// side by side.
 pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
@@ -35,13 +35,20 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
     let services = &worker.services;
     let stored = services.schedules.load().await?;
     let pairs = pairs(&stored.target, services.fleets.home_region());
-    if pairs.len() > 1 {
-        if let Some(queue) = &services.queue {
-            return fan_out(queue.as_ref(), &pairs, at).await;
-        }
-    }
     let schedules = valid(worker, stored.schedule);
     let timelines = services.timeline.load_all().await?;
+    if pairs.len() > 1 {
+        if let Some(queue) = &services.queue {
+            // Only pairs with something due get a job: an idle minute
+            // costs no job, claim or Query per pair (docs/DEPLOY.md's cost
+            // at 100 pairs). The pair job decides again from what it reads.
+            let busy: Vec<Pair> = pairs
+                .into_iter()
+                .filter(|pair| !due(&schedules, &timelines, &pair.key(), at).is_empty())
+                .collect();
+            return fan_out(queue.as_ref(), &busy, at).await;
+        }
+    }
     let done = futures::future::join_all(
         pairs
             .iter()

@@ -9,4 +9,5 @@ mod kinds;
 mod notices;
 mod overrides;
 mod stack;
+mod targets;
 mod windows;

@@ -1,10 +1,11 @@
-//! One schedule file, a fleet tagged for it, and a worker whose AWS calls
+//! One schedule file (schedules and targets), a fleet tagged for it, and a worker whose AWS calls
 //! all pass through a counting proxy in front of moto.
 
 use chrono::{DateTime, TimeZone, Utc};
 use curfew_shared::job::scheduled_event;
 use curfew_shared::schedule::SchedulesFile;
 use curfew_testkit::{sdk_at, CountingProxy, WebhookSink};
+use curfew_worker::adapters::dynamodb::ScheduleStore;
 use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};
 use curfew_worker::app::App;
 use curfew_worker::app::Services;
@@ -58,6 +59,10 @@ impl Stack {
                 .put(def, Utc::now())
                 .await
                 .unwrap();
+        }
+        let store = ScheduleStore::new(aws_sdk_dynamodb::Client::new(&sdk), tag.clone());
+        for def in &file.target {
+            store.put_target(def, Utc::now()).await.unwrap();
         }
         Self {
             sdk,

@@ -16,11 +16,17 @@
 //! group (`web`) and an ECS service (`api`) both after it; at 10,000 EC2
 //! that is 100 of each, beside the 200 RDS instances.
 //!
-//!   tick_bench <curfew binary> [--mixed] [EC2 instances ...]     (default 1000)
+//! With `--fan-out`, each size is the fleet of one (target, region) pair,
+//! and there are four pairs: two accounts × two regions (issue 15,
+//! `fan_out.rs`), run with one worker process and then with four.
+//!
+//!   tick_bench <curfew binary> [--mixed | --fan-out] [EC2 instances ...]     (default 1000)
 //!
 //! Run with `scripts/bench-tick` (it starts moto). Not a test: it prints
 //! figures and asserts nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod fan_out;
 
 use chrono::{DateTime, TimeZone, Utc};
 use curfew_shared::job::{scheduled_event, tick_key};
@@ -599,11 +605,25 @@ async fn main() {
         .next()
         .unwrap_or_else(|| "target/debug/curfew".to_owned());
     let mixed = args.next_if(|a| a == "--mixed").is_some();
+    let fan_out = args.next_if(|a| a == "--fan-out").is_some();
     let mut sizes: Vec<Size> = args
         .map(|a| Size::of_ec2(a.parse().expect("sizes are EC2 instance counts"), mixed))
         .collect();
     if sizes.is_empty() {
         sizes.push(Size::of_ec2(1000, mixed));
+    }
+    if fan_out {
+        let mut runs = Vec::new();
+        for size in sizes {
+            for workers in [1, 4] {
+                reset_local_aws(&endpoint).await;
+                println!();
+                println!("== 4 pairs × ({}), {workers} worker(s) ==", size.label());
+                runs.push(fan_out::run(&endpoint, &worker_bin, size, workers).await);
+            }
+        }
+        fan_out::print_growth(&runs);
+        return;
     }
     let mut runs = Vec::new();
     for size in sizes {
