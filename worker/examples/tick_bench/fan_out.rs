@@ -4,7 +4,7 @@
 //! tick sends one pair job per pair with something due; `curfew worker`
 //! processes, one and then four, take them from the queue. For each tick
 //! it prints the wall time (tick enqueued → every pair job done), each
-//! pair's EC2 / RDS calls against that pair's floor, and the table's calls
+//! pair's EC2 / RDS / Auto Scaling / ECS calls against that pair's floor, and the table's calls
 //! against theirs (the tick's reads and claim, and each pair job's: one
 //! table serves every pair, so its calls are not split by pair).
 
@@ -34,6 +34,10 @@ name = "stage"
 regions = ["ap-northeast-2", "us-east-1"]
 role = "arn:aws:iam::210987654321:role/curfew-spoke"
 "#;
+
+/// The services a pair's fleet calls (SigV4 names): what the per-pair
+/// floor counts.
+const FLEET_SERVICES: [&str; 4] = ["ec2", "rds", "autoscaling", "ecs"];
 
 /// One (target, region) pair of the run.
 #[derive(Debug, Clone, Copy)]
@@ -110,11 +114,26 @@ pub(super) struct FanRun {
     pub peak_rss_kib: Option<u64>,
 }
 
-/// Builds the fleet in every pair, then runs the day's ticks with
-/// `workers` worker processes.
-pub(super) async fn run(endpoint: &str, worker_bin: &str, size: Size, workers: usize) -> FanRun {
+/// Builds the fleet of `size` in every pair, once for the runs that follow.
+pub(super) async fn build_fleet(endpoint: &str, size: Size) {
+    for place in Place::all() {
+        print!("{}: ", place.key());
+        super::fleet(&place.sdk(endpoint).await, size).await;
+    }
+}
+
+/// Runs the day's ticks over the fleet [`build_fleet`] made, with
+/// `workers` worker processes, on a table and queue of their own (`name`):
+/// each run starts from no scheduler state, as after a first apply.
+pub(super) async fn run(
+    endpoint: &str,
+    worker_bin: &str,
+    size: Size,
+    workers: usize,
+    name: &str,
+) -> FanRun {
     let sdk = sdk_in(endpoint, REGIONS[0]).await;
-    let table = "bench";
+    let table = name;
     let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
     create_table(&dynamodb, table).await.unwrap();
     let (queue, dlq) = create_queues(&aws_sdk_sqs::Client::new(&sdk), table)
@@ -133,10 +152,6 @@ pub(super) async fn run(endpoint: &str, worker_bin: &str, size: Size, workers: u
         })
         .await;
     let places = Place::all();
-    for place in &places {
-        print!("{}: ", place.key());
-        super::fleet(&place.sdk(endpoint).await, size).await;
-    }
 
     let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
         .await
@@ -201,7 +216,7 @@ pub(super) async fn run(endpoint: &str, worker_bin: &str, size: Size, workers: u
             .map(|place| {
                 let made = calls
                     .iter()
-                    .filter(|c| c.service == "ec2" || c.service == "rds")
+                    .filter(|c| FLEET_SERVICES.contains(&c.service.as_str()))
                     .filter(|c| place.made(c, &own_key))
                     .count();
                 (place.key(), made, if due { fleet_floor } else { 0 })

@@ -615,11 +615,13 @@ async fn main() {
     if fan_out {
         let mut runs = Vec::new();
         for size in sizes {
+            reset_local_aws(&endpoint).await;
+            println!();
+            println!("== 4 pairs × ({}) ==", size.label());
+            fan_out::build_fleet(&endpoint, size).await;
             for workers in [1, 4] {
-                reset_local_aws(&endpoint).await;
-                println!();
-                println!("== 4 pairs × ({}), {workers} worker(s) ==", size.label());
-                runs.push(fan_out::run(&endpoint, &worker_bin, size, workers).await);
+                let name = format!("bench-{workers}w");
+                runs.push(fan_out::run(&endpoint, &worker_bin, size, workers, &name).await);
             }
         }
         fan_out::print_growth(&runs);
