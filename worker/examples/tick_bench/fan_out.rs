@@ -8,7 +8,7 @@
 //! against theirs (the tick's reads and claim, and each pair job's: one
 //! table serves every pair, so its calls are not split by pair).
 
-use super::{peak_rss_kib, schedule_file, ticks, Size};
+use super::{peak_rss_kib, schedule_file, ticks, Size, MOTO_ATTEMPT_TIMEOUT};
 use aws_config::sts::AssumeRoleProvider;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::{DateTime, Utc};
@@ -172,6 +172,7 @@ pub(super) async fn run(
                 .env("CURFEW_QUEUE_URL", &queue)
                 .env("CURFEW_DLQ_URL", &dlq)
                 .env("CURFEW_TICK_MAX_AGE", "0")
+                .env("CURFEW_AWS_ATTEMPT_TIMEOUT", MOTO_ATTEMPT_TIMEOUT)
                 .env("CURFEW_LANG", "en")
                 .env("CURFEW_JANDI_WEBHOOK_URL", &jandi.url)
                 .env("RUST_LOG", "error")
@@ -239,6 +240,14 @@ pub(super) async fn run(
             format!("{table_calls}/{table_floor}"),
             shown.join(", ")
         );
+        if table_calls > table_floor {
+            // Say where the calls above the floor went.
+            let mut by_op: std::collections::BTreeMap<&str, usize> = Default::default();
+            for call in calls.iter().filter(|c| c.service == "dynamodb") {
+                *by_op.entry(call.operation.as_str()).or_default() += 1;
+            }
+            println!("{:>14}table calls by operation: {by_op:?}", "");
+        }
         measured.push(FanTick {
             label: tick.label,
             wall,

@@ -46,6 +46,12 @@ const RDS_EVERY: usize = 5;
 /// With `--mixed`, one schedule in this many (those numbered 1 past a
 /// multiple: none of them has a database) has a cluster, a group and a service.
 const MIXED_EVERY: usize = 10;
+/// The worker's AWS attempt timeout here (`CURFEW_AWS_ATTEMPT_TIMEOUT`):
+/// moto answers one 10,000-instance `DescribeInstances` in about 90 s (see
+/// "Where the time goes"), where AWS's pages take a second or two; with
+/// the product's 10 s an attempt, the tick would time out and retry while
+/// moto still computes the abandoned answers.
+const MOTO_ATTEMPT_TIMEOUT: &str = "600";
 /// ECS services in one cluster (one `DescribeServices` call each).
 const SERVICES_PER_CLUSTER: usize = 10;
 
@@ -460,6 +466,7 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
         .env("CURFEW_QUEUE_URL", &queue)
         .env("CURFEW_DLQ_URL", &dlq)
         .env("CURFEW_TICK_MAX_AGE", "0")
+        .env("CURFEW_AWS_ATTEMPT_TIMEOUT", MOTO_ATTEMPT_TIMEOUT)
         .env("CURFEW_LANG", "en")
         .env("CURFEW_JANDI_WEBHOOK_URL", &jandi.url)
         .env("RUST_LOG", "error")

@@ -129,13 +129,13 @@ pub async fn main() -> ExitCode {
 
 async fn store() -> anyhow::Result<ScheduleStore> {
     Ok(ScheduleStore::new(
-        aws_sdk_dynamodb::Client::new(&sdk_config().await),
+        aws_sdk_dynamodb::Client::new(&sdk_config().await?),
         table_name()?,
     ))
 }
 
 async fn run_plan(args: &plan::PlanArgs) -> anyhow::Result<()> {
-    let client = aws_sdk_dynamodb::Client::new(&sdk_config().await);
+    let client = aws_sdk_dynamodb::Client::new(&sdk_config().await?);
     let table = table_name()?;
     plan::run_stored(
         args,
@@ -148,7 +148,7 @@ async fn run_plan(args: &plan::PlanArgs) -> anyhow::Result<()> {
 }
 
 async fn run_setup() -> anyhow::Result<()> {
-    let sdk = sdk_config().await;
+    let sdk = sdk_config().await?;
     let table = table_name()?;
     let new = setup::create_table(&aws_sdk_dynamodb::Client::new(&sdk), &table).await?;
     println!(
@@ -202,7 +202,7 @@ async fn run_export() -> anyhow::Result<()> {
 
 async fn run_worker() -> anyhow::Result<()> {
     let config = WorkerConfig::from_env()?;
-    let sdk = sdk_config().await;
+    let sdk = sdk_config().await?;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let dead_letters = config.dlq_url.clone().map(|url| DeadLetters {
         sqs: sqs.clone(),
@@ -244,7 +244,7 @@ async fn run_replay(args: &replay::ReplayArgs) -> anyhow::Result<()> {
         .dlq_url
         .clone()
         .ok_or_else(|| anyhow::anyhow!("CURFEW_DLQ_URL is not set"))?;
-    let sdk = sdk_config().await;
+    let sdk = sdk_config().await?;
     let replayer = replay::Replayer {
         sqs: aws_sdk_sqs::Client::new(&sdk),
         dlq_url,
@@ -271,7 +271,7 @@ async fn run_tick(at: Option<chrono::DateTime<chrono::Utc>>) -> anyhow::Result<(
     let config = WorkerConfig::from_env()?;
     let queue_url = config.require_queue()?;
     let at = at.unwrap_or_else(chrono::Utc::now);
-    let sqs = aws_sdk_sqs::Client::new(&sdk_config().await);
+    let sqs = aws_sdk_sqs::Client::new(&sdk_config().await?);
     sqs.send_message()
         .queue_url(queue_url)
         .message_body(scheduled_event(at).to_string())
@@ -325,11 +325,17 @@ async fn shutdown_signal() {
 
 /// The SDK configuration, loaded once: region, credentials and
 /// `AWS_ENDPOINT_URL` (a local AWS) from the environment, with curfew's
-/// timeouts and retries ([`aws::configured`]).
-pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws::configured(aws_config::defaults(aws_config::BehaviorVersion::latest()))
-        .load()
-        .await
+/// timeouts and retries ([`aws::configured`]); `CURFEW_AWS_ATTEMPT_TIMEOUT`
+/// (seconds) lengthens them for a slow local AWS ([`aws::Timeouts`]).
+pub async fn sdk_config() -> anyhow::Result<aws_config::SdkConfig> {
+    let timeouts =
+        aws::Timeouts::from_env_value(std::env::var("CURFEW_AWS_ATTEMPT_TIMEOUT").ok().as_deref())?;
+    Ok(aws::configured(
+        aws_config::defaults(aws_config::BehaviorVersion::latest()),
+        timeouts,
+    )
+    .load()
+    .await)
 }
 
 /// The worker's configuration with only `names` read from the environment

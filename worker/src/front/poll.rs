@@ -11,6 +11,26 @@ use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeN
 use std::future::Future;
 use std::time::Duration;
 
+/// The long poll's own timeouts: the client's, each lengthened by the
+/// wait. With the client's alone (10 s an attempt), an empty 20-second poll
+/// timed out every time and the worker logged a failure every 30 s.
+fn long_poll(sqs: &aws_sdk_sqs::Client, wait: Duration) -> aws_sdk_sqs::config::Builder {
+    use aws_config::timeout::TimeoutConfig;
+    let base = sqs
+        .config()
+        .timeout_config()
+        .cloned()
+        .unwrap_or_else(TimeoutConfig::disabled);
+    let longer = |t: Option<Duration>| t.map_or(wait, |t| t + wait);
+    let mut timeouts = TimeoutConfig::builder();
+    timeouts.set_connect_timeout(base.connect_timeout());
+    let timeouts = timeouts
+        .operation_attempt_timeout(longer(base.operation_attempt_timeout()))
+        .operation_timeout(longer(base.operation_timeout()))
+        .build();
+    aws_sdk_sqs::config::Builder::default().timeout_config(timeouts)
+}
+
 /// A queue to poll.
 #[derive(Debug, Clone)]
 pub struct Poller {
@@ -67,13 +87,16 @@ impl Poller {
     }
 
     async fn receive(&self) -> Result<Vec<QueueMessage>, String> {
+        let wait = self.wait.min(Duration::from_secs(20));
         let output = self
             .sqs
             .receive_message()
             .queue_url(&self.queue_url)
             .max_number_of_messages(10)
-            .wait_time_seconds(i32::try_from(self.wait.as_secs().min(20)).unwrap_or(20))
+            .wait_time_seconds(i32::try_from(wait.as_secs()).unwrap_or(20))
             .message_system_attribute_names(MessageSystemAttributeName::MessageGroupId)
+            .customize()
+            .config_override(long_poll(&self.sqs, wait))
             .send()
             .await
             .map_err(|e| format!("ReceiveMessage: {}", DisplayErrorContext(&e)))?;
@@ -174,5 +197,29 @@ mod tests {
             queue_message(Message::builder().message_id("m2").build()),
             None
         );
+    }
+
+    #[test]
+    fn the_long_poll_may_take_its_wait_more_than_an_ordinary_call() {
+        use aws_config::timeout::TimeoutConfig;
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(3))
+                    .operation_attempt_timeout(Duration::from_secs(10))
+                    .operation_timeout(Duration::from_secs(25))
+                    .build(),
+            )
+            .build();
+        let sqs = aws_sdk_sqs::Client::new(&sdk);
+        let config = long_poll(&sqs, Duration::from_secs(20)).build();
+        let timeouts = config.timeout_config().unwrap();
+        assert_eq!(
+            timeouts.operation_attempt_timeout(),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(45)));
+        assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(3)));
     }
 }
