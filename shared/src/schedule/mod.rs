@@ -15,7 +15,10 @@ pub mod timeline;
 pub mod windows;
 
 pub use day_plan::DayPlan;
-pub use file::{parse_schedules, render_schedules, ScheduleDef, ScheduleError, SchedulesFile};
+pub use file::{
+    parse_schedules, render_schedules, GroupDef, PeriodDef, ScheduleDef, ScheduleError,
+    SchedulesFile,
+};
 pub use model::{Exception, Group, GroupKind, Override, Period, Schedule};
 pub use timeline::{Event, Source, Timeline};
 pub use windows::Handback;

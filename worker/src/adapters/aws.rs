@@ -6,7 +6,7 @@
 //! fails as a timeout, which [`crate::error::classify`] calls transient:
 //! the job is retried a little later, and the other jobs go on.
 
-use crate::config::ConfigError;
+use crate::error::ConfigError;
 use crate::limits::{
     AWS_ATTEMPT_TIMEOUT, AWS_CONNECT_TIMEOUT, AWS_MAX_ATTEMPTS, AWS_OPERATION_TIMEOUT,
 };
@@ -37,9 +37,9 @@ impl Timeouts {
     /// defaults. Only the benchmarks set it: moto answers one 10,000-
     /// instance `DescribeInstances` in about 90 s, where AWS takes a second
     /// or two a page, and a timed-out attempt would leave moto computing
-    /// the abandoned answer while the retry asks again. The operation
-    /// timeout becomes every attempt's worth; it never drops below the
-    /// default, and an attempt never below its default either.
+    /// the abandoned answer while the retry asks again. A longer attempt
+    /// makes the operation timeout every attempt's worth; neither ever
+    /// drops below its default.
     pub fn from_env_value(value: Option<&str>) -> Result<Self, ConfigError> {
         let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
             return Ok(Self::default());
@@ -49,10 +49,12 @@ impl Timeouts {
             reason: format!("{value:?} is not a whole number of seconds"),
         })?;
         let attempt = Duration::from_secs(seconds).max(AWS_ATTEMPT_TIMEOUT);
-        Ok(Self {
-            attempt,
-            operation: (attempt * AWS_MAX_ATTEMPTS).max(AWS_OPERATION_TIMEOUT),
-        })
+        let operation = if attempt > AWS_ATTEMPT_TIMEOUT {
+            (attempt * AWS_MAX_ATTEMPTS).max(AWS_OPERATION_TIMEOUT)
+        } else {
+            AWS_OPERATION_TIMEOUT
+        };
+        Ok(Self { attempt, operation })
     }
 }
 

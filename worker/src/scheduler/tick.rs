@@ -23,11 +23,11 @@ use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`): inline
-/// when there is one (target, region) pair, else one pair job per pair with
-/// something due on the queue (SPEC §5 Targets), so pairs run on separate
-/// workers and a failing one holds up no other. Without a queue to send them to (a unit
-/// test, `curfew worker` without `CURFEW_QUEUE_URL`), the pairs run here,
-/// side by side.
+/// when there is one (target, region) pair, else one pair job on the queue
+/// for each pair with something due (SPEC §5 Targets), so pairs run on
+/// separate workers and a failing one holds up no other. Without a queue
+/// to send them to (a unit test, `curfew worker` without
+/// `CURFEW_QUEUE_URL`), the pairs run here, side by side.
 pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
     if stale(worker, at, now) {
         return Ok(());
