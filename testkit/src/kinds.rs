@@ -14,6 +14,29 @@ pub async fn sdk_in(endpoint: &str, region: &'static str) -> aws_config::SdkConf
         .await
 }
 
+/// The local AWS in `region` as the account of `role` (moto's STS
+/// AssumeRole hands out credentials that act in the role's account), or as
+/// the default account with no role: how the targets' tests and the
+/// fan-out benchmark reach a second account.
+pub async fn sdk_as(
+    endpoint: &str,
+    region: &'static str,
+    role: Option<&str>,
+) -> aws_config::SdkConfig {
+    let own = sdk_in(endpoint, region).await;
+    let Some(role) = role else { return own };
+    let assumed = aws_config::sts::AssumeRoleProvider::builder(role)
+        .session_name("curfew-test-setup")
+        .configure(&own)
+        .build()
+        .await;
+    own.to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(assumed),
+        )
+        .build()
+}
+
 /// An Aurora PostgreSQL cluster `id` tagged `tags`, with its writer
 /// `<id>-writer` (tagged alike: a member must never be acted on alone even
 /// when it carries the schedule tag). Panics if the local AWS refuses.

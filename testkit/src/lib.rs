@@ -17,7 +17,9 @@ mod webhook;
 pub use fleet::{
     any_image, demo_fleet, ec2_instance, ec2_states, rds_instance, rds_status, DemoFleet,
 };
-pub use kinds::{aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, sdk_in};
+pub use kinds::{
+    aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, sdk_as, sdk_in,
+};
 pub use memory::{
     instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryNotifier,
     MemorySchedules, MemoryTimelines, HOME_REGION,

@@ -9,12 +9,10 @@
 //! table serves every pair, so its calls are not split by pair).
 
 use super::{peak_rss_kib, schedule_file, ticks, Size, MOTO_ATTEMPT_TIMEOUT};
-use aws_config::sts::AssumeRoleProvider;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::{DateTime, Utc};
 use curfew_shared::job::{scheduled_event, tick_key, Job, PairJob};
 use curfew_shared::schedule::SchedulesFile;
-use curfew_testkit::{sdk_in, Call, CountingProxy, WebhookSink};
+use curfew_testkit::{sdk_as, sdk_in, Call, CountingProxy, WebhookSink};
 use curfew_worker::adapters::dynamodb::{ClaimStore, ScheduleStore};
 use curfew_worker::cli::setup::{create_queues, create_table};
 use futures::stream::{self, StreamExt};
@@ -74,16 +72,7 @@ impl Place {
 
     /// The local AWS in this pair's account and region.
     async fn sdk(self, endpoint: &str) -> aws_config::SdkConfig {
-        let own = sdk_in(endpoint, self.region).await;
-        let Some(role) = self.role else { return own };
-        let assumed = AssumeRoleProvider::builder(role)
-            .session_name("curfew-bench-setup")
-            .configure(&own)
-            .build()
-            .await;
-        own.to_builder()
-            .credentials_provider(SharedCredentialsProvider::new(assumed))
-            .build()
+        sdk_as(endpoint, self.region, self.role).await
     }
 
     fn job_key(self, at: DateTime<Utc>) -> String {

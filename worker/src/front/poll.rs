@@ -21,13 +21,14 @@ fn long_poll(sqs: &aws_sdk_sqs::Client, wait: Duration) -> aws_sdk_sqs::config::
         .timeout_config()
         .cloned()
         .unwrap_or_else(TimeoutConfig::disabled);
-    let longer = |t: Option<Duration>| t.map_or(wait, |t| t + wait);
+    // A timeout the client does not set stays unset (none is not zero).
+    let longer = |t: Option<Duration>| t.map(|t| t + wait);
     let mut timeouts = TimeoutConfig::builder();
-    timeouts.set_connect_timeout(base.connect_timeout());
-    let timeouts = timeouts
-        .operation_attempt_timeout(longer(base.operation_attempt_timeout()))
-        .operation_timeout(longer(base.operation_timeout()))
-        .build();
+    timeouts
+        .set_connect_timeout(base.connect_timeout())
+        .set_operation_attempt_timeout(longer(base.operation_attempt_timeout()))
+        .set_operation_timeout(longer(base.operation_timeout()));
+    let timeouts = timeouts.build();
     aws_sdk_sqs::config::Builder::default().timeout_config(timeouts)
 }
 
@@ -221,5 +222,14 @@ mod tests {
         );
         assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(45)));
         assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(3)));
+
+        // A client without timeouts (the tests') gets none: not zero.
+        let bare = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+        let config = long_poll(&aws_sdk_sqs::Client::new(&bare), Duration::ZERO).build();
+        let timeouts = config.timeout_config().unwrap();
+        assert_eq!(timeouts.operation_timeout(), None);
+        assert_eq!(timeouts.operation_attempt_timeout(), None);
     }
 }

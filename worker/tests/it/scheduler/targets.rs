@@ -6,11 +6,9 @@
 //! in front of it, which the worker's STS calls pass through as well.
 
 use super::stack::{kst, Stack};
-use aws_config::sts::AssumeRoleProvider;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use chrono::{DateTime, Utc};
-use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws};
+use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, sdk_as};
 use curfew_worker::cli::setup::create_queues;
 use curfew_worker::handler::Verdict;
 
@@ -41,20 +39,6 @@ name = "stage"
 regions = ["eu-central-1", "ap-south-1"]
 role = "arn:aws:iam::210987654321:role/curfew-spoke"
 "#;
-
-/// The local AWS in `region`, as `role`'s account when there is one.
-async fn sdk_as(endpoint: &str, region: &'static str, role: Option<&str>) -> aws_config::SdkConfig {
-    let own = curfew_testkit::sdk_in(endpoint, region).await;
-    let Some(role) = role else { return own };
-    let assumed = AssumeRoleProvider::builder(role)
-        .session_name("curfew-test-setup")
-        .configure(&own)
-        .build()
-        .await;
-    own.to_builder()
-        .credentials_provider(SharedCredentialsProvider::new(assumed))
-        .build()
-}
 
 /// A stopped EC2 instance of `tag` in `sdk`'s account and region.
 async fn stopped_instance(sdk: &aws_config::SdkConfig, tag: &str, name: &str) -> String {
