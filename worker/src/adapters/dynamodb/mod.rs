@@ -3,6 +3,7 @@
 mod audit;
 mod claims;
 mod schedules;
+pub mod seed;
 mod timeline;
 
 pub use audit::AuditStore;
