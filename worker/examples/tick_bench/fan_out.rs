@@ -8,7 +8,9 @@
 //! against theirs (the tick's reads and claim, and each pair job's: one
 //! table serves every pair, so its calls are not split by pair).
 
-use super::{peak_rss_kib, schedule_file, ticks, Size, MOTO_ATTEMPT_TIMEOUT};
+use super::{
+    peak_rss_kib, print_rss_row, schedule_file, spawn_worker, ticks, wait_done, Size, WorkerEnv,
+};
 use chrono::{DateTime, Utc};
 use curfew_shared::job::{scheduled_event, tick_key, Job, PairJob};
 use curfew_shared::schedule::SchedulesFile;
@@ -151,23 +153,16 @@ pub(super) async fn run(
         1000 / super::EC2_PER_SCHEDULE,
     );
     let jandi = WebhookSink::start().await.unwrap();
+    let env = WorkerEnv {
+        endpoint: proxy.endpoint(),
+        region: Some(REGIONS[0]),
+        table,
+        queue: &queue,
+        dlq: &dlq,
+        webhook: &jandi.url,
+    };
     let mut processes: Vec<std::process::Child> = (0..workers)
-        .map(|_| {
-            std::process::Command::new(worker_bin)
-                .arg("worker")
-                .env("AWS_ENDPOINT_URL", proxy.endpoint())
-                .env("AWS_REGION", REGIONS[0])
-                .env("CURFEW_TABLE", table)
-                .env("CURFEW_QUEUE_URL", &queue)
-                .env("CURFEW_DLQ_URL", &dlq)
-                .env("CURFEW_TICK_MAX_AGE", "0")
-                .env("CURFEW_AWS_ATTEMPT_TIMEOUT", MOTO_ATTEMPT_TIMEOUT)
-                .env("CURFEW_LANG", "en")
-                .env("CURFEW_JANDI_WEBHOOK_URL", &jandi.url)
-                .env("RUST_LOG", "error")
-                .spawn()
-                .unwrap()
-        })
+        .map(|_| spawn_worker(worker_bin, &env))
         .collect();
     let claims = ClaimStore::new(dynamodb, table.to_owned());
     let sqs = aws_sdk_sqs::Client::new(&sdk);
@@ -194,7 +189,7 @@ pub(super) async fn run(
             .send()
             .await
             .unwrap();
-        wait_all_done(&claims, &keys, &mut processes).await;
+        wait_done(&claims, &keys, &mut processes).await;
         let wall = started.elapsed();
         tokio::time::sleep(Duration::from_millis(200)).await;
         let calls = proxy.calls();
@@ -258,32 +253,6 @@ pub(super) async fn run(
     }
 }
 
-/// Waits until every job of `keys` is marked done; gives up if a worker
-/// exits or the tick takes over 20 minutes.
-async fn wait_all_done(claims: &ClaimStore, keys: &[String], workers: &mut [std::process::Child]) {
-    let deadline = Instant::now() + Duration::from_secs(20 * 60);
-    let mut pending: Vec<&String> = keys.iter().collect();
-    while !pending.is_empty() {
-        let mut still = Vec::new();
-        for key in pending {
-            if !claims.is_done(key).await.unwrap() {
-                still.push(key);
-            }
-        }
-        pending = still;
-        for worker in workers.iter_mut() {
-            if let Some(status) = worker.try_wait().unwrap() {
-                panic!("a worker exited ({status}) before {pending:?} were done");
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{pending:?} not done after 20 minutes"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// Every run side by side: per tick, the wall time and the worst pair's
 /// calls against its floor, for each size and number of workers.
 pub(super) fn print_growth(runs: &[FanRun]) {
@@ -319,12 +288,9 @@ pub(super) fn print_growth(runs: &[FanRun]) {
         }
         println!();
     }
-    print!("{:<44}", "peak RSS of a worker (VmHWM)");
-    for run in runs {
-        let rss = run.peak_rss_kib.map_or("?".to_owned(), |kib| {
-            format!("{:.1} MiB", kib as f64 / 1024.0)
-        });
-        print!(" | {rss:>40}");
-    }
-    println!();
+    print_rss_row(
+        "peak RSS of a worker (VmHWM)",
+        runs.iter().map(|run| run.peak_rss_kib),
+        40,
+    );
 }

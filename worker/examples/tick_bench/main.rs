@@ -383,20 +383,75 @@ async fn newer_kinds(sdk: &aws_config::SdkConfig, size: Size) {
         .await;
 }
 
-/// Waits until the worker has marked the tick's job done; gives up if the
-/// worker exits or the tick takes over 20 minutes.
-async fn wait_done(claims: &ClaimStore, key: &str, worker: &mut std::process::Child) {
+/// Waits until every job of `keys` is marked done; gives up if a worker
+/// exits or the tick takes over 20 minutes.
+async fn wait_done(claims: &ClaimStore, keys: &[String], workers: &mut [std::process::Child]) {
     let deadline = Instant::now() + Duration::from_secs(20 * 60);
-    loop {
-        if claims.is_done(key).await.unwrap() {
-            return;
+    let mut pending: Vec<&String> = keys.iter().collect();
+    while !pending.is_empty() {
+        let mut still = Vec::new();
+        for key in pending {
+            if !claims.is_done(key).await.unwrap() {
+                still.push(key);
+            }
         }
-        if let Some(status) = worker.try_wait().unwrap() {
-            panic!("the worker exited ({status}) before {key} was done");
+        pending = still;
+        for worker in workers.iter_mut() {
+            if let Some(status) = worker.try_wait().unwrap() {
+                panic!("a worker exited ({status}) before {pending:?} were done");
+            }
         }
-        assert!(Instant::now() < deadline, "{key} not done after 20 minutes");
+        assert!(
+            Instant::now() < deadline,
+            "{pending:?} not done after 20 minutes"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// Where a benchmark's `curfew worker` processes reach everything.
+struct WorkerEnv<'a> {
+    endpoint: String,
+    /// `AWS_REGION` when it must not be inherited.
+    region: Option<&'a str>,
+    table: &'a str,
+    queue: &'a str,
+    dlq: &'a str,
+    webhook: &'a str,
+}
+
+/// One `curfew worker` process, quiet but for errors, with the local AWS's
+/// longer timeouts ([`MOTO_ATTEMPT_TIMEOUT`]).
+fn spawn_worker(bin: &str, env: &WorkerEnv<'_>) -> std::process::Child {
+    let mut command = std::process::Command::new(bin);
+    if let Some(region) = env.region {
+        command.env("AWS_REGION", region);
+    }
+    command
+        .arg("worker")
+        .env("AWS_ENDPOINT_URL", &env.endpoint)
+        .env("CURFEW_TABLE", env.table)
+        .env("CURFEW_QUEUE_URL", env.queue)
+        .env("CURFEW_DLQ_URL", env.dlq)
+        .env("CURFEW_TICK_MAX_AGE", "0")
+        .env("CURFEW_AWS_ATTEMPT_TIMEOUT", MOTO_ATTEMPT_TIMEOUT)
+        .env("CURFEW_LANG", "en")
+        .env("CURFEW_JANDI_WEBHOOK_URL", env.webhook)
+        .env("RUST_LOG", "error")
+        .spawn()
+        .unwrap()
+}
+
+/// The growth tables' last row: each run's peak RSS, `width` wide.
+fn print_rss_row(label: &str, peaks: impl Iterator<Item = Option<u64>>, width: usize) {
+    print!("{label:<44}");
+    for peak in peaks {
+        let rss = peak.map_or("?".to_owned(), |kib| {
+            format!("{:.1} MiB", kib as f64 / 1024.0)
+        });
+        print!(" | {rss:>width$}");
+    }
+    println!();
 }
 
 fn kst(hour: u32, minute: u32) -> DateTime<Utc> {
@@ -459,19 +514,15 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
         1000 / EC2_PER_SCHEDULE,
     );
     let jandi = WebhookSink::start().await.unwrap();
-    let mut worker = std::process::Command::new(worker_bin)
-        .arg("worker")
-        .env("AWS_ENDPOINT_URL", proxy.endpoint())
-        .env("CURFEW_TABLE", table)
-        .env("CURFEW_QUEUE_URL", &queue)
-        .env("CURFEW_DLQ_URL", &dlq)
-        .env("CURFEW_TICK_MAX_AGE", "0")
-        .env("CURFEW_AWS_ATTEMPT_TIMEOUT", MOTO_ATTEMPT_TIMEOUT)
-        .env("CURFEW_LANG", "en")
-        .env("CURFEW_JANDI_WEBHOOK_URL", &jandi.url)
-        .env("RUST_LOG", "error")
-        .spawn()
-        .unwrap();
+    let env = WorkerEnv {
+        endpoint: proxy.endpoint(),
+        region: None,
+        table,
+        queue: &queue,
+        dlq: &dlq,
+        webhook: &jandi.url,
+    };
+    let mut worker = spawn_worker(worker_bin, &env);
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     println!();
     println!(
@@ -501,7 +552,12 @@ async fn run_size(endpoint: &str, worker_bin: &str, size: Size) -> Run {
             .send()
             .await
             .unwrap();
-        wait_done(&claims, &tick_key(tick.at), &mut worker).await;
+        wait_done(
+            &claims,
+            &[tick_key(tick.at)],
+            std::slice::from_mut(&mut worker),
+        )
+        .await;
         let wall = started.elapsed();
         // Let the worker delete the message before counting.
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -593,14 +649,11 @@ fn print_growth(runs: &[Run]) {
         }
         println!();
     }
-    print!("{:<44}", "worker peak RSS (VmHWM)");
-    for run in runs {
-        let rss = run.peak_rss_kib.map_or("?".to_owned(), |kib| {
-            format!("{:.1} MiB", kib as f64 / 1024.0)
-        });
-        print!(" | {rss:>28}");
-    }
-    println!();
+    print_rss_row(
+        "worker peak RSS (VmHWM)",
+        runs.iter().map(|run| run.peak_rss_kib),
+        28,
+    );
 }
 
 #[tokio::main]
