@@ -11,10 +11,10 @@
 //! would not validate) is left out and blocks the import: nothing is
 //! written or applied from a partial result ([`Report::blocks`]).
 
-use super::{Imported, Report, ReportItem};
+use super::{time_or_none, Imported, Report, ReportItem};
 use crate::action::Action;
 use crate::schedule::{Exception, GroupDef, PeriodDef, ScheduleDef, SchedulesFile};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 /// A `Schedule` item.
@@ -117,14 +117,16 @@ pub fn import(seed: &Seed, timezone: Tz) -> Imported {
         report.items.push(item);
         exceptions.extend(exception.map(|e| (seed_exception.schedule.clone(), e)));
     }
-    Imported {
+    let mut imported = Imported {
         file: SchedulesFile {
             schedule: defs,
             target: Vec::new(),
         },
         exceptions,
         report,
-    }
+    };
+    imported.check_across(timezone);
+    imported
 }
 
 fn schedule_def(seed: &SeedSchedule, timezone: Tz) -> (Option<ScheduleDef>, ReportItem) {
@@ -241,29 +243,6 @@ fn exception(seed: &SeedException, defs: &[ScheduleDef]) -> (Option<Exception>, 
             (None, item)
         }
     }
-}
-
-/// The seed's `H:M` (hours and minutes of one or two digits), or `None`;
-/// a missing attribute is `None` too.
-fn time_or_none(text: Option<&str>) -> Result<Option<NaiveTime>, String> {
-    let Some(text) = text.map(str::trim) else {
-        return Ok(None);
-    };
-    if text.is_empty() || text.eq_ignore_ascii_case("none") {
-        return Ok(None);
-    }
-    let parsed = text.split_once(':').and_then(|(h, m)| {
-        let number = |s: &str| {
-            (1..=2)
-                .contains(&s.len())
-                .then(|| s.parse::<u32>().ok())
-                .flatten()
-        };
-        NaiveTime::from_hms_opt(number(h)?, number(m)?, 0)
-    });
-    parsed
-        .map(Some)
-        .ok_or_else(|| format!("{text:?} is not a time H:M from 0:00 to 23:59, nor None"))
 }
 
 #[cfg(test)]

@@ -4,12 +4,17 @@
 //! through `apply`'s validation. Pure: the worker's `curfew import` reads
 //! the tables (paginated Scans) and writes or applies the result.
 //!
-//! Built so far: the 2017 bot's three tables ([`legacy`]). Not yet: the
-//! Instance Scheduler on AWS config table, and the command itself.
+//! Two sources: the 2017 bot's three tables ([`legacy`]) and an Instance
+//! Scheduler on AWS config table ([`instance_scheduler`]), whose periods
+//! are checked against Instance Scheduler's own rules ([`equivalence`]).
 
+pub mod equivalence;
+pub mod instance_scheduler;
 pub mod legacy;
 
 use crate::schedule::{Exception, SchedulesFile};
+use chrono::NaiveTime;
+use chrono_tz::Tz;
 
 /// What an import produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -74,6 +79,32 @@ impl Report {
     }
 }
 
+impl Imported {
+    /// The rules across schedules (unique names and tags), checked once
+    /// every item is in: a clash leaves both schedules out, with the reason.
+    fn check_across(&mut self, default_tz: Tz) {
+        let Err(errors) = self.file.validate(default_tz) else {
+            return;
+        };
+        let mut left_out = Vec::new();
+        for error in errors {
+            let source_of = |item: &ReportItem| {
+                item.became.as_deref() == Some(&format!("schedule {}", error.schedule)[..])
+            };
+            if let Some(item) = self.report.items.iter_mut().find(|i| source_of(i)) {
+                item.became = None;
+                item.unmapped(&error.field, error.reason.to_string());
+            }
+            left_out.push(error.schedule);
+        }
+        self.file
+            .schedule
+            .retain(|def| !left_out.contains(&def.name));
+        self.exceptions
+            .retain(|(schedule, _)| !left_out.contains(schedule));
+    }
+}
+
 impl ReportItem {
     fn new(source: String, became: Option<String>) -> Self {
         Self {
@@ -89,4 +120,27 @@ impl ReportItem {
             reason: reason.into(),
         });
     }
+}
+
+/// `H:M` with hours and minutes of one or two digits (`9:00`, `09:00`,
+/// `9:0`), or `None` in any case; a missing or empty attribute is `None` too.
+fn time_or_none(text: Option<&str>) -> Result<Option<NaiveTime>, String> {
+    let Some(text) = text.map(str::trim) else {
+        return Ok(None);
+    };
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let parsed = text.split_once(':').and_then(|(h, m)| {
+        let number = |s: &str| {
+            (1..=2)
+                .contains(&s.len())
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        NaiveTime::from_hms_opt(number(h)?, number(m)?, 0)
+    });
+    parsed
+        .map(Some)
+        .ok_or_else(|| format!("{text:?} is not a time H:M from 0:00 to 23:59, nor None"))
 }
