@@ -1,10 +1,11 @@
 //! The operator CLI (SPEC §9): `worker`, `setup`, `apply`, `export`,
-//! `tick`, `plan`, `chat`, `replay-dlq`, each a thin command over the layers
-//! below. Not built yet: `import` (see README). clap's types and `anyhow`
+//! `tick`, `plan`, `chat`, `replay-dlq`, `import`, each a thin command over
+//! the layers below. clap's types and `anyhow`
 //! stay in this module, as does the dev chat console ([`chat`]).
 
 pub mod apply;
 pub mod chat;
+pub mod import;
 pub mod plan;
 pub mod replay;
 pub mod setup;
@@ -56,6 +57,10 @@ enum Command {
     },
     /// Print the stored schedules in the file format.
     Export,
+    /// Turn an existing installation into a schedules file (and a report):
+    /// exit 0 everything mapped, 3 something reported, 1 an error.
+    #[command(subcommand)]
+    Import(import::ImportSource),
     /// Run the job handler: under Lambda (SQS trigger) when
     /// AWS_LAMBDA_RUNTIME_API is set, else long-poll CURFEW_QUEUE_URL until
     /// SIGTERM / Ctrl-C (the batch in hand is finished first).
@@ -97,7 +102,14 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::Import(source) = command {
+        return import::run(source).await.unwrap_or_else(|error| {
+            eprintln!("curfew: {error:#}");
+            ExitCode::FAILURE
+        });
+    }
     let result = match command {
+        Command::Import(_) => unreachable!("handled above: it has its own exit status"),
         Command::Plan(args) if args.file.is_some() => {
             plan::run_file(&args, &mut std::io::stdout().lock())
         }

@@ -13,6 +13,7 @@ mod chat_console;
 mod claims_moto;
 mod crash;
 mod fleet_moto;
+mod import_moto;
 mod jandi_webhook;
 mod pipeline;
 mod scheduler;

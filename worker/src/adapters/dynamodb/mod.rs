@@ -2,6 +2,7 @@
 
 mod audit;
 mod claims;
+pub mod instance_scheduler;
 mod schedules;
 pub mod seed;
 mod timeline;

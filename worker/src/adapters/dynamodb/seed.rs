@@ -3,14 +3,40 @@
 //! and by a Python bot, so each attribute is taken in every shape it was
 //! seen to have: booleans as `BOOL` or as the strings `true` / `false`,
 //! `Dependency` as a list, a string set or one comma-separated string.
-//! An item without its key attribute is refused, naming it. The Scans that
-//! read the tables, and the command, are not built yet.
+//! An item without its key attribute is refused, naming it. The tables are
+//! read with paginated Scans ([`scan_all`]): an import is not a hot path.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use curfew_shared::import::legacy::{SeedException, SeedGroup, SeedSchedule};
 use std::collections::HashMap;
 
-type Item = HashMap<String, AttributeValue>;
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Every item of `table`, one Scan page at a time; `progress` hears the
+/// count so far after each page (a large table takes a while).
+pub async fn scan_all(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<Item>, super::StoreError> {
+    let mut items = Vec::new();
+    let mut start: Option<Item> = None;
+    loop {
+        let page = client
+            .scan()
+            .table_name(table)
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(|e| super::failed("Scan", e))?;
+        items.extend(page.items.unwrap_or_default());
+        progress(items.len());
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => return Ok(items),
+        }
+    }
+}
 
 /// A `Schedule` item.
 pub fn seed_schedule(item: &Item) -> Result<SeedSchedule, String> {
@@ -47,14 +73,14 @@ pub fn seed_exception(item: &Item) -> Result<SeedException, String> {
 }
 
 /// A string attribute the item cannot do without.
-fn key(item: &Item, table: &str, name: &str) -> Result<String, String> {
+pub(super) fn key(item: &Item, table: &str, name: &str) -> Result<String, String> {
     text(item, name)
         .filter(|value| !value.trim().is_empty())
         .ok_or_else(|| format!("a {table} item without {name}: {}", shown(item)))
 }
 
 /// A string (or number) attribute, as written.
-fn text(item: &Item, name: &str) -> Option<String> {
+pub(super) fn text(item: &Item, name: &str) -> Option<String> {
     match item.get(name)? {
         AttributeValue::S(value) | AttributeValue::N(value) => Some(value.clone()),
         _ => None,
@@ -63,7 +89,7 @@ fn text(item: &Item, name: &str) -> Option<String> {
 
 /// `BOOL`, or the strings `true` / `false` in any case; anything else is
 /// refused rather than guessed.
-fn flag(item: &Item, name: &str) -> Result<Option<bool>, String> {
+pub(super) fn flag(item: &Item, name: &str) -> Result<Option<bool>, String> {
     match item.get(name) {
         None | Some(AttributeValue::Null(_)) => Ok(None),
         Some(AttributeValue::Bool(value)) => Ok(Some(*value)),

@@ -1,0 +1,170 @@
+//! `curfew import legacy|aws-instance-scheduler` (SPEC §5 "Import"): read
+//! an existing installation's tables with paginated Scans, turn them into
+//! a schedules file (`curfew_shared::import`), print the report on stderr,
+//! and write the file (`--out`, else stdout) or apply it (`--apply`, with
+//! the seed's exceptions). Nothing is written or applied when an item was
+//! left out. Exit status: 0 everything mapped, 3 something reported, 1 an
+//! error.
+
+use super::apply;
+use crate::adapters::dynamodb::{instance_scheduler, seed, ScheduleStore, TimelineStore};
+use anyhow::Context as _;
+use chrono::Utc;
+use chrono_tz::Tz;
+use curfew_shared::import::legacy::Seed;
+use curfew_shared::import::{self as shared_import, Imported};
+use curfew_shared::schedule::render_schedules;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ImportSource {
+    /// The 2017 bot's tables: {P}Schedule, {P}ScheduleServerGroup, {P}ScheduleException.
+    Legacy {
+        /// Prefix of the three table names.
+        #[arg(long, default_value = "")]
+        prefix: String,
+        /// The time zone the seed's Lambda ran in (its TZ).
+        #[arg(long, default_value = "Asia/Seoul")]
+        timezone: Tz,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// An Instance Scheduler on AWS config table (period, schedule and config items).
+    AwsInstanceScheduler {
+        /// The config table's name.
+        #[arg(long)]
+        table: String,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Output {
+    /// Write the schedules file here (default: stdout).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Apply the result to CURFEW_TABLE at once (exceptions included).
+    #[arg(long)]
+    apply: bool,
+}
+
+/// Runs an import; `Ok` carries the exit status (0 or 3).
+pub async fn run(source: ImportSource) -> anyhow::Result<ExitCode> {
+    let sdk = super::sdk_config().await?;
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
+    let (imported, output, writer) = match source {
+        ImportSource::Legacy {
+            prefix,
+            timezone,
+            output,
+        } => {
+            let seed = read_seed(&client, &prefix).await?;
+            let imported = shared_import::legacy::import(&seed, timezone);
+            (imported, output, "curfew import legacy")
+        }
+        ImportSource::AwsInstanceScheduler { table, output } => {
+            let items = scan(&client, &table).await?;
+            let table = instance_scheduler::table(&items).map_err(anyhow::Error::msg)?;
+            let tag_key = super::config_of(&["CURFEW_TAG_KEY"])?.tags.schedule;
+            let today = Utc::now().date_naive();
+            let imported = shared_import::instance_scheduler::import(&table, &tag_key, today);
+            (imported, output, "curfew import aws-instance-scheduler")
+        }
+    };
+    for line in imported.report.lines() {
+        eprintln!("{line}");
+    }
+    if imported.report.blocks() {
+        let left_out = imported
+            .report
+            .items
+            .iter()
+            .filter(|i| i.became.is_none())
+            .count();
+        eprintln!("{left_out} item(s) could not be imported: nothing written or applied");
+        return Ok(ExitCode::from(3));
+    }
+    let text = render_schedules(&imported.file)?;
+    match &output.out {
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        None if !output.apply => print!("{text}"),
+        None => {}
+    }
+    if output.apply {
+        apply_imported(&client, &imported, writer).await?;
+    } else if !imported.exceptions.is_empty() {
+        eprintln!(
+            "{} exception(s) above are set with --apply (the file holds none)",
+            imported.exceptions.len()
+        );
+    }
+    Ok(if imported.report.has_findings() {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `apply` of the file, then the exceptions (upserts: a second run changes nothing).
+async fn apply_imported(
+    client: &aws_sdk_dynamodb::Client,
+    imported: &Imported,
+    writer: &str,
+) -> anyhow::Result<()> {
+    let table = super::table_name()?;
+    let schedules = ScheduleStore::new(client.clone(), table.clone());
+    let changes = apply::apply(&schedules, &imported.file, false, false).await?;
+    for line in changes.lines(false) {
+        println!("{line}");
+    }
+    let timelines = TimelineStore::new(client.clone(), table);
+    let now = Utc::now();
+    for (schedule, exception) in &imported.exceptions {
+        timelines
+            .set_exception(schedule, *exception, writer, now)
+            .await?;
+    }
+    if !imported.exceptions.is_empty() {
+        println!("{} exception(s) set", imported.exceptions.len());
+    }
+    Ok(())
+}
+
+async fn read_seed(client: &aws_sdk_dynamodb::Client, prefix: &str) -> anyhow::Result<Seed> {
+    let read = |name: &str| format!("{prefix}{name}");
+    let schedules = scan(client, &read("Schedule")).await?;
+    let groups = scan(client, &read("ScheduleServerGroup")).await?;
+    let exceptions = scan(client, &read("ScheduleException")).await?;
+    Ok(Seed {
+        schedules: read_all(&schedules, seed::seed_schedule)?,
+        groups: read_all(&groups, seed::seed_group)?,
+        exceptions: read_all(&exceptions, seed::seed_exception)?,
+    })
+}
+
+/// Every item read by `one`; the first it refuses is the error.
+fn read_all<T>(
+    items: &[seed::Item],
+    one: fn(&seed::Item) -> Result<T, String>,
+) -> anyhow::Result<Vec<T>> {
+    items
+        .iter()
+        .map(one)
+        .collect::<Result<_, _>>()
+        .map_err(anyhow::Error::msg)
+}
+
+/// A whole table, with progress on stderr.
+async fn scan(client: &aws_sdk_dynamodb::Client, table: &str) -> anyhow::Result<Vec<seed::Item>> {
+    let items = seed::scan_all(client, table, |so_far| {
+        eprintln!("... {table}: {so_far} item(s) read");
+    })
+    .await
+    .with_context(|| format!("reading table {table}"))?;
+    Ok(items)
+}
