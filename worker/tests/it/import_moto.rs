@@ -331,7 +331,7 @@ fn planned_states(target: &str, schedule: &str, instants: &[&str]) -> Vec<String
         .iter()
         .map(|at| {
             let at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
-            let last = events.iter().filter(|(t, _)| *t <= at).last().unwrap();
+            let last = events.iter().rfind(|(t, _)| *t <= at).unwrap();
             if last.1 == "start" {
                 "running"
             } else {
