@@ -21,7 +21,7 @@
 //! the report lists the periods set aside so they can be put back.
 
 use super::equivalence::first_difference;
-use super::{time_or_none, Imported, Report, ReportItem};
+use super::{two_times, Imported, Report, ReportItem};
 use crate::schedule::{PeriodDef, ScheduleDef, SchedulesFile};
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -149,19 +149,12 @@ fn config_item(table: &IsTable, tag_key: &str, report: &mut Report) -> String {
 
 fn period_def(period: &IsPeriod) -> (Option<PeriodDef>, ReportItem) {
     let mut item = ReportItem::new(format!("period {}", period.name), None);
-    let (begin, end) = match (
-        time_or_none(period.begintime.as_deref()),
-        time_or_none(period.endtime.as_deref()),
-    ) {
-        (Ok(begin), Ok(end)) => (begin, end),
-        (begin, end) => {
-            for (attribute, parsed) in [("begintime", begin), ("endtime", end)] {
-                if let Err(reason) = parsed {
-                    item.unmapped(attribute, reason);
-                }
-            }
-            return (None, item);
-        }
+    let times = [
+        ("begintime", period.begintime.as_deref()),
+        ("endtime", period.endtime.as_deref()),
+    ];
+    let Some([begin, end]) = two_times(&mut item, times) else {
+        return (None, item);
     };
     if let (Some(begin), Some(end)) = (begin, end) {
         if end <= begin {
@@ -356,16 +349,8 @@ fn schedule_def(
 fn bare_schedule(name: &str, timezone: &str) -> ScheduleDef {
     ScheduleDef {
         name: name.to_owned(),
-        tag: None,
         timezone: Some(timezone.to_owned()),
-        enabled: None,
-        notify_room: None,
-        stop_warning_minutes: None,
-        enforce: None,
-        hibernate: None,
-        start_timeout_minutes: None,
-        periods: Vec::new(),
-        groups: Vec::new(),
+        ..ScheduleDef::default()
     }
 }
 

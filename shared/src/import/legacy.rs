@@ -11,7 +11,7 @@
 //! would not validate) is left out and blocks the import: nothing is
 //! written or applied from a partial result ([`Report::blocks`]).
 
-use super::{time_or_none, Imported, Report, ReportItem};
+use super::{time_or_none, two_times, Imported, Report, ReportItem};
 use crate::action::Action;
 use crate::schedule::{Exception, GroupDef, PeriodDef, ScheduleDef, SchedulesFile};
 use chrono::NaiveDate;
@@ -132,19 +132,13 @@ pub fn import(seed: &Seed, timezone: Tz) -> Imported {
 fn schedule_def(seed: &SeedSchedule, timezone: Tz) -> (Option<ScheduleDef>, ReportItem) {
     let source = format!("Schedule {}", seed.name);
     let mut item = ReportItem::new(source, Some(format!("schedule {}", seed.name)));
-    let start = time_or_none(seed.start_time.as_deref());
-    let stop = time_or_none(seed.stop_time.as_deref());
-    let (start, stop) = match (start, stop) {
-        (Ok(start), Ok(stop)) => (start, stop),
-        (start, stop) => {
-            for (attribute, parsed) in [("StartTime", start), ("StopTime", stop)] {
-                if let Err(reason) = parsed {
-                    item.unmapped(attribute, reason);
-                }
-            }
-            item.became = None;
-            return (None, item);
-        }
+    let times = [
+        ("StartTime", seed.start_time.as_deref()),
+        ("StopTime", seed.stop_time.as_deref()),
+    ];
+    let Some([start, stop]) = two_times(&mut item, times) else {
+        item.became = None;
+        return (None, item);
     };
     let tag = seed
         .tag_value
@@ -185,13 +179,8 @@ fn schedule_def(seed: &SeedSchedule, timezone: Tz) -> (Option<ScheduleDef>, Repo
         tag,
         timezone: Some(timezone.name().to_owned()),
         enabled: seed.enabled.filter(|enabled| !enabled),
-        notify_room: None,
-        stop_warning_minutes: None,
-        enforce: None,
-        hibernate: None,
-        start_timeout_minutes: None,
         periods,
-        groups: Vec::new(),
+        ..ScheduleDef::default()
     };
     (Some(def), item)
 }
@@ -407,6 +396,38 @@ after = ["db", "cache"]
             assert!(lines.contains(expected), "{expected}\nin:\n{lines}");
         }
         assert!(imported.file.schedule.is_empty(), "{:?}", imported.file);
+    }
+
+    #[test]
+    fn two_schedules_on_one_tag_leave_the_second_out_with_its_exceptions() {
+        let mut qa = schedule("qa", "9:00", "19:00");
+        qa.tag_value = Some("dev".to_owned());
+        let seed = Seed {
+            schedules: vec![schedule("dev", "9:00", "19:00"), qa],
+            exceptions: vec![SeedException {
+                schedule: "qa".to_owned(),
+                ..exception("u1", "2026-12-24", "stop", "15:00")
+            }],
+            ..Seed::default()
+        };
+        let imported = import(&seed, SEOUL);
+        let lines = imported.report.lines().join("\n");
+        assert!(
+            lines.contains("Schedule qa -> (not imported)\n    tag:"),
+            "{lines}"
+        );
+        assert!(imported.report.blocks());
+        let names: Vec<&str> = imported
+            .file
+            .schedule
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(names, ["dev"]);
+        assert!(
+            imported.exceptions.is_empty(),
+            "qa's exception went with it"
+        );
     }
 
     #[test]

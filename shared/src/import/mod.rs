@@ -81,7 +81,8 @@ impl Report {
 
 impl Imported {
     /// The rules across schedules (unique names and tags), checked once
-    /// every item is in: a clash leaves both schedules out, with the reason.
+    /// every item is in: a schedule that clashes with an earlier one is
+    /// left out, with the reason, and so are its exceptions.
     fn check_across(&mut self, default_tz: Tz) {
         let Err(errors) = self.file.validate(default_tz) else {
             return;
@@ -119,6 +120,26 @@ impl ReportItem {
             attribute: attribute.to_owned(),
             reason: reason.into(),
         });
+    }
+}
+
+/// Two `H:M`-or-`None` attributes (a start and a stop), or `None` when
+/// either cannot be read: each that cannot is noted on `item`.
+fn two_times(
+    item: &mut ReportItem,
+    attributes: [(&str, Option<&str>); 2],
+) -> Option<[Option<NaiveTime>; 2]> {
+    let [first, second] = attributes.map(|(attribute, text)| (attribute, time_or_none(text)));
+    match (first, second) {
+        ((_, Ok(first)), (_, Ok(second))) => Some([first, second]),
+        (first, second) => {
+            for (attribute, parsed) in [first, second] {
+                if let Err(reason) = parsed {
+                    item.unmapped(attribute, reason);
+                }
+            }
+            None
+        }
     }
 }
 

@@ -29,7 +29,7 @@ pub struct SchedulesFile {
 
 /// One `[[schedule]]` as written. Unknown fields are refused, so a typo such
 /// as `stop_warn_minutes` is an error instead of a silently ignored line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleDef {
     pub name: String,

@@ -7,6 +7,7 @@
 //! error.
 
 use super::apply;
+use crate::adapters::dynamodb::items::{self, Item};
 use crate::adapters::dynamodb::{instance_scheduler, seed, ScheduleStore, TimelineStore};
 use anyhow::Context as _;
 use chrono::Utc;
@@ -136,10 +137,10 @@ async fn apply_imported(
 }
 
 async fn read_seed(client: &aws_sdk_dynamodb::Client, prefix: &str) -> anyhow::Result<Seed> {
-    let read = |name: &str| format!("{prefix}{name}");
-    let schedules = scan(client, &read("Schedule")).await?;
-    let groups = scan(client, &read("ScheduleServerGroup")).await?;
-    let exceptions = scan(client, &read("ScheduleException")).await?;
+    let named = |table: &str| format!("{prefix}{table}");
+    let schedules = scan(client, &named("Schedule")).await?;
+    let groups = scan(client, &named("ScheduleServerGroup")).await?;
+    let exceptions = scan(client, &named("ScheduleException")).await?;
     Ok(Seed {
         schedules: read_all(&schedules, seed::seed_schedule)?,
         groups: read_all(&groups, seed::seed_group)?,
@@ -148,10 +149,7 @@ async fn read_seed(client: &aws_sdk_dynamodb::Client, prefix: &str) -> anyhow::R
 }
 
 /// Every item read by `one`; the first it refuses is the error.
-fn read_all<T>(
-    items: &[seed::Item],
-    one: fn(&seed::Item) -> Result<T, String>,
-) -> anyhow::Result<Vec<T>> {
+fn read_all<T>(items: &[Item], one: fn(&Item) -> Result<T, String>) -> anyhow::Result<Vec<T>> {
     items
         .iter()
         .map(one)
@@ -160,8 +158,8 @@ fn read_all<T>(
 }
 
 /// A whole table, with progress on stderr.
-async fn scan(client: &aws_sdk_dynamodb::Client, table: &str) -> anyhow::Result<Vec<seed::Item>> {
-    let items = seed::scan_all(client, table, |so_far| {
+async fn scan(client: &aws_sdk_dynamodb::Client, table: &str) -> anyhow::Result<Vec<Item>> {
+    let items = items::scan_all(client, table, |so_far| {
         eprintln!("... {table}: {so_far} item(s) read");
     })
     .await

@@ -102,14 +102,12 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Command::Import(source) = command {
-        return import::run(source).await.unwrap_or_else(|error| {
-            eprintln!("curfew: {error:#}");
-            ExitCode::FAILURE
-        });
-    }
     let result = match command {
-        Command::Import(_) => unreachable!("handled above: it has its own exit status"),
+        // The one command with an exit status of its own (3: reported).
+        Command::Import(source) => match import::run(source).await {
+            Ok(status) => return status,
+            Err(error) => Err(error),
+        },
         Command::Plan(args) if args.file.is_some() => {
             plan::run_file(&args, &mut std::io::stdout().lock())
         }

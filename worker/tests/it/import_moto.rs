@@ -301,8 +301,9 @@ async fn instance_scheduler_table(client: &aws_sdk_dynamodb::Client, name: &str,
     .await;
 }
 
-/// The state `curfew plan --json` gives at each instant: the latest event before it.
-fn planned_states(target: &str, schedule: &str, instants: &[&str]) -> Vec<String> {
+/// Asserts the state `curfew plan --json` gives at each instant (the
+/// latest event before it) is the one `expected` pairs with it.
+fn assert_planned(target: &str, schedule: &str, expected: &[(&str, &str)]) {
     let plan = Command::new(env!("CARGO_BIN_EXE_curfew"))
         .args([
             "plan",
@@ -327,19 +328,20 @@ fn planned_states(target: &str, schedule: &str, instants: &[&str]) -> Vec<String
             )
         })
         .collect();
-    instants
+    let planned: Vec<(&str, &str)> = expected
         .iter()
-        .map(|at| {
-            let at = chrono::DateTime::parse_from_rfc3339(at).unwrap();
-            let last = events.iter().rfind(|(t, _)| *t <= at).unwrap();
-            if last.1 == "start" {
+        .map(|(at, _)| {
+            let instant = chrono::DateTime::parse_from_rfc3339(at).unwrap();
+            let last = events.iter().rfind(|(t, _)| *t <= instant).unwrap();
+            let state = if last.1 == "start" {
                 "running"
             } else {
                 "stopped"
-            }
-            .to_owned()
+            };
+            (*at, state)
         })
-        .collect()
+        .collect();
+    assert_eq!(planned, expected, "{schedule}");
 }
 
 #[tokio::test]
@@ -388,9 +390,7 @@ async fn an_instance_scheduler_table_imports_and_plans_as_instance_scheduler_run
         ("2027-07-16T17:00:00+09:00", "stopped"),
         ("2027-12-25T12:00:00+09:00", "running"), // Sat
     ];
-    let instants: Vec<&str> = seoul.iter().map(|(at, _)| *at).collect();
-    let expected: Vec<&str> = seoul.iter().map(|(_, state)| *state).collect();
-    assert_eq!(planned_states(&target, "seoul", &instants), expected);
+    assert_planned(&target, "seoul", &seoul);
     // `big` runs office hours in UTC; first-monday (a first Monday that is
     // also the month's last day) never matches.
     let big = [
@@ -398,9 +398,7 @@ async fn an_instance_scheduler_table_imports_and_plans_as_instance_scheduler_run
         ("2027-02-01T17:00:00+00:00", "stopped"),
         ("2027-02-06T10:30:00+00:00", "stopped"), // Sat
     ];
-    let instants: Vec<&str> = big.iter().map(|(at, _)| *at).collect();
-    let expected: Vec<&str> = big.iter().map(|(_, state)| *state).collect();
-    assert_eq!(planned_states(&target, "big", &instants), expected);
+    assert_planned(&target, "big", &big);
 }
 
 #[tokio::test]

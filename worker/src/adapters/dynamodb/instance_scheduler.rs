@@ -4,8 +4,7 @@
 //! sets (a plain string or a list is taken too: hand-edited tables have
 //! them), booleans as `BOOL` or `true` / `false`.
 
-use super::seed::{flag, key, text, Item};
-use aws_sdk_dynamodb::types::AttributeValue;
+use super::items::{flag, key, strings, text, Item};
 use curfew_shared::import::instance_scheduler::{IsConfig, IsPeriod, IsSchedule, IsTable};
 
 /// Sorts the scanned items by their `type`.
@@ -46,23 +45,4 @@ pub fn table(items: &[Item]) -> Result<IsTable, String> {
         }
     }
     Ok(table)
-}
-
-/// A string set, a list of strings, or one comma-separated string.
-fn strings(item: &Item, name: &str) -> Vec<String> {
-    let split = |text: &str| -> Vec<String> {
-        text.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
-    match item.get(name) {
-        Some(AttributeValue::Ss(set)) => set.clone(),
-        Some(AttributeValue::L(list)) => {
-            list.iter().filter_map(|v| v.as_s().ok()).cloned().collect()
-        }
-        Some(AttributeValue::S(text)) => split(text),
-        _ => Vec::new(),
-    }
 }

@@ -3,6 +3,7 @@
 mod audit;
 mod claims;
 pub mod instance_scheduler;
+pub mod items;
 mod schedules;
 pub mod seed;
 mod timeline;
