@@ -20,6 +20,7 @@ pub mod reconcile;
 pub mod redacted;
 pub mod reply;
 pub mod resource;
+pub mod savings;
 pub mod schedule;
 pub mod target;
 

@@ -17,6 +17,7 @@ use crate::resource::{Capacity, GroupWait, InstanceState};
 use std::collections::BTreeMap;
 
 mod capacity;
+mod ledger;
 pub mod restart;
 use crate::schedule::{Event, GroupKind, Schedule, Timeline};
 use crate::Action;
@@ -83,6 +84,11 @@ pub struct SchedulerState {
     /// room, cleared when the pair answers again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<DateTime<Utc>>,
+    /// The resources curfew stopped and has not seen up since, and when it
+    /// stopped them: a describe that finds one up records a start it did
+    /// not make (see `ledger`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stopped: BTreeMap<String, DateTime<Utc>>,
 }
 
 /// Instances started by curfew, checked at `due` (SPEC §6: an EC2 start can
@@ -170,6 +176,9 @@ pub struct Decision {
     /// Resources in a group of another kind (with the group's kind), left
     /// alone; reported when a rollout begins.
     pub misfiled: Vec<(Instance, GroupKind)>,
+    /// The starts and stops to write in the ledger once the calls are
+    /// made (region and target left for the worker to fill in).
+    pub ledger: Vec<crate::savings::LedgerEntry>,
     /// The state to write (conditionally) before acting.
     pub state: SchedulerState,
 }
@@ -245,6 +254,7 @@ pub fn decide(
         .retain(|db| !acting.iter().any(|i| i.id == db.id));
     restart::record(&mut decision, now);
     capacity::record(&mut decision, instances);
+    ledger::record(&mut decision, instances, now);
     if decision.action == Some(Action::Start) && !decision.act.is_empty() {
         let ids = decision.act.iter().map(|i| i.id.clone());
         match &mut decision.state.verify {

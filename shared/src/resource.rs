@@ -27,6 +27,28 @@ pub struct Instance {
     /// Where it is when that is not the worker's own account and region
     /// (`account/region`, SPEC §5 Targets): chat shows it beside the name.
     pub place: Option<String>,
+    /// What its on-demand price depends on (SPEC §6 Savings).
+    pub billing: Billing,
+    /// EC2 only: its last start (`LaunchTime`, which every start resets),
+    /// so a start curfew did not make is dated when it happened, not when
+    /// a describe first saw it.
+    pub launched: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// What a resource's on-demand price depends on, as its describe says it
+/// (the ledger keeps it with every start and stop, so a month is priced
+/// as the resource was then).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Billing {
+    /// EC2 instance type (`t3.micro`), RDS DB instance class (`db.t3.medium`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// RDS engine as AWS names it (`postgres`, `mysql`, `aurora-mysql`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// RDS: a Multi-AZ deployment (priced as such).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multi_az: bool,
 }
 
 /// What curfew needs to scale a resource to zero and back (an Auto

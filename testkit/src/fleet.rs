@@ -105,6 +105,18 @@ pub async fn ec2_instance(
     name: &str,
     group: Option<&str>,
 ) -> Option<String> {
+    ec2_instance_of(sdk, image, tag, name, group, InstanceType::T3Micro).await
+}
+
+/// [`ec2_instance`] of the type `instance_type`.
+pub async fn ec2_instance_of(
+    sdk: &aws_config::SdkConfig,
+    image: &str,
+    tag: &str,
+    name: &str,
+    group: Option<&str>,
+    instance_type: InstanceType,
+) -> Option<String> {
     let mut tags = TagSpecification::builder()
         .resource_type(ResourceType::Instance)
         .tags(Tag::builder().key("ScheduleName").value(tag).build())
@@ -115,7 +127,7 @@ pub async fn ec2_instance(
     aws_sdk_ec2::Client::new(sdk)
         .run_instances()
         .image_id(image)
-        .instance_type(InstanceType::T3Micro)
+        .instance_type(instance_type)
         .min_count(1)
         .max_count(1)
         .tag_specifications(tags.build())

@@ -13,17 +13,20 @@ mod fleet;
 mod kinds;
 mod memory;
 mod paging;
+mod pricing;
 mod webhook;
 pub use fleet::{
-    any_image, demo_fleet, ec2_instance, ec2_states, rds_instance, rds_status, DemoFleet,
+    any_image, demo_fleet, ec2_instance, ec2_instance_of, ec2_states, rds_instance, rds_status,
+    DemoFleet,
 };
 pub use kinds::{
     aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, sdk_as, sdk_in,
 };
 pub use memory::{
-    instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryNotifier,
-    MemorySchedules, MemoryTimelines, HOME_REGION,
+    instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryLedger, MemoryNotifier,
+    MemoryPrices, MemorySchedules, MemoryTimelines, HOME_REGION,
 };
+pub use pricing::{GetProductsRequest, PriceListStandIn};
 pub use webhook::WebhookSink;
 
 use http_body_util::{BodyExt, Full};

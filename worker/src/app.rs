@@ -2,14 +2,17 @@
 //! per process from one SDK configuration), the configuration and the
 //! notifier. Commands, the scheduler and the handler all work on an [`App`].
 
-use crate::adapters::dynamodb::{AuditStore, ClaimStore, ScheduleStore, TimelineStore};
+use crate::adapters::dynamodb::{
+    AuditStore, ClaimStore, LedgerStore, ScheduleStore, TimelineStore,
+};
 use crate::adapters::fleet::AwsFleets;
+use crate::adapters::pricing::AwsPrices;
 use crate::adapters::sqs::JobSender;
 use crate::config::WorkerConfig;
 use crate::error::Class;
 use curfew_shared::ports::{
-    AuditLog, Enqueue, FleetError, Fleets, JobClaims, Notify, QueueError, Schedules, StoreError,
-    Timelines,
+    AuditLog, Enqueue, FleetError, Fleets, JobClaims, Ledger, Notify, Prices, QueueError,
+    Schedules, StoreError, Timelines,
 };
 use std::sync::Arc;
 
@@ -32,6 +35,10 @@ pub struct Services {
     pub claims: Arc<dyn JobClaims>,
     /// The fleet of each (target, region) pair.
     pub fleets: Arc<dyn Fleets>,
+    /// What curfew started and stopped (SPEC §6 Savings).
+    pub ledger: Arc<dyn Ledger>,
+    /// On-demand prices, for `savings`.
+    pub prices: Arc<dyn Prices>,
     /// Where a tick over several pairs puts its pair jobs; `None` (no
     /// `CURFEW_QUEUE_URL`): the tick reconciles every pair itself.
     pub queue: Option<Arc<dyn Enqueue>>,
@@ -45,6 +52,8 @@ impl Services {
             schedules: Arc::new(ScheduleStore::new(dynamodb.clone(), table.clone())),
             timeline: Arc::new(TimelineStore::new(dynamodb.clone(), table.clone())),
             audit: Arc::new(AuditStore::new(dynamodb.clone(), table.clone())),
+            ledger: Arc::new(LedgerStore::new(dynamodb.clone(), table.clone())),
+            prices: Arc::new(AwsPrices::new(sdk, dynamodb.clone(), table.clone())),
             claims: Arc::new(ClaimStore::new(dynamodb, table)),
             fleets: Arc::new(AwsFleets::new(sdk, config.tags.clone())),
             queue: config.queue_url.clone().map(|url| {

@@ -12,8 +12,8 @@ use curfew_shared::ports::{Enqueue, MemoryQueue};
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::Lang;
 use curfew_testkit::{
-    MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryNotifier, MemorySchedules,
-    MemoryTimelines,
+    MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryLedger, MemoryNotifier,
+    MemoryPrices, MemorySchedules, MemoryTimelines,
 };
 use std::sync::Arc;
 
@@ -31,6 +31,8 @@ pub(crate) struct World {
     pub fleet: Arc<MemoryFleet>,
     /// Every pair's: `fleet` unless a test adds another.
     pub fleets: Arc<MemoryFleets>,
+    pub ledger: Arc<MemoryLedger>,
+    pub prices: Arc<MemoryPrices>,
     /// Set: a tick over several pairs fans out here instead of running them.
     pub queue: Option<Arc<MemoryQueue>>,
     pub notifier: Arc<MemoryNotifier>,
@@ -68,6 +70,8 @@ impl World {
                 audit: self.audit.clone(),
                 claims: self.claims.clone(),
                 fleets: self.fleets.clone(),
+                ledger: self.ledger.clone(),
+                prices: self.prices.clone(),
                 queue: self.queue.clone().map(|queue| queue as Arc<dyn Enqueue>),
             },
             config,

@@ -40,6 +40,17 @@ pub const STATE_WRITE_ATTEMPTS: usize = 3;
 /// so it is never gone while the timeline still needs it.
 pub const OVERRIDE_TTL_AFTER_END: Duration = Duration::days(9);
 
+// --- Savings (SPEC §6) ---
+
+/// How long the ledger keeps a start or stop: 13 months, so `savings` can
+/// compare a month with the same month a year before.
+pub const LEDGER_KEEP_MONTHS: u32 = 13;
+/// How far before a month `savings` reads the ledger: a stop made last
+/// month and still in force counts from the month's first hour. A
+/// resource stopped longer than this before the month, and not started
+/// since, is not counted (docs/SAVINGS.md).
+pub const LEDGER_LOOK_BACK: Duration = Duration::days(35);
+
 // --- EC2, RDS and DynamoDB calls of a tick (SPEC §6, cost of a tick) ---
 
 /// EC2 ids per StartInstances / StopInstances call.

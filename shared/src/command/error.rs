@@ -56,6 +56,8 @@ pub enum Argument {
     Duration,
     /// `for` or `until` after `force_start`.
     ForceEnd,
+    /// `YYYY-MM` after `savings`.
+    Month,
 }
 
 impl Argument {
@@ -68,6 +70,7 @@ impl Argument {
             Self::Time => "time",
             Self::Duration => "duration",
             Self::ForceEnd => "for|until",
+            Self::Month => "month",
         }
     }
 }
@@ -104,4 +107,9 @@ pub enum ValueError {
     /// `until DATE TIME` more than 7 days ahead: a window may last at most 7 days.
     #[error("a window may end at most 7 days ahead")]
     TooFarAhead,
+    #[error("expected a month as YYYY-MM")]
+    MonthFormat,
+    /// `savings` of a month that has not begun (in the schedule's time zone).
+    #[error("that month has not begun")]
+    FutureMonth,
 }

@@ -19,6 +19,7 @@ pub use values::{
     parse_date, parse_duration, parse_time, parse_time_or_none, DateArg, ForDuration,
 };
 
+use crate::savings::Month;
 use crate::Action;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,8 @@ pub enum Command {
     List,
     /// `<schedule> <op>`.
     Schedule { schedule: String, op: ScheduleOp },
+    /// `savings [MONTH]`: every schedule's savings (`None`: this month).
+    Savings { month: Option<Month> },
 }
 
 /// What a command does to (or asks of) one schedule.
@@ -69,6 +72,10 @@ pub enum ScheduleOp {
     },
     Next,
     History,
+    /// `savings [MONTH]` of one schedule (`None`: this month).
+    Savings {
+        month: Option<Month>,
+    },
 }
 
 /// When a `force_start` / `force_stop` window ends and hands the servers
@@ -90,7 +97,7 @@ impl Command {
     pub fn schedule(&self) -> Option<&str> {
         match self {
             Self::Schedule { schedule, .. } => Some(schedule),
-            Self::Help | Self::List => None,
+            Self::Help | Self::List | Self::Savings { .. } => None,
         }
     }
 
@@ -124,6 +131,7 @@ impl ScheduleOp {
             Self::ForceStop { .. } => Usage::ForceStop,
             Self::Next => Usage::Next,
             Self::History => Usage::History,
+            Self::Savings { .. } => Usage::Savings,
         }
     }
 }

@@ -5,6 +5,7 @@ use super::{
     parse_date, parse_duration, parse_time, Argument, Command, CommandError, DateArg, ForceEnd,
     ScheduleOp, Usage, ValueError,
 };
+use crate::savings::Month;
 use crate::Action;
 
 /// Parses the text of a chat message. A leading `/<keyword>` word is skipped
@@ -42,6 +43,11 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
     } else if first.eq_ignore_ascii_case("list") {
         words.usage = Usage::List;
         Command::List
+    } else if first.eq_ignore_ascii_case("savings") {
+        words.usage = Usage::Savings;
+        Command::Savings {
+            month: words.optional_month()?,
+        }
     } else {
         let op = parse_op(&mut words)?;
         Command::Schedule {
@@ -90,6 +96,16 @@ impl<'a, I: Iterator<Item = &'a str>> Words<'a, I> {
             Some(_) => self.date(),
             None => Ok(DateArg::Today),
         }
+    }
+
+    /// `[MONTH]`: `YYYY-MM`, or nothing for this month.
+    fn optional_month(&mut self) -> Result<Option<Month>, CommandError> {
+        let Some(word) = self.next() else {
+            return Ok(None);
+        };
+        Month::parse(word)
+            .map(Some)
+            .ok_or_else(|| self.bad(Argument::Month, word, ValueError::MonthFormat))
     }
 
     fn action(&mut self) -> Result<Action, CommandError> {
@@ -144,6 +160,11 @@ fn parse_op<'a, I: Iterator<Item = &'a str>>(
     } else if is(word, &["history"]) {
         words.usage = Usage::History;
         Ok(ScheduleOp::History)
+    } else if is(word, &["savings"]) {
+        words.usage = Usage::Savings;
+        Ok(ScheduleOp::Savings {
+            month: words.optional_month()?,
+        })
     } else {
         Err(CommandError::UnknownCommand {
             word: word.to_owned(),

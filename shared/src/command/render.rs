@@ -1,6 +1,7 @@
 //! [`Command`] → canonical text. `parse(&cmd.to_string()) == Ok(cmd)`.
 
 use super::{Command, ForceEnd, ScheduleOp};
+use crate::savings::Month;
 
 impl std::fmt::Display for Command {
     /// The arguments after `/<kw>`, in canonical form (full command names, no aliases).
@@ -8,6 +9,7 @@ impl std::fmt::Display for Command {
         match self {
             Self::Help => f.write_str("help"),
             Self::List => f.write_str("list"),
+            Self::Savings { month } => write_savings(f, *month),
             Self::Schedule { schedule, op } => write!(f, "{schedule} {op}"),
         }
     }
@@ -38,7 +40,16 @@ impl std::fmt::Display for ScheduleOp {
             Self::ForceStop { end } => write_force(f, "force_stop", end.as_ref()),
             Self::Next => f.write_str("next"),
             Self::History => f.write_str("history"),
+            Self::Savings { month } => write_savings(f, *month),
         }
+    }
+}
+
+fn write_savings(f: &mut std::fmt::Formatter<'_>, month: Option<Month>) -> std::fmt::Result {
+    f.write_str("savings")?;
+    match month {
+        None => Ok(()),
+        Some(month) => write!(f, " {month}"),
     }
 }
 

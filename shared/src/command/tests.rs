@@ -118,6 +118,12 @@ ok! {
         sched(ScheduleOp::ForceStop { end: Some(ForceEnd::UntilOn { date: day("2026-12-28"), time: hm("08:30") }) });
     next: "/서버 dev next" => sched(ScheduleOp::Next);
     history: "/서버 dev history" => sched(ScheduleOp::History);
+    savings_this_month: "/서버 dev savings" => sched(ScheduleOp::Savings { month: None });
+    savings_of_a_month: "/서버 dev SAVINGS 2027-02" =>
+        sched(ScheduleOp::Savings { month: Month::parse("2027-02") });
+    savings_of_every_schedule: "/서버 savings" => Command::Savings { month: None };
+    savings_of_every_schedule_in_a_month: "/서버 savings 2026-11" =>
+        Command::Savings { month: Month::parse("2026-11") };
     schedule_name_kept_as_typed: "/서버 Dev-2 status" =>
         Command::Schedule { schedule: "Dev-2".to_owned(), op: ScheduleOp::Status };
     korean_schedule_name: "/서버 개발 status" =>
@@ -127,6 +133,12 @@ ok! {
 err! {
     unknown_command: "/서버 dev foo" =>
         CommandError::UnknownCommand { word, usage: Usage::General } if word == "foo",
+    savings_bad_month: "/서버 dev savings 2026-13" =>
+        CommandError::BadValue { what: Argument::Month, reason: ValueError::MonthFormat, usage: Usage::Savings, .. },
+    savings_a_date_is_not_a_month: "/서버 savings 2026-12-01" =>
+        CommandError::BadValue { what: Argument::Month, reason: ValueError::MonthFormat, usage: Usage::Savings, .. },
+    savings_one_month_only: "/서버 dev savings 2026-11 2026-12" =>
+        CommandError::UnexpectedArgument { usage: Usage::Savings, .. },
     missing_command: "/서버 dev" =>
         CommandError::MissingArgument { what: Argument::Command, usage: Usage::General },
     bad_date_feb_30: "/서버 dev exception set 2026-02-30 stop 15:00" =>
@@ -372,6 +384,9 @@ fn arb_op() -> impl Strategy<Value = ScheduleOp> {
         }),
         Just(ScheduleOp::Next),
         Just(ScheduleOp::History),
+        proptest::option::of((2000i32..2100, 1u32..=12)).prop_map(|m| ScheduleOp::Savings {
+            month: m.and_then(|(y, m)| Month::parse(&format!("{y}-{m:02}")))
+        }),
     ]
 }
 
@@ -379,9 +394,14 @@ fn arb_command() -> impl Strategy<Value = Command> {
     prop_oneof![
         Just(Command::Help),
         Just(Command::List),
+        Just(Command::Savings {
+            month: Month::parse("2027-02")
+        }),
         ("[a-zA-Z0-9가-힣_.-]{1,20}", arb_op())
             .prop_filter("command words are not schedule names", |(name, _)| {
-                !name.eq_ignore_ascii_case("help") && !name.eq_ignore_ascii_case("list")
+                !["help", "list", "savings"]
+                    .iter()
+                    .any(|w| name.eq_ignore_ascii_case(w))
             })
             .prop_map(|(schedule, op)| Command::Schedule { schedule, op }),
     ]

@@ -21,11 +21,13 @@ pub enum Usage {
     ForceStop,
     Next,
     History,
+    /// `[<schedule>] savings [MONTH]`.
+    Savings,
 }
 
 impl Usage {
     /// Every usage line, in the order `help` lists them.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Help,
         Self::List,
         Self::Status,
@@ -37,12 +39,15 @@ impl Usage {
         Self::ForceStop,
         Self::Next,
         Self::History,
+        Self::Savings,
     ];
 
     /// The arguments after `/<kw>`, language-neutral: this is the grammar itself.
     pub const fn pattern(self) -> &'static str {
         match self {
-            Self::General => "<schedule> status|info|exception|force_start|force_stop|next|history",
+            Self::General => {
+                "<schedule> status|info|exception|force_start|force_stop|next|history|savings"
+            }
             Self::Help => "help",
             Self::List => "list",
             Self::Status => "<schedule> status|s",
@@ -55,6 +60,7 @@ impl Usage {
             Self::ForceStop => "<schedule> force_stop [for DURATION | until [DATE] TIME]",
             Self::Next => "<schedule> next",
             Self::History => "<schedule> history",
+            Self::Savings => "[<schedule>] savings [MONTH]",
         }
     }
 

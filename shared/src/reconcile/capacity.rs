@@ -136,6 +136,8 @@ mod tests {
             zone: None,
             hibernates: false,
             place: None,
+            billing: Default::default(),
+            launched: None,
             scale: Some(Scale {
                 now,
                 saved,

@@ -157,6 +157,8 @@ mod tests {
             zone: None,
             hibernates: false,
             place: None,
+            billing: Default::default(),
+            launched: None,
             scale: None,
         }
     }

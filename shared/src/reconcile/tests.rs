@@ -53,6 +53,8 @@ fn instance(id: &str, group: Option<&str>, state: InstanceState) -> Instance {
         zone: Some("ap-northeast-2a".to_owned()),
         hibernates: false,
         place: None,
+        billing: Default::default(),
+        launched: None,
         scale: None,
     }
 }

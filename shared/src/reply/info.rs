@@ -6,7 +6,7 @@ use crate::schedule::{DayPlan, Source};
 use crate::Action;
 
 /// Hour labels every six cells, aligned with [`DayPlan::bar`].
-fn ruler(cells: usize) -> String {
+pub(super) fn ruler(cells: usize) -> String {
     let mut ruler = vec![' '; cells];
     for hour in (0..cells).step_by(6) {
         for (offset, digit) in hour.to_string().chars().enumerate() {

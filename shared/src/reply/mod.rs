@@ -15,6 +15,7 @@ mod info;
 mod list;
 mod next;
 mod notice;
+mod savings;
 mod status;
 pub mod view;
 
@@ -81,6 +82,7 @@ pub fn render(reply: &Reply, ctx: &Context) -> Message {
         Reply::Forced(view) => force::render(view, ctx),
         Reply::Next(view) => next::render(view, ctx),
         Reply::History(view) => history::render(view, ctx),
+        Reply::Savings(view) => savings::render(view, ctx),
         Reply::Error(view) => error::render(view, ctx),
         Reply::Notice(view) => notice::render(view, ctx),
     }

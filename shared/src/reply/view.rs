@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// Every reply curfew sends to a room.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     /// The ingress's immediate answer to a command it queued.
     Accepted {
@@ -27,6 +27,7 @@ pub enum Reply {
     Forced(ForceView),
     Next(NextView),
     History(HistoryView),
+    Savings(SavingsView),
     Error(ErrorView),
     /// What the scheduler tells a schedule's room on its own.
     Notice(NoticeView),
@@ -242,6 +243,23 @@ pub struct NextView {
     pub schedule: String,
     pub timezone: Tz,
     pub events: Vec<Upcoming>,
+}
+
+/// `savings`: a month's savings, a block per schedule and the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsView {
+    pub month: crate::savings::Month,
+    pub schedules: Vec<SavingsBlock>,
+    /// The sum over the schedules, when there is more than one.
+    pub total: Option<crate::savings::Figures>,
+}
+
+/// One schedule's savings, with its planned running hours to look at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsBlock {
+    pub schedule: String,
+    pub figures: crate::savings::Figures,
+    pub heat_map: crate::savings::HeatMap,
 }
 
 /// `history`: the latest changes, newest first.

@@ -406,9 +406,12 @@ fn check_name(name: &str) -> Result<(), Reason> {
 /// A schedule name must also not be a command word, or chat could not reach it.
 fn check_schedule_name(name: &str) -> Result<(), Reason> {
     check_name(name)?;
-    if name.eq_ignore_ascii_case("help") || name.eq_ignore_ascii_case("list") {
+    if ["help", "list", "savings"]
+        .iter()
+        .any(|word| name.eq_ignore_ascii_case(word))
+    {
         return Err(Reason::BadName(
-            "`help` and `list` are chat commands, not schedule names",
+            "`help`, `list` and `savings` are chat commands, not schedule names",
         ));
     }
     if name.contains('#') {

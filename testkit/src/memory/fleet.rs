@@ -43,6 +43,8 @@ pub fn instance(
         zone: Some("ap-northeast-2a".to_owned()),
         hibernates: false,
         place: None,
+        billing: Default::default(),
+        launched: None,
         scale: scale_of(kind, &state),
         state,
     }

@@ -10,7 +10,9 @@ mod audit;
 mod claims;
 mod fleet;
 mod fleets;
+mod ledger;
 mod notify;
+mod prices;
 mod schedules;
 mod timelines;
 
@@ -18,7 +20,9 @@ pub use audit::MemoryAudit;
 pub use claims::MemoryClaims;
 pub use fleet::{instance, MemoryFleet};
 pub use fleets::{MemoryFleets, HOME_REGION};
+pub use ledger::MemoryLedger;
 pub use notify::MemoryNotifier;
+pub use prices::MemoryPrices;
 pub use schedules::MemorySchedules;
 pub use timelines::MemoryTimelines;
 

@@ -146,14 +146,24 @@ impl Tick {
     /// definitions, one for the `TIMELINE` partition: each is under 1 MB
     /// here) and the job's claim and done records; when something is due,
     /// the describe pages of every kind ([`Size::describe_pages`]), the
-    /// batched actions and one state write per schedule that acted.
+    /// batched actions, one state write per schedule whose state changed,
+    /// and one ledger write per schedule that acted (SPEC §6 Savings: in
+    /// every tick here, the schedules whose state is written are the ones
+    /// acting, but for the first tick, which only records).
     fn floor(&self, size: Size) -> usize {
         let describe = if self.states_written > 0 {
             size.describe_pages()
         } else {
             0
         };
-        2 + 2 + describe + self.ec2_acting.div_ceil(1000) + self.single_calls + self.states_written
+        let acted = self.ec2_acting + self.single_calls > 0;
+        let ledger_writes = if acted { self.states_written } else { 0 };
+        2 + 2
+            + describe
+            + self.ec2_acting.div_ceil(1000)
+            + self.single_calls
+            + self.states_written
+            + ledger_writes
     }
 }
 

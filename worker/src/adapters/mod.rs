@@ -7,4 +7,5 @@ pub mod aws;
 pub mod dynamodb;
 pub mod fleet;
 pub mod jandi;
+pub mod pricing;
 pub mod sqs;

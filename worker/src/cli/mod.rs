@@ -1,5 +1,5 @@
 //! The operator CLI (SPEC §9): `worker`, `setup`, `apply`, `export`,
-//! `tick`, `plan`, `chat`, `replay-dlq`, `import`, each a thin command over
+//! `tick`, `plan`, `chat`, `replay-dlq`, `import`, `savings`, each a thin command over
 //! the layers below. clap's types and `anyhow`
 //! stay in this module, as does the dev chat console ([`chat`]).
 
@@ -8,6 +8,7 @@ pub mod chat;
 pub mod import;
 pub mod plan;
 pub mod replay;
+pub mod savings;
 pub mod setup;
 
 use crate::adapters::aws;
@@ -68,6 +69,8 @@ enum Command {
     /// A local console: type `/서버 dev status`, see the ingress's answer and
     /// then the worker's reply, received on a local incoming webhook.
     Chat(chat::ChatArgs),
+    /// What stopping saved in a month, in hours and USD at on-demand rates.
+    Savings(savings::SavingsArgs),
     /// Move dead letters back to the queue (already-done jobs are dropped).
     ReplayDlq(replay::ReplayArgs),
     /// Put a tick (an EventBridge Scheduled Event) on the queue.
@@ -122,6 +125,7 @@ pub async fn main() -> ExitCode {
         Command::Worker => run_worker().await,
         Command::Chat(args) => chat::run(args).await,
         Command::ReplayDlq(args) => run_replay(&args).await,
+        Command::Savings(args) => run_savings(&args).await,
         Command::Tick { at, every: None } => run_tick(at.map(|t| t.to_utc())).await,
         Command::Tick {
             every: Some(seconds),
@@ -155,6 +159,11 @@ async fn run_plan(args: &plan::PlanArgs) -> anyhow::Result<()> {
         &mut std::io::stdout().lock(),
     )
     .await
+}
+
+async fn run_savings(args: &savings::SavingsArgs) -> anyhow::Result<()> {
+    let sdk = sdk_config().await?;
+    savings::run(args, &sdk, &mut std::io::stdout().lock()).await
 }
 
 async fn run_setup() -> anyhow::Result<()> {

@@ -5,6 +5,7 @@
 //! job is retried.
 
 mod read;
+pub mod savings;
 mod write;
 
 use crate::app::{ExecError, Services};
@@ -28,6 +29,10 @@ pub async fn execute(
     let (name, op) = match &job.command {
         Command::Help => return Ok(Reply::Help),
         Command::List => return read::list(services, config).await,
+        Command::Savings { month } => {
+            let reports = savings::report(services, config, None, *month, now).await?;
+            return Ok(savings::reply(reports, config, *month, now));
+        }
         Command::Schedule { schedule, op } => (schedule, op),
     };
     if op.is_mutating() && !allowed(config, job) {
@@ -52,6 +57,11 @@ pub async fn execute(
         ScheduleOp::ExceptionInfo { date } => read::exception_info(&target, *date).await,
         ScheduleOp::Next => read::next(&target).await,
         ScheduleOp::History => read::history(&target).await,
+        ScheduleOp::Savings { month } => {
+            let one = std::slice::from_ref(&schedule);
+            let reports = savings::report_for(services, one, &pairs, *month, now).await?;
+            Ok(savings::reply(reports, config, *month, now))
+        }
         ScheduleOp::ExceptionSet { date, action, time } => {
             write::exception_set(&target, *date, *action, *time).await
         }

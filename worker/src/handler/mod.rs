@@ -197,3 +197,5 @@ mod tests;
 
 #[cfg(test)]
 mod chat_tests;
+#[cfg(test)]
+mod savings_tests;

@@ -158,6 +158,7 @@ async fn reconcile_in(
     )
     .await?;
     let failures = act(fleet.as_ref(), &[&decision]).await;
+    super::ledger::record(services, pair, &[(schedule, &decision)], &failures, now).await;
     Ok(Reconciled {
         instances,
         decision,

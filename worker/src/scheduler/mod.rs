@@ -4,6 +4,7 @@
 //! state with a conditional write and carries out the starts and stops.
 
 pub mod act;
+mod ledger;
 mod notices;
 mod pair;
 pub mod tick;

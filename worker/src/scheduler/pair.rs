@@ -65,6 +65,8 @@ pub(super) async fn reconcile_pair(
     let saved = decide_all(worker, fleet.as_ref(), &key, work, at).await;
     let decisions: Vec<&Decision> = saved.iter().map(|s| &s.decision).collect();
     let failures = act(fleet.as_ref(), &decisions).await;
+    let done: Vec<_> = saved.iter().map(|s| (s.schedule, &s.decision)).collect();
+    super::ledger::record(services, pair, &done, &failures, at).await;
     let place = pair.place();
     let mut outbox: Vec<(&Schedule, Notice)> = Vec::new();
     for done in &saved {

@@ -16,5 +16,6 @@ mod fleet_moto;
 mod import_moto;
 mod jandi_webhook;
 mod pipeline;
+mod pricing_moto;
 mod scheduler;
 mod timeline_moto;

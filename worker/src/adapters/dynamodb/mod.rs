@@ -4,12 +4,14 @@ mod audit;
 mod claims;
 pub mod instance_scheduler;
 pub mod items;
+mod ledger;
 mod schedules;
 pub mod seed;
 mod timeline;
 
 pub use audit::AuditStore;
 pub use claims::{Claim, ClaimStore};
+pub use ledger::LedgerStore;
 pub use schedules::ScheduleStore;
 pub use timeline::TimelineStore;
 

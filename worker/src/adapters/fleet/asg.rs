@@ -107,6 +107,8 @@ impl AwsFleet {
                     zone: None,
                     hibernates: false,
                     place: self.place(),
+                    billing: Default::default(),
+                    launched: None,
                     scale: capacity_of(group).map(|now| Scale {
                         now,
                         saved: saved.as_deref().and_then(from_tag),

@@ -3,8 +3,10 @@
 //! Instances an Auto Scaling group launched are left to their group.
 
 use super::{fleet_error, AwsFleet, Instance};
+use chrono::DateTime;
 use curfew_shared::ports::FleetError;
 use curfew_shared::reply::InstanceState;
+use curfew_shared::resource::Billing;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
@@ -81,6 +83,13 @@ impl AwsFleet {
                         .and_then(|h| h.configured())
                         .unwrap_or(false),
                     place: self.place(),
+                    billing: Billing {
+                        class: instance.instance_type().map(|t| t.as_str().to_owned()),
+                        ..Billing::default()
+                    },
+                    launched: instance
+                        .launch_time()
+                        .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
                     scale: None,
                 });
             }

@@ -101,6 +101,8 @@ impl AwsFleet {
             zone: None,
             hibernates: false,
             place: self.place(),
+            billing: Default::default(),
+            launched: None,
             scale: Some(Scale {
                 now: Capacity::service(service.desired_count()),
                 saved: saved_desired(service).map(Capacity::service),

@@ -6,6 +6,7 @@
 use super::{fleet_error, AwsFleet, Instance};
 use curfew_shared::ports::FleetError;
 use curfew_shared::reply::InstanceState;
+use curfew_shared::resource::Billing;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
@@ -64,6 +65,12 @@ impl AwsFleet {
                     zone: db.availability_zone().map(str::to_owned),
                     hibernates: false,
                     place: self.place(),
+                    billing: Billing {
+                        class: db.db_instance_class().map(str::to_owned),
+                        engine: db.engine().map(str::to_owned),
+                        multi_az: db.multi_az().unwrap_or(false),
+                    },
+                    launched: None,
                     scale: None,
                 });
             }
@@ -100,6 +107,11 @@ impl AwsFleet {
                     zone: None,
                     hibernates: false,
                     place: self.place(),
+                    billing: Billing {
+                        engine: cluster.engine().map(str::to_owned),
+                        ..Billing::default()
+                    },
+                    launched: None,
                     scale: None,
                 });
             }

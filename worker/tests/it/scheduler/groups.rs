@@ -107,6 +107,8 @@ async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
         zone: None,
         hibernates: false,
         place: None,
+        billing: Default::default(),
+        launched: None,
         scale: None,
     };
     let bad = "i-0123456789abcdef0";

@@ -8,6 +8,7 @@ mod groups;
 mod kinds;
 mod notices;
 mod overrides;
+mod savings;
 mod stack;
 mod targets;
 mod windows;

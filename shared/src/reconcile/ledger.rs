@@ -1,0 +1,189 @@
+//! The ledger's share of a reconcile (SPEC §6 Savings): an entry for each
+//! start and stop this decision makes, and for each start of a resource
+//! curfew stopped that a describe finds made by someone else (a person, or
+//! AWS's 7-day restart), so a stopped interval ends where it really ended.
+//!
+//! The state remembers what curfew stopped and has not seen up since
+//! ([`SchedulerState::stopped`]); the worker writes the entries (those
+//! whose calls went through) with the pair's region after acting.
+
+use super::{Decision, Instance};
+use crate::reply::InstanceState;
+use crate::savings::{LedgerEntry, Origin};
+use crate::Action;
+use chrono::{DateTime, Utc};
+
+/// Adds the decision's ledger entries and keeps `stopped` up to date.
+/// `instances` are as described before acting.
+pub(super) fn record(decision: &mut Decision, instances: &[Instance], now: DateTime<Utc>) {
+    let stopped = std::mem::take(&mut decision.state.stopped);
+    for (id, since) in stopped {
+        let Some(instance) = instances.iter().find(|i| i.id == id) else {
+            // Gone (terminated, untagged): nothing more to see of it.
+            continue;
+        };
+        if matches!(
+            instance.state,
+            InstanceState::Running | InstanceState::Starting
+        ) {
+            // EC2 says when it started; a DB or a group only that it is up.
+            let at = instance
+                .launched
+                .filter(|launched| *launched > since && *launched <= now)
+                .unwrap_or(now);
+            decision
+                .ledger
+                .push(entry(instance, Action::Start, Origin::Seen, at));
+        } else {
+            decision.state.stopped.insert(id, since);
+        }
+    }
+    let rollout = decision.action.map(|action| (action, decision.act.clone()));
+    let acted = rollout
+        .into_iter()
+        .flat_map(|(action, act)| act.into_iter().map(move |i| (action, i)))
+        .chain(decision.restopped.iter().map(|i| (Action::Stop, i.clone())));
+    let mut entries = Vec::new();
+    for (action, instance) in acted {
+        match action {
+            Action::Stop => decision.state.stopped.insert(instance.id.clone(), now),
+            Action::Start => decision.state.stopped.remove(&instance.id),
+        };
+        entries.push(entry(&instance, action, Origin::Curfew, now));
+    }
+    decision.ledger.extend(entries);
+}
+
+fn entry(instance: &Instance, action: Action, origin: Origin, at: DateTime<Utc>) -> LedgerEntry {
+    LedgerEntry {
+        id: instance.id.clone(),
+        name: instance.shown_name(),
+        kind: instance.kind,
+        action,
+        origin,
+        at,
+        billing: instance.billing.clone(),
+        region: String::new(),
+        target: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{decide, Outlook, SchedulerState};
+    use super::*;
+    use crate::schedule::{parse_schedules, Timeline};
+
+    const OFFICE: &str = r#"
+[[schedule]]
+name = "office"
+timezone = "Asia/Seoul"
+stop_warning_minutes = 0
+[[schedule.period]]
+days = "weekdays"
+start = "09:00"
+stop = "19:00"
+"#;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+    }
+
+    fn ec2(id: &str, state: InstanceState, launched: Option<&str>) -> Instance {
+        Instance {
+            kind: crate::schedule::GroupKind::Ec2,
+            id: id.to_owned(),
+            name: id.to_owned(),
+            schedule: "office".to_owned(),
+            group: None,
+            state,
+            zone: None,
+            hibernates: false,
+            scale: None,
+            place: None,
+            billing: crate::resource::Billing::default(),
+            launched: launched.map(at),
+        }
+    }
+
+    fn reconcile(state: &SchedulerState, instances: &[Instance], now: &str) -> Decision {
+        let schedules = parse_schedules(OFFICE, chrono_tz::Asia::Seoul).unwrap();
+        let timeline = Timeline::new(&schedules[0], &[], &[]);
+        let now = at(now);
+        decide(
+            &schedules[0],
+            &Outlook::of(&timeline, now),
+            state,
+            instances,
+            now,
+        )
+    }
+
+    #[test]
+    fn a_stop_a_start_seen_at_its_launch_time_and_the_next_stop() {
+        use InstanceState::{Running, Stopped};
+        // Monday 19:00 KST: curfew stops both.
+        let up = [ec2("a", Running, None), ec2("b", Running, None)];
+        let stop = reconcile(&SchedulerState::default(), &up, "2026-12-07T10:00:00Z");
+        let kinds: Vec<_> = stop
+            .ledger
+            .iter()
+            .map(|e| (e.id.as_str(), e.action, e.origin))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a", Action::Stop, Origin::Curfew),
+                ("b", Action::Stop, Origin::Curfew)
+            ]
+        );
+        assert_eq!(stop.state.stopped.len(), 2);
+
+        // A person starts `a` at 22:00 KST; the next describe is Tuesday 09:00.
+        let described = [
+            ec2("a", Running, Some("2026-12-07T13:00:00Z")),
+            ec2("b", Stopped, Some("2026-12-07T00:00:00Z")),
+        ];
+        let start = reconcile(&stop.state, &described, "2026-12-08T00:00:00Z");
+        let seen: Vec<_> = start
+            .ledger
+            .iter()
+            .map(|e| (e.id.as_str(), e.action, e.origin, e.at.to_rfc3339()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "a",
+                    Action::Start,
+                    Origin::Seen,
+                    "2026-12-07T13:00:00+00:00".to_owned()
+                ),
+                (
+                    "b",
+                    Action::Start,
+                    Origin::Curfew,
+                    "2026-12-08T00:00:00+00:00".to_owned()
+                ),
+            ],
+            "a is running already: curfew starts only b"
+        );
+        assert!(start.state.stopped.is_empty());
+    }
+
+    #[test]
+    fn a_launch_time_before_the_stop_dates_the_start_when_seen() {
+        let mut state = SchedulerState::default();
+        state
+            .stopped
+            .insert("a".to_owned(), at("2026-12-07T10:00:00Z"));
+        let up = [ec2(
+            "a",
+            InstanceState::Running,
+            Some("2026-12-07T00:00:00Z"),
+        )];
+        let decision = reconcile(&state, &up, "2026-12-08T00:00:00Z");
+        assert_eq!(decision.ledger[0].origin, Origin::Seen);
+        assert_eq!(decision.ledger[0].at, at("2026-12-08T00:00:00Z"));
+    }
+}

@@ -1,0 +1,252 @@
+//! `savings`: hours stopped and money saved, a block per schedule (SPEC §3).
+
+use super::info::ruler;
+use super::{pick, weekday_name, Context, Lang, SavingsBlock, SavingsView};
+use crate::jandi::{Color, Message};
+use crate::savings::{Figures, HeatMap};
+use chrono::Weekday;
+
+pub(super) fn render(view: &SavingsView, ctx: &Context) -> Message {
+    let lang = ctx.lang;
+    let month = view.month;
+    let Some(headline) = view
+        .total
+        .as_ref()
+        .or(view.schedules.first().map(|b| &b.figures))
+    else {
+        return Message::new(
+            Color::Ok,
+            pick(
+                lang,
+                format!("보고드립니다! {month}에는 스케줄이 없습니다!"),
+                format!("{month}: there are no schedules."),
+            ),
+        );
+    };
+    let who = match view.schedules.as_slice() {
+        [one] if view.total.is_none() => one.schedule.clone(),
+        _ => pick(lang, "전체 스케줄", "All schedules").to_owned(),
+    };
+    let saved = money(headline.usd_saved.actual, lang);
+    let body = match (headline.usd_saved.actual, lang) {
+        (_, Lang::Ko) => format!("충성! {who} {month} 취침 전과 보고드립니다! 아낀 돈 {saved}!"),
+        (Some(_), Lang::En) => format!("{who}, {month}: {saved} saved by stopping."),
+        (None, Lang::En) => {
+            format!("{who}, {month}: the hours stopped are below; the money is unavailable.")
+        }
+    };
+    let trouble = view
+        .schedules
+        .iter()
+        .any(|b| !b.figures.unpriced.is_empty() || b.figures.usd_saved.actual.is_none());
+    let mut message = Message::new(if trouble { Color::Warning } else { Color::Ok }, body);
+    for block in &view.schedules {
+        message = message.block(block.schedule.clone(), schedule_text(block, lang));
+    }
+    if let Some(total) = &view.total {
+        message = message.block(
+            pick(lang, "합계", "Total"),
+            figures_lines(total, lang).join("\n"),
+        );
+    }
+    message
+}
+
+fn schedule_text(block: &SavingsBlock, lang: Lang) -> String {
+    let mut lines = figures_lines(&block.figures, lang);
+    lines.push(
+        pick(
+            lang,
+            "계획된 기상 시간 (요일 × 시)",
+            "Planned running hours (weekday × hour)",
+        )
+        .to_owned(),
+    );
+    lines.extend(heat_map_lines(&block.heat_map, lang));
+    lines.join("\n")
+}
+
+/// Hours, money, the share of an always-on bill, and what was not priced.
+fn figures_lines(figures: &Figures, lang: Lang) -> Vec<String> {
+    let hours = figures.hours_stopped;
+    let usd = figures.usd_saved;
+    let shares = figures.shares();
+    let mut lines = vec![
+        pick(
+            lang,
+            format!(
+                "취침 시간: 실제 {:.1}h / 계획 {:.1}h",
+                hours.actual, hours.planned
+            ),
+            format!(
+                "Hours stopped: actual {:.1} h, planned {:.1} h",
+                hours.actual, hours.planned
+            ),
+        ),
+        pick(
+            lang,
+            format!(
+                "아낀 돈: 실제 {} / 계획 {}",
+                money(usd.actual, lang),
+                money(usd.planned, lang)
+            ),
+            format!(
+                "Saved: actual {}, planned {}",
+                money(usd.actual, lang),
+                money(usd.planned, lang)
+            ),
+        ),
+        pick(
+            lang,
+            format!(
+                "상시 가동 요금 {} 대비: 실제 {} / 계획 {}",
+                money(figures.usd_always_on, lang),
+                percent(shares.actual),
+                percent(shares.planned)
+            ),
+            format!(
+                "Of an always-on bill of {}: actual {}, planned {}",
+                money(figures.usd_always_on, lang),
+                percent(shares.actual),
+                percent(shares.planned)
+            ),
+        ),
+    ];
+    for unpriced in &figures.unpriced {
+        lines.push(pick(
+            lang,
+            format!("가격 미확인 {} : {}", unpriced.resource, unpriced.reason),
+            format!("Not priced {} : {}", unpriced.resource, unpriced.reason),
+        ));
+    }
+    lines
+}
+
+/// `$12.34`, or that the money could not be known.
+fn money(usd: Option<f64>, lang: Lang) -> String {
+    match usd {
+        Some(usd) => format!("${usd:.2}"),
+        None => pick(lang, "금액 확인 불가", "unavailable").to_owned(),
+    }
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", s * 100.0))
+}
+
+/// A ruler and one row a weekday, in `info`'s timeline cells.
+fn heat_map_lines(map: &HeatMap, lang: Lang) -> Vec<String> {
+    let days = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    let width = 4;
+    let mut lines = vec![format!("{:width$}{}", "", ruler(24))];
+    for (day, row) in days.iter().zip(&map.rows) {
+        let name = weekday_name(*day, lang);
+        // Korean day names are one wide character: pad them to line up.
+        let pad = match lang {
+            Lang::Ko => width - 2,
+            Lang::En => width - name.chars().count(),
+        };
+        lines.push(format!("{name}{:pad$}{}", "", HeatMap::cells(row)));
+    }
+    lines.push(
+        pick(
+            lang,
+            "█ 기상  ░ 취침  ▒ 일부",
+            "█ running  ░ stopped  ▒ part of the time",
+        )
+        .to_owned(),
+    );
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::{render, Reply};
+    use crate::savings::{Month, Pair, Unpriced};
+
+    fn block(name: &str, actual: Option<f64>) -> SavingsBlock {
+        SavingsBlock {
+            schedule: name.to_owned(),
+            figures: Figures {
+                hours_stopped: Pair {
+                    actual: 1400.25,
+                    planned: 1416.0,
+                },
+                usd_saved: Pair {
+                    actual,
+                    planned: actual.map(|a| a + 1.0),
+                },
+                usd_always_on: actual.map(|_| 20.16),
+                unpriced: vec![Unpriced {
+                    resource: "old-1".to_owned(),
+                    reason: "t1.micro in ap-northeast-2 is not in the price list".to_owned(),
+                }],
+            },
+            heat_map: HeatMap {
+                rows: vec![vec![0.0; 24]; 7],
+            },
+        }
+    }
+
+    fn text(view: &SavingsView, lang: Lang) -> String {
+        serde_json::to_string(&render(
+            &Reply::Savings(view.clone()),
+            &Context::new(lang, "서버"),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn one_block_a_schedule_with_money_share_and_what_was_not_priced() {
+        let view = SavingsView {
+            month: Month::parse("2027-02").unwrap(),
+            schedules: vec![block("dev", Some(13.15)), block("stg", None)],
+            total: Some(Figures::total([&block("dev", Some(13.15)).figures])),
+        };
+        let en = text(&view, Lang::En);
+        for part in [
+            "All schedules, 2027-02: $13.15 saved",
+            "\"title\":\"dev\"",
+            "\"title\":\"stg\"",
+            "\"title\":\"Total\"",
+            "Hours stopped: actual 1400.2 h, planned 1416.0 h",
+            "Saved: actual $13.15, planned $14.15",
+            "Of an always-on bill of $20.16: actual 65.2%, planned 70.2%",
+            "Saved: actual unavailable, planned unavailable",
+            "Not priced old-1 : t1.micro in ap-northeast-2 is not in the price list",
+            "Mon ░░░░",
+            "#FFBB00",
+        ] {
+            assert!(en.contains(part), "{part} in {en}");
+        }
+        let ko = text(&view, Lang::Ko);
+        for part in [
+            "취침 전과",
+            "아낀 돈: 실제 $13.15",
+            "금액 확인 불가",
+            "가격 미확인 old-1",
+            "월  ░░",
+        ] {
+            assert!(ko.contains(part), "{part} in {ko}");
+        }
+    }
+
+    #[test]
+    fn no_schedules_says_so() {
+        let view = SavingsView {
+            month: Month::parse("2027-02").unwrap(),
+            schedules: vec![],
+            total: None,
+        };
+        assert!(text(&view, Lang::En).contains("there are no schedules"));
+    }
+}

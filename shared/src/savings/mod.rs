@@ -1,0 +1,24 @@
+//! Savings in money (SPEC §6 Savings): what curfew's stops saved in a
+//! month, at on-demand prices.
+//!
+//! The worker keeps a [`LedgerEntry`] for every start and stop it makes
+//! (and every start it sees but did not make); [`stopped_hours`] turns a
+//! month of them into the hours each resource spent stopped by curfew.
+//! [`planned_off_hours`] reads the same month off the timeline. A
+//! [`PriceKey`] says which on-demand price a resource has, and
+//! [`hourly_usd`] reads it out of the Price List API's answer. [`Savings`]
+//! puts hours and prices together; nothing here calls AWS.
+
+mod heatmap;
+mod hours;
+mod ledger;
+mod month;
+mod price;
+mod report;
+
+pub use heatmap::{heat_map, HeatMap};
+pub use hours::{planned_off_hours, stopped_hours, Stopped, Window};
+pub use ledger::{LedgerEntry, Origin};
+pub use month::Month;
+pub use price::{hourly_usd, PriceKey, PriceListError, PriceService, Quote};
+pub use report::{Figures, Held, Pair, Priced, Savings, Unpriced};

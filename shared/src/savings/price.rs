@@ -1,0 +1,345 @@
+//! Which on-demand price a resource has, and reading it out of the AWS
+//! Price List Query API's answer (`GetProducts`).
+//!
+//! The filters are the ones AWS documents for on-demand Linux EC2 and for
+//! RDS ("Using the AWS Price List Query API"): every one is `TERM_MATCH` on
+//! a product attribute. Each `PriceList` element is a JSON document in a
+//! string, with `product.attributes` and `terms.OnDemand.*.priceDimensions`.
+
+use crate::resource::Billing;
+use crate::schedule::GroupKind;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The Price List service code a key is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PriceService {
+    #[serde(rename = "AmazonEC2")]
+    Ec2,
+    #[serde(rename = "AmazonRDS")]
+    Rds,
+}
+
+impl PriceService {
+    /// The `ServiceCode` of `GetProducts`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Ec2 => "AmazonEC2",
+            Self::Rds => "AmazonRDS",
+        }
+    }
+}
+
+/// Everything one on-demand hourly price depends on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PriceKey {
+    pub service: PriceService,
+    /// `regionCode`, e.g. `ap-northeast-2`.
+    pub region: String,
+    /// `instanceType`: `t3.micro`, `db.t3.medium`.
+    pub class: String,
+    /// RDS `databaseEngine` as the price list names it (`PostgreSQL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
+    /// RDS `deploymentOption`: `Single-AZ` or `Multi-AZ`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+}
+
+impl PriceKey {
+    /// The key of a resource of `kind` billed as `billing` in `region`,
+    /// or why it has none (said to the user as is).
+    pub fn of(kind: GroupKind, billing: &Billing, region: &str) -> Result<Self, String> {
+        let class = || {
+            billing
+                .class
+                .clone()
+                .ok_or_else(|| "its describe gave no instance type or class".to_owned())
+        };
+        match kind {
+            GroupKind::Ec2 => Ok(Self {
+                service: PriceService::Ec2,
+                region: region.to_owned(),
+                class: class()?,
+                engine: None,
+                deployment: None,
+            }),
+            GroupKind::Rds => {
+                let engine = billing.engine.as_deref().unwrap_or_default();
+                let engine = price_list_engine(engine).ok_or_else(|| {
+                    format!(
+                        "engine {engine:?}: its price depends on a licence and edition curfew \
+                         does not read"
+                    )
+                })?;
+                Ok(Self {
+                    service: PriceService::Rds,
+                    region: region.to_owned(),
+                    class: class()?,
+                    engine: Some(engine.to_owned()),
+                    deployment: Some(
+                        if billing.multi_az {
+                            "Multi-AZ"
+                        } else {
+                            "Single-AZ"
+                        }
+                        .to_owned(),
+                    ),
+                })
+            }
+            GroupKind::RdsCluster => Err(
+                "a cluster is priced by its members' classes, which are not read yet".to_owned(),
+            ),
+            GroupKind::Asg => Err(
+                "an Auto Scaling group is priced by its instances' types, which are not read yet"
+                    .to_owned(),
+            ),
+            GroupKind::Ecs => Err(
+                "an ECS service is priced by its tasks' vCPU and memory, which are not read yet"
+                    .to_owned(),
+            ),
+        }
+    }
+
+    /// `GetProducts`' filters: `(Field, Value)`, each `TERM_MATCH`.
+    pub fn filters(&self) -> Vec<(&'static str, String)> {
+        let mut filters = vec![
+            ("regionCode", self.region.clone()),
+            ("instanceType", self.class.clone()),
+        ];
+        match self.service {
+            PriceService::Ec2 => filters.extend([
+                ("operatingSystem", "Linux".to_owned()),
+                ("tenancy", "Shared".to_owned()),
+                ("preInstalledSw", "NA".to_owned()),
+                ("capacitystatus", "Used".to_owned()),
+            ]),
+            PriceService::Rds => {
+                filters.extend(self.engine.clone().map(|e| ("databaseEngine", e)));
+                filters.extend(self.deployment.clone().map(|d| ("deploymentOption", d)));
+            }
+        }
+        filters
+    }
+
+    /// One string for a cache key: service, region, class, engine, deployment.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "{}#{}#{}#{}#{}",
+            self.service.code(),
+            self.region,
+            self.class,
+            self.engine.as_deref().unwrap_or_default(),
+            self.deployment.as_deref().unwrap_or_default()
+        )
+    }
+}
+
+impl std::fmt::Display for PriceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} in {}", self.class, self.region)?;
+        if let Some(engine) = &self.engine {
+            write!(f, " ({engine}")?;
+            if let Some(deployment) = &self.deployment {
+                write!(f, ", {deployment}")?;
+            }
+            write!(f, ")")?;
+        }
+        Ok(())
+    }
+}
+
+/// RDS's engine name → the price list's `databaseEngine`, for the engines
+/// whose price needs nothing more (no licence model, no edition).
+fn price_list_engine(engine: &str) -> Option<&'static str> {
+    Some(match engine {
+        "mysql" => "MySQL",
+        "postgres" => "PostgreSQL",
+        "mariadb" => "MariaDB",
+        "aurora" | "aurora-mysql" => "Aurora MySQL",
+        "aurora-postgresql" => "Aurora PostgreSQL",
+        _ => return None,
+    })
+}
+
+/// What the price list says of one key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Quote {
+    /// USD an hour, on demand.
+    Hourly(f64),
+    /// The price list has no such product (an old type, a typo, a region
+    /// without it): the resource is listed as unpriced.
+    NotListed,
+    /// The price list could not be asked (an outage, access denied): the
+    /// money is unavailable, never zero.
+    Unavailable(String),
+}
+
+/// A `PriceList` answer that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceListError {
+    #[error("a PriceList entry is not a price document: {0}")]
+    Malformed(String),
+    #[error("the price list gives several hourly prices for one product: {0:?}")]
+    Ambiguous(Vec<String>),
+}
+
+#[derive(Deserialize)]
+struct Document {
+    terms: Terms,
+}
+
+#[derive(Deserialize)]
+struct Terms {
+    #[serde(rename = "OnDemand", default)]
+    on_demand: std::collections::BTreeMap<String, Term>,
+}
+
+#[derive(Deserialize)]
+struct Term {
+    #[serde(rename = "priceDimensions", default)]
+    dimensions: std::collections::BTreeMap<String, Dimension>,
+}
+
+#[derive(Deserialize)]
+struct Dimension {
+    unit: String,
+    #[serde(rename = "pricePerUnit", default)]
+    price: std::collections::BTreeMap<String, String>,
+}
+
+/// The on-demand USD an hour of the products in `price_list` (each a JSON
+/// document as `GetProducts` returns it): `None` when there are none.
+/// Every hourly dimension of every product must agree: the filters are
+/// meant to match one product, and two prices would be a guess.
+pub fn hourly_usd(price_list: &[String]) -> Result<Option<f64>, PriceListError> {
+    let mut prices = BTreeSet::new();
+    for text in price_list {
+        let document: Document =
+            serde_json::from_str(text).map_err(|e| PriceListError::Malformed(e.to_string()))?;
+        for dimension in document
+            .terms
+            .on_demand
+            .values()
+            .flat_map(|t| t.dimensions.values())
+            .filter(|d| d.unit.eq_ignore_ascii_case("hrs"))
+        {
+            let usd = dimension.price.get("USD").ok_or_else(|| {
+                PriceListError::Malformed("an hourly dimension without a USD price".to_owned())
+            })?;
+            prices.insert(usd.trim().to_owned());
+        }
+    }
+    let parsed: Vec<f64> = prices
+        .iter()
+        .map(|p| {
+            p.parse::<f64>()
+                .map_err(|e| PriceListError::Malformed(format!("{p:?}: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    match parsed.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        // The same price written two ways ("0.0416" and "0.0416000000").
+        [first, rest @ ..] if rest.iter().all(|p| (p - first).abs() < 1e-12) => Ok(Some(*first)),
+        _ => Err(PriceListError::Ambiguous(prices.into_iter().collect())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A price document in the shape `GetProducts` returns.
+    fn document(instance_type: &str, usd: &str) -> String {
+        serde_json::json!({
+            "product": {
+                "productFamily": "Compute Instance",
+                "attributes": {"instanceType": instance_type, "regionCode": "ap-northeast-2",
+                               "operatingSystem": "Linux", "tenancy": "Shared"},
+                "sku": "SKU1"
+            },
+            "serviceCode": "AmazonEC2",
+            "terms": {"OnDemand": {"SKU1.JRTCKXETXF": {
+                "priceDimensions": {"SKU1.JRTCKXETXF.6YS6EN2CT7": {
+                    "unit": "Hrs", "pricePerUnit": {"USD": usd},
+                    "description": "$0.052 per On Demand Linux t3.medium Instance Hour"
+                }},
+                "sku": "SKU1", "effectiveDate": "2026-11-01T00:00:00Z"
+            }}},
+            "version": "20261101000000",
+            "publicationDate": "2026-11-01T00:00:00Z"
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn the_hourly_usd_is_read_from_on_demand_terms() {
+        assert_eq!(
+            hourly_usd(&[document("t3.medium", "0.0520000000")]),
+            Ok(Some(0.052))
+        );
+        assert_eq!(hourly_usd(&[]), Ok(None));
+        let two = [
+            document("t3.medium", "0.052"),
+            document("t3.medium", "0.0520000000"),
+        ];
+        assert_eq!(hourly_usd(&two), Ok(Some(0.052)));
+        let clash = [
+            document("t3.medium", "0.052"),
+            document("t3.medium", "0.06"),
+        ];
+        assert!(matches!(
+            hourly_usd(&clash),
+            Err(PriceListError::Ambiguous(_))
+        ));
+        assert!(matches!(
+            hourly_usd(&["{".to_owned()]),
+            Err(PriceListError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn keys_follow_the_documented_filters() {
+        let ec2 = Billing {
+            class: Some("t3.micro".to_owned()),
+            ..Billing::default()
+        };
+        let key = PriceKey::of(GroupKind::Ec2, &ec2, "ap-northeast-2").unwrap();
+        assert_eq!(
+            key.filters(),
+            [
+                ("regionCode", "ap-northeast-2".to_owned()),
+                ("instanceType", "t3.micro".to_owned()),
+                ("operatingSystem", "Linux".to_owned()),
+                ("tenancy", "Shared".to_owned()),
+                ("preInstalledSw", "NA".to_owned()),
+                ("capacitystatus", "Used".to_owned()),
+            ]
+        );
+        let db = Billing {
+            class: Some("db.t3.medium".to_owned()),
+            engine: Some("postgres".to_owned()),
+            multi_az: true,
+        };
+        let key = PriceKey::of(GroupKind::Rds, &db, "ap-northeast-2").unwrap();
+        assert_eq!(key.service.code(), "AmazonRDS");
+        assert!(key
+            .filters()
+            .contains(&("databaseEngine", "PostgreSQL".to_owned())));
+        assert!(key
+            .filters()
+            .contains(&("deploymentOption", "Multi-AZ".to_owned())));
+        assert_eq!(
+            key.to_string(),
+            "db.t3.medium in ap-northeast-2 (PostgreSQL, Multi-AZ)"
+        );
+        let oracle = Billing {
+            engine: Some("oracle-ee".to_owned()),
+            ..db
+        };
+        let reason = PriceKey::of(GroupKind::Rds, &oracle, "ap-northeast-2").unwrap_err();
+        assert!(reason.contains("oracle-ee"), "{reason}");
+        assert!(PriceKey::of(GroupKind::Ec2, &Billing::default(), "x").is_err());
+    }
+}

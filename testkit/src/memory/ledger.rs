@@ -1,0 +1,86 @@
+//! The ledger in memory (the `Ledger` port).
+
+use super::{poisoned, Faults};
+use chrono::{DateTime, Utc};
+use curfew_shared::ports::{Class, Ledger, PortFuture, StoreError};
+use curfew_shared::savings::LedgerEntry;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// Every schedule's items, keyed as the table keys them (instant, pair),
+/// so a redone job overwrites its own item.
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    items: Mutex<BTreeMap<String, BTreeMap<(DateTime<Utc>, String), Vec<LedgerEntry>>>>,
+    writes: Mutex<usize>,
+    faults: Faults,
+}
+
+impl MemoryLedger {
+    /// The next call fails with an error of `class`.
+    pub fn fail_next(&self, class: Class) {
+        self.faults.fail_next_after(0, class);
+    }
+
+    /// Every entry of `schedule`, in the order recorded.
+    pub fn of(&self, schedule: &str) -> Vec<LedgerEntry> {
+        self.items
+            .lock()
+            .map(|i| {
+                i.get(schedule)
+                    .map(|m| m.values().flatten().cloned().collect())
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// How many writes were made (one per acting schedule and pair).
+    pub fn writes(&self) -> usize {
+        self.writes.lock().map(|w| *w).unwrap_or_default()
+    }
+}
+
+impl Ledger for MemoryLedger {
+    fn record<'a>(
+        &'a self,
+        schedule: &'a str,
+        pair: &'a str,
+        at: DateTime<Utc>,
+        entries: &'a [LedgerEntry],
+    ) -> PortFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            self.faults.check("PutItem", "MemoryLedger")?;
+            let mut items = self.items.lock().map_err(|_| poisoned("MemoryLedger"))?;
+            items
+                .entry(schedule.to_owned())
+                .or_default()
+                .insert((at, pair.to_owned()), entries.to_vec());
+            if let Ok(mut writes) = self.writes.lock() {
+                *writes += 1;
+            }
+            Ok(())
+        })
+    }
+
+    fn read<'a>(
+        &'a self,
+        schedule: &'a str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> PortFuture<'a, Result<Vec<LedgerEntry>, StoreError>> {
+        Box::pin(async move {
+            self.faults.check("Query", "MemoryLedger")?;
+            let items = self.items.lock().map_err(|_| poisoned("MemoryLedger"))?;
+            Ok(items
+                .get(schedule)
+                .map(|m| {
+                    m.iter()
+                        .filter(|((at, _), _)| *at >= from && *at < to)
+                        .flat_map(|(_, entries)| entries.iter().cloned())
+                        .collect()
+                })
+                .unwrap_or_default())
+        })
+    }
+}

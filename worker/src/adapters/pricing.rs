@@ -1,0 +1,295 @@
+//! On-demand prices from the AWS Price List Query API (SPEC §6 Savings),
+//! the [`Prices`] port.
+//!
+//! A quote reads the whole price cache with one Query (`pk = PRICE`,
+//! `sk = <PriceKey::cache_key()>`, with `usd`, `fetched_at` and `ttl`) and
+//! asks `GetProducts` only for the keys it does not hold, a few at once.
+//! A price that was read is cached; a product the price list does not have
+//! is not (it may be listed later), and neither is a failure. A failed
+//! cache read or write costs only calls, never a quote.
+
+use crate::error::aws_error;
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_pricing::config::Region;
+use aws_sdk_pricing::types::{Filter, FilterType};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use curfew_shared::ports::{CallError, PortFuture, Prices};
+use curfew_shared::savings::{hourly_usd, PriceKey, Quote};
+use futures::StreamExt;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The region the Price List Query API is asked in, whatever region the
+/// worker runs in: the API has endpoints in only a few regions (us-east-1
+/// first among them), and each answers for the prices of every region.
+pub const PRICING_REGION: &str = "us-east-1";
+
+/// How long a cached price is used (SPEC §6): on-demand prices change
+/// seldom, and a month-old one is good enough for a monthly savings
+/// figure. The item's `ttl` lets DynamoDB delete it afterwards; until it
+/// does, an older item is ignored.
+pub const CACHE_LIFETIME: Duration = Duration::days(30);
+
+/// The partition holding every cached price (docs/DYNAMODB.md's one table).
+const PARTITION: &str = "PRICE";
+
+/// The only `FormatVersion` of `GetProducts`; `hourly_usd` reads its shape.
+const FORMAT_VERSION: &str = "aws_v1";
+
+/// Products per `GetProducts` page: the API's maximum. The filters match
+/// one product, so one page answers a key.
+const PAGE_SIZE: i32 = 100;
+
+/// `GetProducts` calls in flight at once: keys are few, and a small number
+/// keeps a first report (nothing cached) clear of the API's throttling.
+const CONCURRENCY: usize = 4;
+
+/// Prices from the Price List Query API, cached in the table.
+#[derive(Debug, Clone)]
+pub struct AwsPrices {
+    pricing: aws_sdk_pricing::Client,
+    dynamodb: aws_sdk_dynamodb::Client,
+    table: String,
+}
+
+fn s(text: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(text.into())
+}
+
+impl AwsPrices {
+    /// The Pricing client from the worker's `sdk` configuration, in
+    /// [`PRICING_REGION`]. Its endpoint is still the SDK's to resolve, so
+    /// `AWS_ENDPOINT_URL_PRICING` (or `AWS_ENDPOINT_URL`) points it
+    /// elsewhere, e.g. at a local stand-in.
+    pub fn new(
+        sdk: &aws_config::SdkConfig,
+        dynamodb: aws_sdk_dynamodb::Client,
+        table: String,
+    ) -> Self {
+        let config = aws_sdk_pricing::config::Builder::from(sdk)
+            .region(Region::from_static(PRICING_REGION))
+            .build();
+        Self::with_client(aws_sdk_pricing::Client::from_conf(config), dynamodb, table)
+    }
+
+    /// With a Pricing client built elsewhere (the tests' stand-in).
+    pub const fn with_client(
+        pricing: aws_sdk_pricing::Client,
+        dynamodb: aws_sdk_dynamodb::Client,
+        table: String,
+    ) -> Self {
+        Self {
+            pricing,
+            dynamodb,
+            table,
+        }
+    }
+
+    /// The quote of every distinct key in `keys`: from the cache while it
+    /// is younger than [`CACHE_LIFETIME`] at `now`, else from `GetProducts`.
+    pub async fn quote(&self, keys: &[PriceKey], now: DateTime<Utc>) -> BTreeMap<PriceKey, Quote> {
+        let wanted: BTreeSet<&PriceKey> = keys.iter().collect();
+        let cached = match self.cached(now).await {
+            Ok(cached) => cached,
+            Err(error) => {
+                tracing::warn!(%error, "could not read the price cache; asking the price list");
+                HashMap::new()
+            }
+        };
+        let mut quotes = BTreeMap::new();
+        let mut missing = Vec::new();
+        for key in wanted {
+            match cached.get(&key.cache_key()) {
+                Some(usd) => {
+                    quotes.insert(key.clone(), Quote::Hourly(*usd));
+                }
+                None => missing.push(key),
+            }
+        }
+        tracing::debug!(
+            cached = quotes.len(),
+            asked = missing.len(),
+            "quoting prices"
+        );
+        let asked: Vec<(PriceKey, Quote)> = futures::stream::iter(missing.into_iter().cloned())
+            .map(|key| async move {
+                let quote = self.ask(&key, now).await;
+                (key, quote)
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        quotes.extend(asked);
+        quotes
+    }
+
+    /// Every cached price still in its lifetime at `now`, by cache key.
+    async fn cached(&self, now: DateTime<Utc>) -> Result<HashMap<String, f64>, CallError> {
+        let mut pages = self
+            .dynamodb
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(PARTITION))
+            .into_paginator()
+            .send();
+        let mut cached = HashMap::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| aws_error("Query", e))?;
+            for item in page.items() {
+                match fresh_price(item, now) {
+                    Ok(Some((key, usd))) => {
+                        cached.insert(key, usd);
+                    }
+                    Ok(None) => {}
+                    Err(reason) => {
+                        tracing::warn!(%reason, "ignoring an unreadable cached price");
+                    }
+                }
+            }
+        }
+        Ok(cached)
+    }
+
+    /// Asks the price list about one key, and caches a price it gives.
+    async fn ask(&self, key: &PriceKey, now: DateTime<Utc>) -> Quote {
+        let price_list = match self.products(key).await {
+            Ok(price_list) => price_list,
+            Err(reason) => return Quote::Unavailable(reason),
+        };
+        match hourly_usd(&price_list) {
+            Ok(Some(usd)) => {
+                self.remember(key, usd, now).await;
+                Quote::Hourly(usd)
+            }
+            Ok(None) => Quote::NotListed,
+            Err(error) => Quote::Unavailable(format!("GetProducts gave {key}: {error}")),
+        }
+    }
+
+    /// Every `PriceList` document matching `key`'s filters, over all pages.
+    async fn products(&self, key: &PriceKey) -> Result<Vec<String>, String> {
+        let filters = key
+            .filters()
+            .into_iter()
+            .map(|(field, value)| {
+                Filter::builder()
+                    .r#type(FilterType::TermMatch)
+                    .field(field)
+                    .value(value)
+                    .build()
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("GetProducts for {key} could not be built: {e}"))?;
+        let mut pages = self
+            .pricing
+            .get_products()
+            .service_code(key.service.code())
+            .format_version(FORMAT_VERSION)
+            .set_filters(Some(filters))
+            .max_results(PAGE_SIZE)
+            .into_paginator()
+            .send();
+        let mut price_list = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| aws_error("GetProducts", e).to_string())?;
+            price_list.extend(page.price_list.unwrap_or_default());
+        }
+        Ok(price_list)
+    }
+
+    /// Caches `usd` for `key`, read at `now`. A failure is logged: the
+    /// quote stands, and the next report asks again.
+    async fn remember(&self, key: &PriceKey, usd: f64, now: DateTime<Utc>) {
+        let written = self
+            .dynamodb
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(PARTITION))
+            .item("sk", s(key.cache_key()))
+            // The shortest text that reads back as the same f64.
+            .item("usd", AttributeValue::N(usd.to_string()))
+            .item(
+                "fetched_at",
+                s(now.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            )
+            .item(
+                "ttl",
+                AttributeValue::N((now + CACHE_LIFETIME).timestamp().to_string()),
+            )
+            .send()
+            .await;
+        if let Err(error) = written {
+            let error = aws_error("PutItem", error);
+            tracing::warn!(key = %key, %error, "could not cache a price");
+        }
+    }
+}
+
+/// A cached item's key and price, `None` once it is [`CACHE_LIFETIME`]
+/// old at `now`, or why it cannot be read.
+fn fresh_price(
+    item: &HashMap<String, AttributeValue>,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, f64)>, String> {
+    let sk = item.get("sk").and_then(|v| v.as_s().ok()).ok_or("no sk")?;
+    let usd = item
+        .get("usd")
+        .and_then(|v| v.as_n().ok())
+        .ok_or_else(|| format!("{sk}: no usd"))?;
+    let usd: f64 = usd.parse().map_err(|e| format!("{sk}: usd {usd:?}: {e}"))?;
+    let fetched_at = item
+        .get("fetched_at")
+        .and_then(|v| v.as_s().ok())
+        .ok_or_else(|| format!("{sk}: no fetched_at"))?;
+    let fetched_at = DateTime::parse_from_rfc3339(fetched_at)
+        .map_err(|e| format!("{sk}: fetched_at {fetched_at:?}: {e}"))?;
+    if now.signed_duration_since(fetched_at) >= CACHE_LIFETIME {
+        return Ok(None);
+    }
+    Ok(Some((sk.clone(), usd)))
+}
+
+/// The port, by the Query, the `GetProducts` calls and the writes above.
+impl Prices for AwsPrices {
+    fn quote<'a>(
+        &'a self,
+        keys: &'a [PriceKey],
+        now: DateTime<Utc>,
+    ) -> PortFuture<'a, BTreeMap<PriceKey, Quote>> {
+        Box::pin(Self::quote(self, keys, now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(usd: &str, fetched_at: &str) -> HashMap<String, AttributeValue> {
+        HashMap::from([
+            ("pk".to_owned(), s(PARTITION)),
+            ("sk".to_owned(), s("AmazonEC2#ap-northeast-2#t3.medium##")),
+            ("usd".to_owned(), AttributeValue::N(usd.to_owned())),
+            ("fetched_at".to_owned(), s(fetched_at)),
+        ])
+    }
+
+    #[test]
+    fn a_cached_price_is_used_for_thirty_days_only() {
+        let fetched = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let cached = item("0.052", "2026-11-01T00:00:00Z");
+        let key = "AmazonEC2#ap-northeast-2#t3.medium##".to_owned();
+        for (age, fresh) in [
+            (Duration::zero(), true),
+            (CACHE_LIFETIME - Duration::seconds(1), true),
+            (CACHE_LIFETIME, false),
+            (Duration::days(31), false),
+        ] {
+            let expected = fresh.then(|| (key.clone(), 0.052));
+            assert_eq!(fresh_price(&cached, fetched + age), Ok(expected), "{age}");
+        }
+        assert!(fresh_price(&item("cheap", "2026-11-01T00:00:00Z"), fetched).is_err());
+        assert!(fresh_price(&item("0.052", "yesterday"), fetched).is_err());
+    }
+}

@@ -1,0 +1,239 @@
+//! `savings [MONTH]` and `<schedule> savings [MONTH]` (SPEC §3, §6 Savings),
+//! and the report `curfew savings` prints: per schedule, the hours its
+//! resources spent stopped by curfew (the ledger) and the hours the
+//! timeline had it off × what it holds now, priced at on-demand rates.
+//!
+//! The reads: the definitions and every timeline (two Queries), one ledger
+//! Query per schedule, one describe per pair (every schedule) or of the
+//! schedule's tag in every pair, and one price lookup for every distinct
+//! price (a Query of the cache, `GetProducts` for what it lacks).
+
+use crate::app::{ExecError, Services};
+use crate::config::WorkerConfig;
+use crate::limits::LEDGER_LOOK_BACK;
+use crate::scheduler::act::in_every_pair;
+use chrono::{DateTime, Utc};
+use curfew_shared::command::{Argument, CommandError, Usage, ValueError};
+use curfew_shared::ports::TimelineData;
+use curfew_shared::reconcile::Instance;
+use curfew_shared::reply::{ErrorView, Reply, SavingsBlock, SavingsView};
+use curfew_shared::savings::{
+    heat_map, planned_off_hours, stopped_hours, Figures, HeatMap, Held, Month, PriceKey, Priced,
+    Quote, Savings, Unpriced,
+};
+use curfew_shared::schedule::{Schedule, Timeline};
+use curfew_shared::target::{pairs, Pair};
+use std::collections::{BTreeMap, HashMap};
+
+/// One schedule's savings, with its planned hours to look at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub savings: Savings,
+    pub heat_map: HeatMap,
+}
+
+/// Why no report could be made (besides AWS failing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The month has not begun in the schedule's time zone.
+    FutureMonth(Month),
+}
+
+/// The savings of the stored schedule named `only` (every one when
+/// `None`; an unknown name gives none) in `month` (this month in each
+/// schedule's time zone when `None`), at `now`.
+pub async fn report(
+    services: &Services,
+    config: &WorkerConfig,
+    only: Option<&str>,
+    month: Option<Month>,
+    now: DateTime<Utc>,
+) -> Result<Result<Vec<Report>, Refused>, ExecError> {
+    let stored = services.schedules.load().await?;
+    let pairs = pairs(&stored.target, services.fleets.home_region());
+    let schedules: Vec<Schedule> = stored
+        .schedule
+        .into_iter()
+        .filter(|def| only.is_none_or(|name| def.name == name))
+        .filter_map(|def| def.validate(config.default_tz).ok())
+        .collect();
+    report_for(services, &schedules, &pairs, month, now).await
+}
+
+/// [`report`] of schedules already read.
+pub async fn report_for(
+    services: &Services,
+    schedules: &[Schedule],
+    pairs: &[Pair],
+    month: Option<Month>,
+    now: DateTime<Utc>,
+) -> Result<Result<Vec<Report>, Refused>, ExecError> {
+    let mut months = Vec::new();
+    for schedule in schedules {
+        let month = month.unwrap_or_else(|| Month::of(now, schedule.timezone));
+        match month.so_far(schedule.timezone, now) {
+            Some(window) => months.push((schedule, month, window)),
+            None => return Ok(Err(Refused::FutureMonth(month))),
+        }
+    }
+    let timelines = match schedules {
+        [one] => HashMap::from([(one.name.clone(), services.timeline.load(&one.name).await?)]),
+        _ => services.timeline.load_all().await?,
+    };
+    let (held, unreachable) = held(services, schedules, pairs).await?;
+    let ledgers = futures::future::try_join_all(months.iter().map(|(schedule, _, window)| {
+        services
+            .ledger
+            .read(&schedule.name, window.from - LEDGER_LOOK_BACK, window.to)
+    }))
+    .await?;
+    let mut work = Vec::new();
+    let mut keys = Vec::new();
+    for ((schedule, month, window), entries) in months.into_iter().zip(ledgers) {
+        let stopped = stopped_hours(&entries, window);
+        let mine: Vec<Held> = held.get(&schedule.tag).cloned().unwrap_or_default();
+        let keyed = stopped
+            .iter()
+            .map(|s| PriceKey::of(s.kind, &s.billing, &s.region))
+            .chain(
+                mine.iter()
+                    .map(|h| PriceKey::of(h.kind, &h.billing, &h.region)),
+            );
+        keys.extend(keyed.filter_map(Result::ok));
+        work.push((schedule, month, window, stopped, mine));
+    }
+    keys.sort();
+    keys.dedup();
+    let quotes = services.prices.quote(&keys, now).await;
+    let price =
+        |kind, billing: &_, region: &str| priced(&quotes, PriceKey::of(kind, billing, region));
+    let reports = work
+        .into_iter()
+        .map(|(schedule, month, window, stopped, mine)| {
+            let data = timelines.get(&schedule.name).cloned().unwrap_or_default();
+            let TimelineData {
+                exceptions,
+                overrides,
+                ..
+            } = data;
+            let timeline = Timeline::new(schedule, &exceptions, &overrides);
+            // A disabled schedule plans nothing: curfew does not act on it.
+            let planned_off = if schedule.enabled {
+                planned_off_hours(&timeline, window)
+            } else {
+                0.0
+            };
+            let mut figures = Figures::of(window, &stopped, planned_off, &mine, price);
+            figures.unpriced.extend(unreachable.iter().cloned());
+            Report {
+                savings: Savings {
+                    schedule: schedule.name.clone(),
+                    month,
+                    figures,
+                },
+                heat_map: heat_map(&timeline, month.whole(schedule.timezone)),
+            }
+        })
+        .collect();
+    Ok(Ok(reports))
+}
+
+/// What a resource's hour costs, from its key (or why it has none) and
+/// the quotes.
+fn priced(quotes: &BTreeMap<PriceKey, Quote>, key: Result<PriceKey, String>) -> Priced {
+    let key = match key {
+        Ok(key) => key,
+        Err(reason) => return Priced::Unpriced(reason),
+    };
+    match quotes.get(&key) {
+        Some(Quote::Hourly(usd)) => Priced::Usd(*usd),
+        Some(Quote::NotListed) => Priced::Unpriced(format!("{key} is not in the AWS price list")),
+        Some(Quote::Unavailable(why)) => {
+            Priced::Unavailable(format!("the AWS price list could not be read: {why}"))
+        }
+        None => Priced::Unavailable(format!("no price was looked up for {key}")),
+    }
+}
+
+/// The resources each schedule tag holds now, with their regions, and the
+/// pairs that could not be described (listed as unpriced: what they hold
+/// is not in the planned figures).
+async fn held(
+    services: &Services,
+    schedules: &[Schedule],
+    pairs: &[Pair],
+) -> Result<(HashMap<String, Vec<Held>>, Vec<Unpriced>), ExecError> {
+    let fleets = &services.fleets;
+    let one_tag = match schedules {
+        [one] => Some(one.tag.as_str()),
+        _ => None,
+    };
+    let outcomes = in_every_pair(pairs, |pair| async move {
+        let fleet = fleets.fleet(pair).await?;
+        let instances: Vec<Instance> = match one_tag {
+            Some(tag) => fleet.describe_schedule(tag).await?,
+            None => fleet.describe().await?,
+        };
+        Ok((pair.region.clone(), instances))
+    })
+    .await?;
+    let mut held: HashMap<String, Vec<Held>> = HashMap::new();
+    for (region, instances) in outcomes.done {
+        for instance in instances {
+            held.entry(instance.schedule.clone())
+                .or_default()
+                .push(Held {
+                    name: instance.shown_name(),
+                    kind: instance.kind,
+                    billing: instance.billing,
+                    region: region.clone(),
+                });
+        }
+    }
+    let unreachable = outcomes
+        .unreachable
+        .into_iter()
+        .map(|(place, error)| Unpriced {
+            resource: place,
+            reason: format!("could not be described: {error}"),
+        })
+        .collect();
+    Ok((held, unreachable))
+}
+
+/// The chat reply: one block per schedule, the total when there are several.
+pub(super) fn reply(
+    reports: Result<Vec<Report>, Refused>,
+    config: &WorkerConfig,
+    month: Option<Month>,
+    now: DateTime<Utc>,
+) -> Reply {
+    let reports = match reports {
+        Ok(reports) => reports,
+        Err(Refused::FutureMonth(month)) => {
+            return Reply::Error(ErrorView::Syntax(CommandError::BadValue {
+                what: Argument::Month,
+                input: month.to_string(),
+                reason: ValueError::FutureMonth,
+                usage: Usage::Savings,
+            }));
+        }
+    };
+    let shown_month = month
+        .or_else(|| reports.first().map(|r| r.savings.month))
+        .unwrap_or_else(|| Month::of(now, config.default_tz));
+    let total =
+        (reports.len() > 1).then(|| Figures::total(reports.iter().map(|r| &r.savings.figures)));
+    Reply::Savings(SavingsView {
+        month: shown_month,
+        schedules: reports
+            .into_iter()
+            .map(|r| SavingsBlock {
+                schedule: r.savings.schedule,
+                figures: r.savings.figures,
+                heat_map: r.heat_map,
+            })
+            .collect(),
+        total,
+    })
+}

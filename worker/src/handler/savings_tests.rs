@@ -1,0 +1,168 @@
+//! The ledger a tick writes and `savings` on the fakes (no AWS): hours,
+//! money, what was not priced, an outage of the price list, bad months.
+//! The same over a whole month on moto: `tests/it/scheduler/savings.rs`.
+
+use crate::error::Class;
+use crate::fakes::{at, command_job, World};
+use crate::handler::Verdict;
+use chrono::{DateTime, Utc};
+use curfew_shared::reconcile::Instance;
+use curfew_shared::reply::InstanceState::Running;
+use curfew_shared::resource::Billing;
+use curfew_shared::savings::{Origin, PriceKey, PriceService, Quote};
+use curfew_shared::schedule::GroupKind::{Ec2, Rds};
+use curfew_shared::Action;
+use curfew_testkit::{instance, HOME_REGION};
+
+const DEV: &str = "[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n\
+    stop_warning_minutes = 0\n\
+    [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
+
+fn ec2(id: &str, class: &str) -> Instance {
+    Instance {
+        billing: Billing {
+            class: Some(class.to_owned()),
+            ..Billing::default()
+        },
+        ..instance(Ec2, id, "dev", None, Running)
+    }
+}
+
+fn world() -> World {
+    let db = Instance {
+        billing: Billing {
+            class: Some("db.t3.micro".to_owned()),
+            engine: Some("oracle-ee".to_owned()),
+            multi_az: false,
+        },
+        ..instance(Rds, "db-1", "dev", None, Running)
+    };
+    let world = World::new(DEV, vec![ec2("i-1", "t3.micro"), ec2("i-2", "t9.tiny"), db]);
+    world.prices.set(key("t3.micro"), Quote::Hourly(0.0130));
+    world
+}
+
+fn key(class: &str) -> PriceKey {
+    PriceKey {
+        service: PriceService::Ec2,
+        region: HOME_REGION.to_owned(),
+        class: class.to_owned(),
+        engine: None,
+        deployment: None,
+    }
+}
+
+async fn tick(world: &World, instant: &str) {
+    let now = at(instant);
+    let verdict = world.app().handle(&crate::fakes::tick_job(now), now).await;
+    assert_eq!(verdict, Verdict::Done, "tick {instant}");
+}
+
+async fn type_in(world: &World, text: &str, now: DateTime<Utc>) -> String {
+    let before = world.posts().len();
+    let verdict = world.app().handle(&command_job(text, now), now).await;
+    assert_eq!(verdict, Verdict::Done, "{text}");
+    world.posts().get(before).cloned().unwrap_or_default()
+}
+
+/// Mon 2026-12-07 19:00 and Tue 09:00 in Seoul.
+const MON_STOP: &str = "2026-12-07T10:00:00Z";
+const TUE_START: &str = "2026-12-08T00:00:00Z";
+
+#[tokio::test]
+async fn a_stop_and_a_start_write_one_ledger_item_each_with_the_region() {
+    let world = world();
+    tick(&world, MON_STOP).await;
+    assert_eq!(
+        world.ledger.writes(),
+        1,
+        "one write for the acting schedule"
+    );
+    world.fleet.refuse("i-2");
+    tick(&world, TUE_START).await;
+    assert_eq!(world.ledger.writes(), 2);
+    let entries = world.ledger.of("dev");
+    let lines: Vec<(&str, Action, Origin)> = entries
+        .iter()
+        .map(|e| (e.id.as_str(), e.action, e.origin))
+        .collect();
+    assert!(
+        lines.contains(&("i-1", Action::Stop, Origin::Curfew)),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&("i-1", Action::Start, Origin::Curfew)),
+        "{lines:?}"
+    );
+    assert!(
+        !lines.contains(&("i-2", Action::Start, Origin::Curfew)),
+        "a refused start is not in the ledger: {lines:?}"
+    );
+    assert!(entries.iter().all(|e| e.region == HOME_REGION));
+    assert_eq!(entries[0].billing.class.as_deref(), Some("t3.micro"));
+}
+
+#[tokio::test]
+async fn a_start_by_hand_is_recorded_when_a_describe_sees_it() {
+    let world = world();
+    tick(&world, MON_STOP).await;
+    world.fleet.set_state("i-1", Running);
+    tick(&world, TUE_START).await;
+    let seen: Vec<_> = world
+        .ledger
+        .of("dev")
+        .into_iter()
+        .filter(|e| e.origin == Origin::Seen)
+        .map(|e| (e.id, e.action))
+        .collect();
+    assert_eq!(seen, [("i-1".to_owned(), Action::Start)]);
+}
+
+#[tokio::test]
+async fn savings_in_chat_prices_what_it_can_and_names_what_it_cannot() {
+    let world = world();
+    tick(&world, MON_STOP).await;
+    tick(&world, TUE_START).await;
+    // Tuesday 10:00: i-1 was stopped 14 hours at $0.013.
+    let reply = type_in(&world, "/서버 dev savings", at("2026-12-08T01:00:00Z")).await;
+    for part in [
+        "dev, 2026-12: $0.18 saved",
+        "Hours stopped: actual 42.0 h",
+        "Not priced i-2 : t9.tiny in ap-northeast-2 is not in the AWS price list",
+        "Not priced db-1 : engine \\\"oracle-ee\\\"",
+        "Planned running hours",
+    ] {
+        assert!(reply.contains(part), "{part} in {reply}");
+    }
+    assert_eq!(world.prices.asked(), [key("t3.micro"), key("t9.tiny")]);
+}
+
+#[tokio::test]
+async fn a_price_list_outage_keeps_the_hours_and_says_the_money_is_unavailable() {
+    let world = world();
+    tick(&world, MON_STOP).await;
+    world.prices.fail_all("ThrottlingException");
+    let reply = type_in(&world, "/서버 savings", at("2026-12-08T01:00:00Z")).await;
+    assert!(reply.contains("the money is unavailable"), "{reply}");
+    assert!(reply.contains("Hours stopped: actual 45.0 h"), "{reply}");
+    assert!(!reply.contains("$0.00"), "never zero: {reply}");
+}
+
+#[tokio::test]
+async fn bad_and_future_months_and_unknown_schedules_are_told() {
+    let world = world();
+    let now = at("2026-12-08T01:00:00Z");
+    let future = type_in(&world, "/서버 dev savings 2027-01", now).await;
+    assert!(future.contains("that month has not begun"), "{future}");
+    let unknown = type_in(&world, "/서버 stg savings", now).await;
+    assert!(
+        unknown.contains("dev"),
+        "the known ones are listed: {unknown}"
+    );
+    world.ledger.fail_next(Class::Transient);
+    let verdict = world
+        .app()
+        .handle(&command_job("/서버 dev savings", now), now)
+        .await;
+    assert!(matches!(verdict, Verdict::Retry(_)), "{verdict:?}");
+}
