@@ -124,10 +124,6 @@ async fn a_month_of_savings_equals_the_hand_computation() {
     while day.month() == 2 {
         if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
             stack.tick(kst(2, day.day(), 9)).await;
-            if day.day() == 9 {
-                // Tuesday 9 February, 22:00: a person starts `a`.
-                hand_start(&stack, &ids[0], kst(2, 9, 22)).await;
-            }
             stack.proxy.reset();
             stack.tick(kst(2, day.day(), 19)).await;
             let ledger_writes = stack
@@ -142,6 +138,10 @@ async fn a_month_of_savings_equals_the_hand_computation() {
                 ledger_writes, acting,
                 "{day} 19:00: one ledger write per acting schedule"
             );
+            if day.day() == 9 {
+                // Tuesday 9 February, 22:00: a person starts `a`.
+                hand_start(&stack, &ids[0], kst(2, 9, 22)).await;
+            }
         }
         day = day.succ_opt().unwrap();
     }
