@@ -372,11 +372,16 @@ async fn answer(request: Request<Incoming>, state: Arc<Mutex<State>>) -> Answer 
         .unwrap_or(DEFAULT_PAGE);
     let size = state.page_size.map_or(asked_size, |p| p.min(asked_size));
     let page: Vec<&String> = matching.iter().skip(start).take(size).collect();
-    let mut answer = json!({"FormatVersion": "aws_v1", "PriceList": page});
+    let mut answer = serde_json::Map::new();
+    answer.insert("FormatVersion".to_owned(), json!("aws_v1"));
+    answer.insert("PriceList".to_owned(), json!(page));
     if start + size < matching.len() {
-        answer["NextToken"] = json!(format!("standin-{}", start + size));
+        answer.insert(
+            "NextToken".to_owned(),
+            json!(format!("standin-{}", start + size)),
+        );
     }
-    reply(StatusCode::OK.as_u16(), &answer)
+    reply(StatusCode::OK.as_u16(), &Value::Object(answer))
 }
 
 /// The request's fields, or why it is invalid.

@@ -7,11 +7,14 @@ use curfew_shared::savings::LedgerEntry;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-/// Every schedule's items, keyed as the table keys them (instant, pair),
-/// so a redone job overwrites its own item.
+/// One schedule's items, keyed as the table keys them (instant, pair), so
+/// a redone job overwrites its own item.
+type Items = BTreeMap<(DateTime<Utc>, String), Vec<LedgerEntry>>;
+
+/// Every schedule's ledger items.
 #[derive(Debug, Default)]
 pub struct MemoryLedger {
-    items: Mutex<BTreeMap<String, BTreeMap<(DateTime<Utc>, String), Vec<LedgerEntry>>>>,
+    items: Mutex<BTreeMap<String, Items>>,
     writes: Mutex<usize>,
     faults: Faults,
 }

@@ -88,6 +88,9 @@ impl AwsPrices {
     /// is younger than [`CACHE_LIFETIME`] at `now`, else from `GetProducts`.
     pub async fn quote(&self, keys: &[PriceKey], now: DateTime<Utc>) -> BTreeMap<PriceKey, Quote> {
         let wanted: BTreeSet<&PriceKey> = keys.iter().collect();
+        if wanted.is_empty() {
+            return BTreeMap::new();
+        }
         let cached = match self.cached(now).await {
             Ok(cached) => cached,
             Err(error) => {

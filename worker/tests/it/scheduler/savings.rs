@@ -274,3 +274,112 @@ fn command(text: &str, at: DateTime<Utc>) -> String {
     curfew_shared::job::Job::Command(curfew_shared::job::CommandJob::new(&webhook, parsed, at))
         .encode()
 }
+
+/// `curfew savings --json` as an operator runs it, its price list found
+/// through the SDK's own `AWS_ENDPOINT_URL_PRICING`.
+#[tokio::test]
+async fn curfew_savings_json_prints_a_line_per_schedule_then_the_total() {
+    let Some(endpoint) = local_aws() else { return };
+    let stack = Stack::start(
+        &endpoint,
+        &OFFICE.replace(
+            "[[schedule]]\nname = \"plain\"",
+            "[[schedule]]\nenabled = false\nname = \"plain\"",
+        ),
+    )
+    .await;
+    let region = stack.worker.services.fleets.home_region().to_owned();
+    let prices = PriceListStandIn::start().await.unwrap();
+    prices.add_ec2(&region, "t3.micro", "0.0130000000");
+    let image = any_image(&stack.sdk).await;
+    for (name, kind) in [("m", InstanceType::T3Micro), ("n", InstanceType::T3Nano)] {
+        let name = format!("{}-{name}", stack.tag);
+        let id = ec2_instance_of(&stack.sdk, &image, &stack.tag, &name, None, kind).await;
+        assert!(id.is_some());
+    }
+    let plain = format!("{}-plain", stack.tag);
+    ec2_instance_of(
+        &stack.sdk,
+        &image,
+        &plain,
+        "plain-1",
+        None,
+        InstanceType::T3Micro,
+    )
+    .await
+    .unwrap();
+    // Friday 27 November 2026, 19:00 in Seoul: both stop, and stay stopped
+    // to the end of the month: 77 hours each.
+    let friday = chrono_tz::Asia::Seoul
+        .with_ymd_and_hms(2026, 11, 27, 19, 0, 0)
+        .unwrap()
+        .to_utc();
+    stack.tick(friday).await;
+
+    // Off the test's runtime, which serves the stand-in meanwhile.
+    let (table, pricing) = (stack.tag.clone(), prices.endpoint());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_curfew"))
+            .args(["savings", "--month", "2026-11", "--json"])
+            .env("CURFEW_TABLE", table)
+            .env("AWS_ENDPOINT_URL_PRICING", pricing)
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let office = lines.iter().find(|l| l["schedule"] == "office").unwrap();
+    // November 2026: 21 weekdays, so 720 - 210 = 510 hours off, × 2.
+    assert_eq!(office["month"], "2026-11", "{stdout}");
+    assert!(office["usd_saved"]["actual"].is_number(), "{stdout}");
+    assert_eq!(
+        office["hours_stopped"],
+        serde_json::json!({"actual": 154.0, "planned": 1020.0})
+    );
+    assert_eq!(
+        office["usd_saved"],
+        serde_json::json!({"actual": 1.0, "planned": 6.63})
+    );
+    assert_eq!(office["usd_always_on"], 9.36);
+    let unpriced = office["unpriced"].as_array().unwrap();
+    assert_eq!(unpriced.len(), 1, "{unpriced:?}");
+    let reason = unpriced[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("t3.nano") && reason.contains("not in the AWS price list"),
+        "{reason}"
+    );
+    let plain = lines.iter().find(|l| l["schedule"] == "plain").unwrap();
+    assert_eq!(
+        plain["hours_stopped"]["planned"], 0.0,
+        "a disabled schedule plans nothing"
+    );
+    assert_eq!(plain["usd_always_on"], 9.36);
+    let total = &lines.last().unwrap()["total"];
+    assert_eq!(
+        total["hours_stopped"],
+        serde_json::json!({"actual": 154.0, "planned": 1020.0})
+    );
+    assert_eq!(
+        total["usd_saved"],
+        serde_json::json!({"actual": 1.0, "planned": 6.63})
+    );
+    assert_eq!(total["usd_always_on"], 18.72);
+    assert!(
+        prices
+            .requests()
+            .iter()
+            .all(|r| r.service_code == "AmazonEC2"),
+        "the price list was asked through AWS_ENDPOINT_URL_PRICING"
+    );
+    assert!(!prices.requests().is_empty());
+}
