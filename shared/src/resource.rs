@@ -49,6 +49,11 @@ pub struct Billing {
     /// RDS: a Multi-AZ deployment (priced as such).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub multi_az: bool,
+    /// What a resource made of others costs: an Aurora cluster's member
+    /// instances' classes, an Auto Scaling group's instances' types (one
+    /// entry per instance).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
 }
 
 /// What curfew needs to scale a resource to zero and back (an Auto

@@ -47,9 +47,10 @@ pub struct PriceKey {
 }
 
 impl PriceKey {
-    /// The key of a resource of `kind` billed as `billing` in `region`,
-    /// or why it has none (said to the user as is).
-    pub fn of(kind: GroupKind, billing: &Billing, region: &str) -> Result<Self, String> {
+    /// The keys whose hourly prices add up to a resource's of `kind` billed
+    /// as `billing` in `region` (one for an instance, one per member for a
+    /// cluster or a group), or why it has none (said to the user as is).
+    pub fn keys(kind: GroupKind, billing: &Billing, region: &str) -> Result<Vec<Self>, String> {
         let class = || {
             billing
                 .class
@@ -57,47 +58,65 @@ impl PriceKey {
                 .ok_or_else(|| "its describe gave no instance type or class".to_owned())
         };
         match kind {
-            GroupKind::Ec2 => Ok(Self {
-                service: PriceService::Ec2,
-                region: region.to_owned(),
-                class: class()?,
-                engine: None,
-                deployment: None,
-            }),
+            GroupKind::Ec2 => Ok(vec![Self::ec2(region, class()?)]),
             GroupKind::Rds => {
-                let engine = billing.engine.as_deref().unwrap_or_default();
-                let engine = price_list_engine(engine).ok_or_else(|| {
-                    format!(
-                        "engine {engine:?}: its price depends on a licence and edition curfew \
-                         does not read"
-                    )
-                })?;
-                Ok(Self {
-                    service: PriceService::Rds,
-                    region: region.to_owned(),
-                    class: class()?,
-                    engine: Some(engine.to_owned()),
-                    deployment: Some(
-                        if billing.multi_az {
-                            "Multi-AZ"
-                        } else {
-                            "Single-AZ"
-                        }
-                        .to_owned(),
-                    ),
-                })
+                let engine = rds_engine(billing)?;
+                let deployment = if billing.multi_az {
+                    "Multi-AZ"
+                } else {
+                    "Single-AZ"
+                };
+                Ok(vec![Self::rds(region, class()?, engine, deployment)])
             }
-            GroupKind::RdsCluster => Err(
-                "a cluster is priced by its members' classes, which are not read yet".to_owned(),
-            ),
-            GroupKind::Asg => Err(
-                "an Auto Scaling group is priced by its instances' types, which are not read yet"
-                    .to_owned(),
-            ),
+            GroupKind::RdsCluster => {
+                let engine = rds_engine(billing)?;
+                if !engine.starts_with("Aurora") {
+                    return Err(format!("{engine} clusters are not priced yet"));
+                }
+                if billing.members.is_empty() {
+                    return Err("no member instance was described to price it by".to_owned());
+                }
+                // Aurora bills each instance; the cluster is their sum.
+                Ok(billing
+                    .members
+                    .iter()
+                    .map(|class| Self::rds(region, class.clone(), engine, "Single-AZ"))
+                    .collect())
+            }
+            GroupKind::Asg => {
+                if billing.members.is_empty() {
+                    return Err("no instance in service to read the type of".to_owned());
+                }
+                Ok(billing
+                    .members
+                    .iter()
+                    .map(|t| Self::ec2(region, t.clone()))
+                    .collect())
+            }
             GroupKind::Ecs => Err(
                 "an ECS service is priced by its tasks' vCPU and memory, which are not read yet"
                     .to_owned(),
             ),
+        }
+    }
+
+    fn ec2(region: &str, class: String) -> Self {
+        Self {
+            service: PriceService::Ec2,
+            region: region.to_owned(),
+            class,
+            engine: None,
+            deployment: None,
+        }
+    }
+
+    fn rds(region: &str, class: String, engine: &str, deployment: &str) -> Self {
+        Self {
+            service: PriceService::Rds,
+            region: region.to_owned(),
+            class,
+            engine: Some(engine.to_owned()),
+            deployment: Some(deployment.to_owned()),
         }
     }
 
@@ -151,14 +170,21 @@ impl std::fmt::Display for PriceKey {
 
 /// RDS's engine name → the price list's `databaseEngine`, for the engines
 /// whose price needs nothing more (no licence model, no edition).
-fn price_list_engine(engine: &str) -> Option<&'static str> {
-    Some(match engine {
+fn rds_engine(billing: &Billing) -> Result<&'static str, String> {
+    let engine = billing.engine.as_deref().unwrap_or_default();
+    Ok(match engine {
         "mysql" => "MySQL",
         "postgres" => "PostgreSQL",
         "mariadb" => "MariaDB",
         "aurora" | "aurora-mysql" => "Aurora MySQL",
         "aurora-postgresql" => "Aurora PostgreSQL",
-        _ => return None,
+        "docdb" => "DocumentDB",
+        "neptune" => "Neptune",
+        _ => {
+            return Err(format!(
+                "engine {engine:?}: its price depends on a licence and edition curfew does not read"
+            ))
+        }
     })
 }
 
@@ -305,7 +331,10 @@ mod tests {
             class: Some("t3.micro".to_owned()),
             ..Billing::default()
         };
-        let key = PriceKey::of(GroupKind::Ec2, &ec2, "ap-northeast-2").unwrap();
+        let [key] = <[PriceKey; 1]>::try_from(
+            PriceKey::keys(GroupKind::Ec2, &ec2, "ap-northeast-2").unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             key.filters(),
             [
@@ -321,8 +350,9 @@ mod tests {
             class: Some("db.t3.medium".to_owned()),
             engine: Some("postgres".to_owned()),
             multi_az: true,
+            members: Vec::new(),
         };
-        let key = PriceKey::of(GroupKind::Rds, &db, "ap-northeast-2").unwrap();
+        let key = PriceKey::keys(GroupKind::Rds, &db, "ap-northeast-2").unwrap()[0].clone();
         assert_eq!(key.service.code(), "AmazonRDS");
         assert!(key
             .filters()
@@ -338,8 +368,47 @@ mod tests {
             engine: Some("oracle-ee".to_owned()),
             ..db
         };
-        let reason = PriceKey::of(GroupKind::Rds, &oracle, "ap-northeast-2").unwrap_err();
+        let reason = PriceKey::keys(GroupKind::Rds, &oracle, "ap-northeast-2").unwrap_err();
         assert!(reason.contains("oracle-ee"), "{reason}");
-        assert!(PriceKey::of(GroupKind::Ec2, &Billing::default(), "x").is_err());
+        assert!(PriceKey::keys(GroupKind::Ec2, &Billing::default(), "x").is_err());
+    }
+
+    #[test]
+    fn a_cluster_is_its_members_and_a_group_its_instances() {
+        let aurora = Billing {
+            engine: Some("aurora-postgresql".to_owned()),
+            members: vec!["db.r6g.large".to_owned(), "db.r6g.large".to_owned()],
+            ..Billing::default()
+        };
+        let keys = PriceKey::keys(GroupKind::RdsCluster, &aurora, "ap-northeast-2").unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(
+            keys[0].to_string(),
+            "db.r6g.large in ap-northeast-2 (Aurora PostgreSQL, Single-AZ)"
+        );
+        let docdb = Billing {
+            engine: Some("docdb".to_owned()),
+            ..aurora.clone()
+        };
+        assert!(PriceKey::keys(GroupKind::RdsCluster, &docdb, "x")
+            .unwrap_err()
+            .contains("DocumentDB"));
+        let bare = Billing {
+            members: Vec::new(),
+            ..aurora
+        };
+        assert!(PriceKey::keys(GroupKind::RdsCluster, &bare, "x").is_err());
+        let group = Billing {
+            members: vec!["t3.micro".to_owned(), "t3.small".to_owned()],
+            ..Billing::default()
+        };
+        let keys = PriceKey::keys(GroupKind::Asg, &group, "ap-northeast-2").unwrap();
+        assert_eq!(
+            keys.iter().map(|k| k.class.as_str()).collect::<Vec<_>>(),
+            ["t3.micro", "t3.small"]
+        );
+        assert_eq!(keys[0].service, PriceService::Ec2);
+        assert!(PriceKey::keys(GroupKind::Asg, &Billing::default(), "x").is_err());
+        assert!(PriceKey::keys(GroupKind::Ecs, &group, "x").is_err());
     }
 }

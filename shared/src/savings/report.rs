@@ -20,6 +20,7 @@ pub enum Priced {
 /// A resource the schedule holds now, for the planned figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Held {
+    pub id: String,
     pub name: String,
     pub kind: GroupKind,
     pub billing: Billing,
@@ -210,6 +211,7 @@ mod tests {
 
     fn held(name: &str, class: &str) -> Held {
         Held {
+            id: name.to_owned(),
             name: name.to_owned(),
             kind: GroupKind::Ec2,
             billing: billing(class),

@@ -19,7 +19,7 @@ use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::{ErrorView, Reply, SavingsBlock, SavingsView};
 use curfew_shared::savings::{
     heat_map, planned_off_hours, stopped_hours, Figures, HeatMap, Held, Month, PriceKey, Priced,
-    Quote, Savings, Unpriced,
+    Quote, Savings, Stopped, Unpriced,
 };
 use curfew_shared::schedule::{Schedule, Timeline};
 use curfew_shared::target::{pairs, Pair};
@@ -91,22 +91,23 @@ pub async fn report_for(
     let mut keys = Vec::new();
     for ((schedule, month, window), entries) in months.into_iter().zip(ledgers) {
         let stopped = stopped_hours(&entries, window);
-        let mine: Vec<Held> = held.get(&schedule.tag).cloned().unwrap_or_default();
+        let mut mine: Vec<Held> = held.get(&schedule.tag).cloned().unwrap_or_default();
+        priced_as_last_seen(&mut mine, &stopped);
         let keyed = stopped
             .iter()
-            .map(|s| PriceKey::of(s.kind, &s.billing, &s.region))
+            .map(|s| PriceKey::keys(s.kind, &s.billing, &s.region))
             .chain(
                 mine.iter()
-                    .map(|h| PriceKey::of(h.kind, &h.billing, &h.region)),
+                    .map(|h| PriceKey::keys(h.kind, &h.billing, &h.region)),
             );
-        keys.extend(keyed.filter_map(Result::ok));
+        keys.extend(keyed.filter_map(Result::ok).flatten());
         work.push((schedule, month, window, stopped, mine));
     }
     keys.sort();
     keys.dedup();
     let quotes = services.prices.quote(&keys, now).await;
     let price =
-        |kind, billing: &_, region: &str| priced(&quotes, PriceKey::of(kind, billing, region));
+        |kind, billing: &_, region: &str| priced(&quotes, PriceKey::keys(kind, billing, region));
     let reports = work
         .into_iter()
         .map(|(schedule, month, window, stopped, mine)| {
@@ -138,20 +139,44 @@ pub async fn report_for(
     Ok(Ok(reports))
 }
 
-/// What a resource's hour costs, from its key (or why it has none) and
-/// the quotes.
-fn priced(quotes: &BTreeMap<PriceKey, Quote>, key: Result<PriceKey, String>) -> Priced {
-    let key = match key {
-        Ok(key) => key,
+/// What a resource's hour costs: the sum of its keys' quotes (one key for
+/// an instance, one per member of a cluster or group), or why it has none.
+/// An outage outweighs a missing price: the money is then unavailable.
+fn priced(quotes: &BTreeMap<PriceKey, Quote>, keys: Result<Vec<PriceKey>, String>) -> Priced {
+    let keys = match keys {
+        Ok(keys) => keys,
         Err(reason) => return Priced::Unpriced(reason),
     };
-    match quotes.get(&key) {
-        Some(Quote::Hourly(usd)) => Priced::Usd(*usd),
-        Some(Quote::NotListed) => Priced::Unpriced(format!("{key} is not in the AWS price list")),
-        Some(Quote::Unavailable(why)) => {
-            Priced::Unavailable(format!("the AWS price list could not be read: {why}"))
+    let mut usd = 0.0;
+    let mut missing = None;
+    for key in keys {
+        match quotes.get(&key) {
+            Some(Quote::Hourly(hourly)) => usd += hourly,
+            Some(Quote::NotListed) => {
+                missing.get_or_insert_with(|| format!("{key} is not in the AWS price list"));
+            }
+            Some(Quote::Unavailable(why)) => {
+                return Priced::Unavailable(format!("the AWS price list could not be read: {why}"));
+            }
+            None => return Priced::Unavailable(format!("no price was looked up for {key}")),
         }
-        None => Priced::Unavailable(format!("no price was looked up for {key}")),
+    }
+    match missing {
+        Some(reason) => Priced::Unpriced(reason),
+        None => Priced::Usd(usd),
+    }
+}
+
+/// A group scaled to zero now has no instance to read its types from: it
+/// is priced as the ledger last saw it (at its stop, when it had them).
+fn priced_as_last_seen(held: &mut [Held], stopped: &[Stopped]) {
+    for h in held.iter_mut().filter(|h| h.billing.members.is_empty()) {
+        let seen = stopped
+            .iter()
+            .find(|s| s.id == h.id && !s.billing.members.is_empty());
+        if let Some(seen) = seen {
+            h.billing.members.clone_from(&seen.billing.members);
+        }
     }
 }
 
@@ -183,6 +208,7 @@ async fn held(
             held.entry(instance.schedule.clone())
                 .or_default()
                 .push(Held {
+                    id: instance.id.clone(),
                     name: instance.shown_name(),
                     kind: instance.kind,
                     billing: instance.billing,
@@ -236,4 +262,65 @@ pub(super) fn reply(
             .collect(),
         total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use curfew_shared::resource::Billing;
+    use curfew_shared::schedule::GroupKind;
+
+    #[test]
+    fn a_group_at_zero_is_priced_as_the_ledger_last_saw_it() {
+        let held = |id: &str| Held {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            kind: GroupKind::Asg,
+            billing: Billing::default(),
+            region: "ap-northeast-2".to_owned(),
+        };
+        let seen = Stopped {
+            id: "workers".to_owned(),
+            name: "workers".to_owned(),
+            kind: GroupKind::Asg,
+            billing: Billing {
+                members: vec!["t3.micro".to_owned()],
+                ..Billing::default()
+            },
+            region: "ap-northeast-2".to_owned(),
+            hours: 10.0,
+        };
+        let mut now = vec![held("workers"), held("other")];
+        priced_as_last_seen(&mut now, &[seen]);
+        assert_eq!(now[0].billing.members, ["t3.micro"]);
+        assert!(now[1].billing.members.is_empty());
+    }
+
+    #[test]
+    fn a_missing_member_price_leaves_the_resource_unpriced_and_an_outage_unavailable() {
+        let key = |class: &str| PriceKey {
+            service: curfew_shared::savings::PriceService::Ec2,
+            region: "r".to_owned(),
+            class: class.to_owned(),
+            engine: None,
+            deployment: None,
+        };
+        let quotes = BTreeMap::from([
+            (key("a"), Quote::Hourly(0.5)),
+            (key("b"), Quote::NotListed),
+            (key("c"), Quote::Unavailable("down".to_owned())),
+        ]);
+        assert_eq!(
+            priced(&quotes, Ok(vec![key("a"), key("a")])),
+            Priced::Usd(1.0)
+        );
+        assert!(matches!(
+            priced(&quotes, Ok(vec![key("a"), key("b")])),
+            Priced::Unpriced(_)
+        ));
+        assert!(matches!(
+            priced(&quotes, Ok(vec![key("b"), key("c")])),
+            Priced::Unavailable(_)
+        ));
+    }
 }

@@ -34,6 +34,7 @@ fn world() -> World {
             class: Some("db.t3.micro".to_owned()),
             engine: Some("oracle-ee".to_owned()),
             multi_az: false,
+            members: Vec::new(),
         },
         ..instance(Rds, "db-1", "dev", None, Running)
     };
@@ -165,4 +166,41 @@ async fn bad_and_future_months_and_unknown_schedules_are_told() {
         .handle(&command_job("/서버 dev savings", now), now)
         .await;
     assert!(matches!(verdict, Verdict::Retry(_)), "{verdict:?}");
+}
+
+#[tokio::test]
+async fn an_aurora_cluster_is_priced_by_its_members_and_a_group_by_its_instances() {
+    use curfew_shared::schedule::GroupKind::{Asg, RdsCluster};
+    let aurora = Instance {
+        billing: Billing {
+            engine: Some("aurora-postgresql".to_owned()),
+            members: vec!["db.r6g.large".to_owned(), "db.r6g.large".to_owned()],
+            ..Billing::default()
+        },
+        ..instance(RdsCluster, "aurora-1", "dev", None, Running)
+    };
+    let workers = Instance {
+        billing: Billing {
+            members: vec!["t3.micro".to_owned(), "t3.micro".to_owned()],
+            ..Billing::default()
+        },
+        ..instance(Asg, "workers", "dev", None, Running)
+    };
+    let world = World::new(DEV, vec![aurora, workers]);
+    world.prices.set(key("t3.micro"), Quote::Hourly(0.0130));
+    world.prices.set(
+        PriceKey {
+            service: PriceService::Rds,
+            region: HOME_REGION.to_owned(),
+            class: "db.r6g.large".to_owned(),
+            engine: Some("Aurora PostgreSQL".to_owned()),
+            deployment: Some("Single-AZ".to_owned()),
+        },
+        Quote::Hourly(0.29),
+    );
+    tick(&world, MON_STOP).await;
+    // Tuesday 10:00, no start yet: 15 hours each. 15 × (2 × 0.29 + 2 × 0.013).
+    let reply = type_in(&world, "/서버 dev savings", at("2026-12-08T01:00:00Z")).await;
+    assert!(reply.contains("dev, 2026-12: $9.09 saved"), "{reply}");
+    assert!(!reply.contains("Not priced"), "{reply}");
 }

@@ -183,6 +183,13 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
         (GroupKind::RdsCluster, cluster.as_str(), Some("db"))
     );
     assert_eq!(found[0].state, InstanceState::Running, "available");
+    // Priced by its members' classes (SPEC §6 Savings), read from the
+    // same DescribeDBInstances pages: no call more.
+    assert_eq!(
+        found[0].billing.engine.as_deref(),
+        Some("aurora-postgresql")
+    );
+    assert_eq!(found[0].billing.members, ["db.r6g.large"]);
 
     proxy.reset();
     let one = [cluster.clone()];
@@ -257,6 +264,9 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_in_its_tag_and_scaled_back_t
             .map(|s| (s.now, s.saved))
     };
     assert_eq!(scale_of(&found, &web), Some((capacity(1, 2, 4), None)));
+    // Priced by the types of its instances in service (SPEC §6 Savings).
+    let web_now = found.iter().find(|i| i.id == web).unwrap();
+    assert_eq!(web_now.billing.members, ["t3.micro", "t3.micro"]);
 
     // A worker that died after saving the capacity and before scaling: the
     // retry saves the same and scales.

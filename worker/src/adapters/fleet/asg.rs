@@ -14,7 +14,7 @@ use super::{fleet_error, scaled_state, AwsFleet, Instance};
 use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LifecycleState, Tag};
 use curfew_shared::ports::FleetError;
 use curfew_shared::reply::InstanceState;
-use curfew_shared::resource::{Capacity, Scale};
+use curfew_shared::resource::{Billing, Capacity, Scale};
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
 
@@ -107,7 +107,16 @@ impl AwsFleet {
                     zone: None,
                     hibernates: false,
                     place: self.place(),
-                    billing: Default::default(),
+                    billing: Billing {
+                        // What runs now: one entry per instance in service.
+                        members: group
+                            .instances()
+                            .iter()
+                            .filter(|i| i.lifecycle_state() == Some(&LifecycleState::InService))
+                            .filter_map(|i| i.instance_type().map(str::to_owned))
+                            .collect(),
+                        ..Billing::default()
+                    },
                     launched: None,
                     scale: capacity_of(group).map(|now| Scale {
                         now,

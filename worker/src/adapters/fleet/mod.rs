@@ -135,8 +135,8 @@ impl AwsFleet {
         let databases = async {
             let found = self.describe_rds().await?;
             let mut databases = found.instances;
-            if found.cluster_members {
-                databases.extend(self.describe_rds_clusters().await?);
+            if !found.members.is_empty() {
+                databases.extend(self.describe_rds_clusters(&found.members).await?);
             }
             Ok::<_, FleetError>(databases)
         };

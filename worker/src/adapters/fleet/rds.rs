@@ -9,6 +9,7 @@ use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::Billing;
 use curfew_shared::schedule::GroupKind;
 use curfew_shared::Action;
+use std::collections::BTreeMap;
 
 fn rds_state(status: Option<&str>) -> InstanceState {
     match status {
@@ -21,11 +22,12 @@ fn rds_state(status: Option<&str>) -> InstanceState {
     }
 }
 
-/// The tagged DB instances, and whether any instance (tagged or not)
-/// belongs to a cluster: only then are clusters described.
+/// The tagged DB instances, and the classes of every cluster's members
+/// (tagged or not): only when there are some are clusters described, and
+/// a cluster is priced by them.
 pub(super) struct Databases {
     pub(super) instances: Vec<Instance>,
-    pub(super) cluster_members: bool,
+    pub(super) members: BTreeMap<String, Vec<String>>,
 }
 
 impl AwsFleet {
@@ -39,13 +41,14 @@ impl AwsFleet {
             .send();
         let mut found = Databases {
             instances: Vec::new(),
-            cluster_members: false,
+            members: BTreeMap::new(),
         };
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| fleet_error("DescribeDBInstances", &[], e))?;
             for db in page.db_instances() {
-                if db.db_cluster_identifier().is_some() {
-                    found.cluster_members = true;
+                if let Some(cluster) = db.db_cluster_identifier() {
+                    let classes = found.members.entry(cluster.to_owned()).or_default();
+                    classes.extend(db.db_instance_class().map(str::to_owned));
                     continue;
                 }
                 let tags = || db.tag_list().iter().map(|t| (t.key(), t.value()));
@@ -69,6 +72,7 @@ impl AwsFleet {
                         class: db.db_instance_class().map(str::to_owned),
                         engine: db.engine().map(str::to_owned),
                         multi_az: db.multi_az().unwrap_or(false),
+                        members: Vec::new(),
                     },
                     launched: None,
                     scale: None,
@@ -79,7 +83,11 @@ impl AwsFleet {
     }
 
     /// Every tagged cluster (Aurora, DocumentDB, Neptune: one API).
-    pub(super) async fn describe_rds_clusters(&self) -> Result<Vec<Instance>, FleetError> {
+    /// `members`: each cluster's members' classes, from [`Self::describe_rds`].
+    pub(super) async fn describe_rds_clusters(
+        &self,
+        members: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Vec<Instance>, FleetError> {
         let mut pages = self
             .rds
             .describe_db_clusters()
@@ -109,6 +117,7 @@ impl AwsFleet {
                     place: self.place(),
                     billing: Billing {
                         engine: cluster.engine().map(str::to_owned),
+                        members: members.get(id).cloned().unwrap_or_default(),
                         ..Billing::default()
                     },
                     launched: None,
