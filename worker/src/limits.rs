@@ -51,6 +51,16 @@ pub const LEDGER_KEEP_MONTHS: u32 = 13;
 /// since, is not counted (docs/SAVINGS.md).
 pub const LEDGER_LOOK_BACK: Duration = Duration::days(35);
 
+/// How long a cached price is used (SPEC §6): on-demand prices change
+/// seldom, and a month-old one is good enough for a monthly savings
+/// figure. The item's `ttl` lets DynamoDB delete it afterwards; until it
+/// does, an older item is ignored.
+pub const PRICE_CACHE_LIFETIME: Duration = Duration::days(30);
+
+/// `GetProducts` calls in flight at once: keys are few, and a small number
+/// keeps a first report (nothing cached) clear of the API's throttling.
+pub const PRICING_CONCURRENCY: usize = 4;
+
 // --- EC2, RDS and DynamoDB calls of a tick (SPEC §6, cost of a tick) ---
 
 /// EC2 ids per StartInstances / StopInstances call.

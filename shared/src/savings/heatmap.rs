@@ -73,21 +73,11 @@ pub fn heat_map(timeline: &Timeline<'_>, window: Window) -> HeatMap {
 mod tests {
     use super::*;
     use crate::savings::Month;
-    use crate::schedule::parse_schedules;
 
     #[test]
     fn weekdays_nine_to_seven_light_up_ten_hours_of_five_rows() {
-        let file = r#"
-[[schedule]]
-name = "office"
-timezone = "Asia/Seoul"
-[[schedule.period]]
-days = "weekdays"
-start = "09:00"
-stop = "19:00"
-"#;
-        let schedules = parse_schedules(file, chrono_tz::Asia::Seoul).unwrap();
-        let timeline = Timeline::new(&schedules[0], &[], &[]);
+        let office = super::super::office();
+        let timeline = Timeline::new(&office, &[], &[]);
         let feb = Month::parse("2027-02")
             .unwrap()
             .whole(chrono_tz::Asia::Seoul);

@@ -129,7 +129,6 @@ pub(super) fn spans(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::parse_schedules;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().to_utc()
@@ -201,17 +200,8 @@ mod tests {
 
     #[test]
     fn planned_hours_of_ten_hours_a_weekday_are_seventy_point_two_percent() {
-        let file = r#"
-[[schedule]]
-name = "office"
-timezone = "Asia/Seoul"
-[[schedule.period]]
-days = "weekdays"
-start = "09:00"
-stop = "19:00"
-"#;
-        let schedules = parse_schedules(file, chrono_tz::Asia::Seoul).unwrap();
-        let timeline = Timeline::new(&schedules[0], &[], &[]);
+        let office = super::super::office();
+        let timeline = Timeline::new(&office, &[], &[]);
         // February 2027: four whole weeks, Monday the 1st to Sunday the 28th.
         let feb = super::super::Month::parse("2027-02")
             .unwrap()

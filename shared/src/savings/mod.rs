@@ -22,3 +22,13 @@ pub use ledger::{LedgerEntry, Origin};
 pub use month::Month;
 pub use price::{hourly_usd, PriceKey, PriceListError, PriceService, Quote};
 pub use report::{Figures, Held, Pair, Priced, Savings, Unpriced};
+
+/// `office`: weekdays 09:00-19:00 in Seoul, for the tests of this module.
+#[cfg(test)]
+fn office() -> crate::schedule::Schedule {
+    let file = "[[schedule]]\nname = \"office\"\ntimezone = \"Asia/Seoul\"\n\
+        [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
+    let mut schedules = crate::schedule::parse_schedules(file, chrono_tz::Asia::Seoul)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    schedules.remove(0)
+}

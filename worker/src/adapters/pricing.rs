@@ -9,10 +9,11 @@
 //! cache read or write costs only calls, never a quote.
 
 use crate::error::aws_error;
+use crate::limits::{PRICE_CACHE_LIFETIME, PRICING_CONCURRENCY};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_pricing::config::Region;
 use aws_sdk_pricing::types::{Filter, FilterType};
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use curfew_shared::ports::{CallError, PortFuture, Prices};
 use curfew_shared::savings::{hourly_usd, PriceKey, Quote};
 use futures::StreamExt;
@@ -23,12 +24,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// first among them), and each answers for the prices of every region.
 pub const PRICING_REGION: &str = "us-east-1";
 
-/// How long a cached price is used (SPEC §6): on-demand prices change
-/// seldom, and a month-old one is good enough for a monthly savings
-/// figure. The item's `ttl` lets DynamoDB delete it afterwards; until it
-/// does, an older item is ignored.
-pub const CACHE_LIFETIME: Duration = Duration::days(30);
-
 /// The partition holding every cached price (docs/DYNAMODB.md's one table).
 const PARTITION: &str = "PRICE";
 
@@ -38,10 +33,6 @@ const FORMAT_VERSION: &str = "aws_v1";
 /// Products per `GetProducts` page: the API's maximum. The filters match
 /// one product, so one page answers a key.
 const PAGE_SIZE: i32 = 100;
-
-/// `GetProducts` calls in flight at once: keys are few, and a small number
-/// keeps a first report (nothing cached) clear of the API's throttling.
-const CONCURRENCY: usize = 4;
 
 /// Prices from the Price List Query API, cached in the table.
 #[derive(Debug, Clone)]
@@ -85,7 +76,7 @@ impl AwsPrices {
     }
 
     /// The quote of every distinct key in `keys`: from the cache while it
-    /// is younger than [`CACHE_LIFETIME`] at `now`, else from `GetProducts`.
+    /// is younger than [`PRICE_CACHE_LIFETIME`] at `now`, else from `GetProducts`.
     pub async fn quote(&self, keys: &[PriceKey], now: DateTime<Utc>) -> BTreeMap<PriceKey, Quote> {
         let wanted: BTreeSet<&PriceKey> = keys.iter().collect();
         if wanted.is_empty() {
@@ -118,7 +109,7 @@ impl AwsPrices {
                 let quote = self.ask(&key, now).await;
                 (key, quote)
             })
-            .buffer_unordered(CONCURRENCY)
+            .buffer_unordered(PRICING_CONCURRENCY)
             .collect()
             .await;
         quotes.extend(asked);
@@ -217,7 +208,7 @@ impl AwsPrices {
             )
             .item(
                 "ttl",
-                AttributeValue::N((now + CACHE_LIFETIME).timestamp().to_string()),
+                AttributeValue::N((now + PRICE_CACHE_LIFETIME).timestamp().to_string()),
             )
             .send()
             .await;
@@ -228,7 +219,7 @@ impl AwsPrices {
     }
 }
 
-/// A cached item's key and price, `None` once it is [`CACHE_LIFETIME`]
+/// A cached item's key and price, `None` once it is [`PRICE_CACHE_LIFETIME`]
 /// old at `now`, or why it cannot be read.
 fn fresh_price(
     item: &HashMap<String, AttributeValue>,
@@ -246,7 +237,7 @@ fn fresh_price(
         .ok_or_else(|| format!("{sk}: no fetched_at"))?;
     let fetched_at = DateTime::parse_from_rfc3339(fetched_at)
         .map_err(|e| format!("{sk}: fetched_at {fetched_at:?}: {e}"))?;
-    if now.signed_duration_since(fetched_at) >= CACHE_LIFETIME {
+    if now.signed_duration_since(fetched_at) >= PRICE_CACHE_LIFETIME {
         return Ok(None);
     }
     Ok(Some((sk.clone(), usd)))
@@ -266,6 +257,7 @@ impl Prices for AwsPrices {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     fn item(usd: &str, fetched_at: &str) -> HashMap<String, AttributeValue> {
         HashMap::from([
@@ -285,8 +277,8 @@ mod tests {
         let key = "AmazonEC2#ap-northeast-2#t3.medium##".to_owned();
         for (age, fresh) in [
             (Duration::zero(), true),
-            (CACHE_LIFETIME - Duration::seconds(1), true),
-            (CACHE_LIFETIME, false),
+            (PRICE_CACHE_LIFETIME - Duration::seconds(1), true),
+            (PRICE_CACHE_LIFETIME, false),
             (Duration::days(31), false),
         ] {
             let expected = fresh.then(|| (key.clone(), 0.052));

@@ -9,8 +9,9 @@ use aws_sdk_pricing::config::Region;
 use chrono::{DateTime, Duration, Utc};
 use curfew_shared::savings::{PriceKey, PriceService, Quote};
 use curfew_testkit::{local_aws, sdk_at, PriceListStandIn};
-use curfew_worker::adapters::pricing::{AwsPrices, CACHE_LIFETIME, PRICING_REGION};
+use curfew_worker::adapters::pricing::{AwsPrices, PRICING_REGION};
 use curfew_worker::cli::setup::create_table;
+use curfew_worker::limits::PRICE_CACHE_LIFETIME;
 use std::collections::BTreeMap;
 
 const SEOUL: &str = "ap-northeast-2";
@@ -258,7 +259,7 @@ async fn a_price_is_served_from_the_table_for_thirty_days_then_asked_again() {
     // 31 days on, the cache is too old: the price list is asked again and
     // the cache refreshed.
     let stale = t0() + Duration::days(31);
-    assert!(Duration::days(31) > CACHE_LIFETIME);
+    assert!(Duration::days(31) > PRICE_CACHE_LIFETIME);
     let again = f.quote(&keys, stale).await;
     assert_eq!(again, first);
     assert_eq!(f.standin.requests().len(), 2);

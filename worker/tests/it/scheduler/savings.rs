@@ -78,30 +78,17 @@ async fn a_month_of_savings_equals_the_hand_computation() {
         stack.tag.clone(),
     ));
 
-    let image = any_image(&stack.sdk).await;
-    let office = |n: &str| format!("{}-{n}", stack.tag);
-    let mut ids = Vec::new();
-    for (name, kind) in [
-        ("a", InstanceType::T3Micro),
-        ("b", InstanceType::T3Micro),
-        ("c", InstanceType::T3Medium),
-    ] {
-        let name = office(name);
-        let id = ec2_instance_of(&stack.sdk, &image, &stack.tag, &name, None, kind).await;
-        ids.push(id.unwrap());
-    }
-    let plain = format!("{}-plain", stack.tag);
-    ec2_instance_of(
-        &stack.sdk,
-        &image,
-        &plain,
-        "plain-1",
-        None,
-        InstanceType::T3Micro,
+    let ids = ec2_fleet(
+        &stack,
+        &[
+            ("a", InstanceType::T3Micro),
+            ("b", InstanceType::T3Micro),
+            ("c", InstanceType::T3Medium),
+        ],
     )
-    .await
-    .unwrap();
-    assert!(rds_instance(&stack.sdk, &office("db"), &stack.tag, None, false).await);
+    .await;
+    let db = format!("{}-db", stack.tag);
+    assert!(rds_instance(&stack.sdk, &db, &stack.tag, None, false).await);
 
     // The holiday: no start on Wednesday 17 February.
     let holiday = NaiveDate::from_ymd_opt(2027, 2, 17).unwrap();
@@ -234,6 +221,29 @@ async fn a_month_of_savings_equals_the_hand_computation() {
     }
 }
 
+/// EC2 instances of the office schedule, `<tag>-<name>` of each type, and
+/// `plain-1` (a t3.micro) of the plain one. Returns the office ones' ids.
+async fn ec2_fleet(stack: &Stack, office: &[(&str, InstanceType)]) -> Vec<String> {
+    let image = any_image(&stack.sdk).await;
+    let mut ids = Vec::new();
+    for (name, kind) in office {
+        let name = format!("{}-{name}", stack.tag);
+        let id = ec2_instance_of(&stack.sdk, &image, &stack.tag, &name, None, kind.clone());
+        ids.push(id.await.unwrap());
+    }
+    let plain = format!("{}-plain", stack.tag);
+    let id = ec2_instance_of(
+        &stack.sdk,
+        &image,
+        &plain,
+        "plain-1",
+        None,
+        InstanceType::T3Micro,
+    );
+    id.await.unwrap();
+    ids
+}
+
 /// Starts `id` by hand at `at` (moto's clock is not the test's: the next
 /// describe is made to say it launched then).
 async fn hand_start(stack: &Stack, id: &str, at: DateTime<Utc>) {
@@ -291,23 +301,11 @@ async fn curfew_savings_json_prints_a_line_per_schedule_then_the_total() {
     let region = stack.worker.services.fleets.home_region().to_owned();
     let prices = PriceListStandIn::start().await.unwrap();
     prices.add_ec2(&region, "t3.micro", "0.0130000000");
-    let image = any_image(&stack.sdk).await;
-    for (name, kind) in [("m", InstanceType::T3Micro), ("n", InstanceType::T3Nano)] {
-        let name = format!("{}-{name}", stack.tag);
-        let id = ec2_instance_of(&stack.sdk, &image, &stack.tag, &name, None, kind).await;
-        assert!(id.is_some());
-    }
-    let plain = format!("{}-plain", stack.tag);
-    ec2_instance_of(
-        &stack.sdk,
-        &image,
-        &plain,
-        "plain-1",
-        None,
-        InstanceType::T3Micro,
+    ec2_fleet(
+        &stack,
+        &[("m", InstanceType::T3Micro), ("n", InstanceType::T3Nano)],
     )
-    .await
-    .unwrap();
+    .await;
     // Friday 27 November 2026, 19:00 in Seoul: both stop, and stay stopped
     // to the end of the month: 77 hours each.
     let friday = chrono_tz::Asia::Seoul
