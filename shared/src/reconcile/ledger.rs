@@ -22,15 +22,19 @@ pub(super) fn record(decision: &mut Decision, instances: &[Instance], now: DateT
             // Gone (terminated, untagged): nothing more to see of it.
             continue;
         };
-        if matches!(
+        // EC2 says when it last started: after curfew's stop, someone
+        // started it, even if it is stopped again by now (then the rest of
+        // the night is theirs, not curfew's). A DB or a group says only
+        // whether it is up.
+        let launched = instance
+            .launched
+            .filter(|launched| *launched > since && *launched <= now);
+        let up = matches!(
             instance.state,
             InstanceState::Running | InstanceState::Starting
-        ) {
-            // EC2 says when it started; a DB or a group only that it is up.
-            let at = instance
-                .launched
-                .filter(|launched| *launched > since && *launched <= now)
-                .unwrap_or(now);
+        );
+        if up || launched.is_some() {
+            let at = launched.unwrap_or(now);
             decision
                 .ledger
                 .push(entry(instance, Action::Start, Origin::Seen, at));
@@ -169,6 +173,34 @@ stop = "19:00"
             "a is running already: curfew starts only b"
         );
         assert!(start.state.stopped.is_empty());
+    }
+
+    #[test]
+    fn a_start_and_stop_by_hand_between_two_describes_ends_curfews_interval() {
+        let mut state = SchedulerState::default();
+        state
+            .stopped
+            .insert("a".to_owned(), at("2026-12-07T10:00:00Z"));
+        // Started at 22:00 KST and stopped again before Tuesday's describe.
+        let down = [ec2(
+            "a",
+            InstanceState::Stopped,
+            Some("2026-12-07T13:00:00Z"),
+        )];
+        let decision = reconcile(&state, &down, "2026-12-08T00:00:00Z");
+        let seen = decision
+            .ledger
+            .iter()
+            .find(|e| e.origin == Origin::Seen)
+            .unwrap();
+        assert_eq!(
+            (seen.action, seen.at),
+            (Action::Start, at("2026-12-07T13:00:00Z"))
+        );
+        assert!(
+            !decision.state.stopped.contains_key("a"),
+            "the night after is not curfew's"
+        );
     }
 
     #[test]
