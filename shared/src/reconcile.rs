@@ -86,8 +86,14 @@ pub struct SchedulerState {
     pub unreachable: Option<DateTime<Utc>>,
     /// The resources curfew stopped and has not seen up since, and when it
     /// stopped them: a describe that finds one up records a start it did
-    /// not make (see `ledger`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// not make (see `ledger`). Stored by instant (a stop acts on all of a
+    /// schedule's resources at one), so the item grows by an id, not an id
+    /// and a date, per resource.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "ledger::by_instant"
+    )]
     pub stopped: BTreeMap<String, DateTime<Utc>>,
 }
 

@@ -58,6 +58,34 @@ pub(super) fn record(decision: &mut Decision, instances: &[Instance], now: DateT
     decision.ledger.extend(entries);
 }
 
+/// [`super::SchedulerState::stopped`] as stored: instant → ids.
+pub(super) mod by_instant {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub(in crate::reconcile) fn serialize<S: Serializer>(
+        stopped: &BTreeMap<String, DateTime<Utc>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut grouped: BTreeMap<DateTime<Utc>, Vec<&str>> = BTreeMap::new();
+        for (id, at) in stopped {
+            grouped.entry(*at).or_default().push(id);
+        }
+        grouped.serialize(serializer)
+    }
+
+    pub(in crate::reconcile) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, DateTime<Utc>>, D::Error> {
+        let grouped = BTreeMap::<DateTime<Utc>, Vec<String>>::deserialize(deserializer)?;
+        Ok(grouped
+            .into_iter()
+            .flat_map(|(at, ids)| ids.into_iter().map(move |id| (id, at)))
+            .collect())
+    }
+}
+
 fn entry(instance: &Instance, action: Action, origin: Origin, at: DateTime<Utc>) -> LedgerEntry {
     LedgerEntry {
         id: instance.id.clone(),
@@ -173,6 +201,26 @@ stop = "19:00"
             "a is running already: curfew starts only b"
         );
         assert!(start.state.stopped.is_empty());
+    }
+
+    #[test]
+    fn what_curfew_stopped_is_stored_by_instant_and_read_back_the_same() {
+        let mut state = SchedulerState::default();
+        for id in ["a", "b"] {
+            state
+                .stopped
+                .insert(id.to_owned(), at("2026-12-07T10:00:00Z"));
+        }
+        state
+            .stopped
+            .insert("c".to_owned(), at("2026-12-08T10:00:00Z"));
+        let json = serde_json::to_value(&state).unwrap();
+        assert_eq!(
+            json["stopped"],
+            serde_json::json!({"2026-12-07T10:00:00Z": ["a", "b"], "2026-12-08T10:00:00Z": ["c"]})
+        );
+        let back: SchedulerState = serde_json::from_value(json).unwrap();
+        assert_eq!(back, state);
     }
 
     #[test]

@@ -55,7 +55,13 @@ pub async fn report(
         .schedule
         .into_iter()
         .filter(|def| only.is_none_or(|name| def.name == name))
-        .filter_map(|def| def.validate(config.default_tz).ok())
+        .filter_map(|def| match def.validate(config.default_tz) {
+            Ok(schedule) => Some(schedule),
+            Err(_) => {
+                tracing::warn!(schedule = %def.name, "stored schedule is invalid; left out of savings");
+                None
+            }
+        })
         .collect();
     report_for(services, &schedules, &pairs, month, now).await
 }
