@@ -204,3 +204,16 @@ async fn an_aurora_cluster_is_priced_by_its_members_and_a_group_by_its_instances
     assert!(reply.contains("dev, 2026-12: $9.09 saved"), "{reply}");
     assert!(!reply.contains("Not priced"), "{reply}");
 }
+
+#[tokio::test]
+async fn a_ledger_that_cannot_be_written_is_logged_and_the_tick_still_acts() {
+    let world = world();
+    world.ledger.fail_next(Class::Transient);
+    tick(&world, MON_STOP).await;
+    assert_eq!(world.ledger.writes(), 0);
+    let calls = world.fleet.calls();
+    assert!(calls.iter().any(|c| c.starts_with("stop ec2")), "{calls:?}");
+    // The next acting tick writes its own item again.
+    tick(&world, TUE_START).await;
+    assert_eq!(world.ledger.writes(), 1);
+}
