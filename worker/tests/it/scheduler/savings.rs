@@ -222,7 +222,8 @@ async fn a_month_of_savings_equals_the_hand_computation() {
 }
 
 /// EC2 instances of the office schedule, `<tag>-<name>` of each type, and
-/// `plain-1` (a t3.micro) of the plain one. Returns the office ones' ids.
+/// `plain-1` (a t3.micro) of the plain one, each launched in a second of
+/// its own. Returns the office ones' ids.
 async fn ec2_fleet(stack: &Stack, office: &[(&str, InstanceType)]) -> Vec<String> {
     let image = any_image(&stack.sdk).await;
     let mut ids = Vec::new();
@@ -230,6 +231,9 @@ async fn ec2_fleet(stack: &Stack, office: &[(&str, InstanceType)]) -> Vec<String
         let name = format!("{}-{name}", stack.tag);
         let id = ec2_instance_of(&stack.sdk, &image, &stack.tag, &name, None, kind.clone());
         ids.push(id.await.unwrap());
+        // moto dates a launch to the second: one second apart, each
+        // instance's LaunchTime is its own, and `hand_start` rewrites one.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     }
     let plain = format!("{}-plain", stack.tag);
     let id = ec2_instance_of(
