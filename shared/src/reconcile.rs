@@ -194,6 +194,14 @@ impl Decision {
     pub fn changes(&self, before: &SchedulerState) -> bool {
         self.state != *before
     }
+
+    /// The resources `action` is called for: the rollout's, and for a
+    /// stop the DBs AWS started after seven days.
+    pub fn to_call(&self, action: Action) -> impl Iterator<Item = &Instance> {
+        let rollout = (self.action == Some(action)).then_some(&self.act);
+        let again = (action == Action::Stop).then_some(&self.restopped);
+        rollout.into_iter().chain(again).flatten()
+    }
 }
 
 /// Whether a schedule needs the fleet described at all: a new event, a

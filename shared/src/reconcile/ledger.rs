@@ -42,20 +42,18 @@ pub(super) fn record(decision: &mut Decision, instances: &[Instance], now: DateT
             decision.state.stopped.insert(id, since);
         }
     }
-    let rollout = decision.action.map(|action| (action, decision.act.clone()));
-    let acted = rollout
+    let called: Vec<LedgerEntry> = [Action::Start, Action::Stop]
         .into_iter()
-        .flat_map(|(action, act)| act.into_iter().map(move |i| (action, i)))
-        .chain(decision.restopped.iter().map(|i| (Action::Stop, i.clone())));
-    let mut entries = Vec::new();
-    for (action, instance) in acted {
-        match action {
-            Action::Stop => decision.state.stopped.insert(instance.id.clone(), now),
-            Action::Start => decision.state.stopped.remove(&instance.id),
+        .flat_map(|action| decision.to_call(action).map(move |i| (action, i)))
+        .map(|(action, instance)| entry(instance, action, Origin::Curfew, now))
+        .collect();
+    for call in called {
+        match call.action {
+            Action::Stop => decision.state.stopped.insert(call.id.clone(), now),
+            Action::Start => decision.state.stopped.remove(&call.id),
         };
-        entries.push(entry(&instance, action, Origin::Curfew, now));
+        decision.ledger.push(call);
     }
-    decision.ledger.extend(entries);
 }
 
 /// [`super::SchedulerState::stopped`] as stored: instant → ids.
@@ -104,18 +102,7 @@ fn entry(instance: &Instance, action: Action, origin: Origin, at: DateTime<Utc>)
 mod tests {
     use super::super::{decide, Outlook, SchedulerState};
     use super::*;
-    use crate::schedule::{parse_schedules, Timeline};
-
-    const OFFICE: &str = r#"
-[[schedule]]
-name = "office"
-timezone = "Asia/Seoul"
-stop_warning_minutes = 0
-[[schedule.period]]
-days = "weekdays"
-start = "09:00"
-stop = "19:00"
-"#;
+    use crate::schedule::Timeline;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().to_utc()
@@ -139,16 +126,10 @@ stop = "19:00"
     }
 
     fn reconcile(state: &SchedulerState, instances: &[Instance], now: &str) -> Decision {
-        let schedules = parse_schedules(OFFICE, chrono_tz::Asia::Seoul).unwrap();
-        let timeline = Timeline::new(&schedules[0], &[], &[]);
+        let office = crate::savings::office();
+        let timeline = Timeline::new(&office, &[], &[]);
         let now = at(now);
-        decide(
-            &schedules[0],
-            &Outlook::of(&timeline, now),
-            state,
-            instances,
-            now,
-        )
+        decide(&office, &Outlook::of(&timeline, now), state, instances, now)
     }
 
     #[test]

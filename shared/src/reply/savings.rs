@@ -3,7 +3,7 @@
 use super::info::ruler;
 use super::{pick, weekday_name, Context, Lang, SavingsBlock, SavingsView};
 use crate::jandi::{Color, Message};
-use crate::savings::{Figures, HeatMap};
+use crate::savings::{share_text, usd_text, Figures, HeatMap};
 use chrono::Weekday;
 
 pub(super) fn render(view: &SavingsView, ctx: &Context) -> Message {
@@ -101,14 +101,14 @@ fn figures_lines(figures: &Figures, lang: Lang) -> Vec<String> {
             format!(
                 "상시 가동 요금 {} 대비: 실제 {} / 계획 {}",
                 money(figures.usd_always_on, lang),
-                percent(shares.actual),
-                percent(shares.planned)
+                share_text(shares.actual),
+                share_text(shares.planned)
             ),
             format!(
                 "Of an always-on bill of {}: actual {}, planned {}",
                 money(figures.usd_always_on, lang),
-                percent(shares.actual),
-                percent(shares.planned)
+                share_text(shares.actual),
+                share_text(shares.planned)
             ),
         ),
     ];
@@ -124,14 +124,7 @@ fn figures_lines(figures: &Figures, lang: Lang) -> Vec<String> {
 
 /// `$12.34`, or that the money could not be known.
 fn money(usd: Option<f64>, lang: Lang) -> String {
-    match usd {
-        Some(usd) => format!("${usd:.2}"),
-        None => pick(lang, "금액 확인 불가", "unavailable").to_owned(),
-    }
-}
-
-fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", s * 100.0))
+    usd_text(usd, pick(lang, "금액 확인 불가", "unavailable"))
 }
 
 /// A ruler and one row a weekday, in `info`'s timeline cells.

@@ -5,7 +5,7 @@ use crate::resource::Billing;
 use crate::schedule::{GroupKind, Timeline};
 use crate::Action;
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A span of time, `[from, to)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,13 @@ pub fn stopped_hours(entries: &[LedgerEntry], window: Window) -> Vec<Stopped> {
     sorted.sort_by_key(|e| e.at);
     let mut open: BTreeMap<&str, DateTime<Utc>> = BTreeMap::new();
     let mut found: BTreeMap<&str, Stopped> = BTreeMap::new();
+    // A resource stopped and started again before the window is none of
+    // its business: kept only with hours, or with an entry in the window.
+    let mut in_window: BTreeSet<&str> = BTreeSet::new();
     for entry in sorted {
+        if entry.at >= window.from {
+            in_window.insert(&entry.id);
+        }
         let stopped = found.entry(&entry.id).or_insert_with(|| Stopped {
             id: entry.id.clone(),
             name: entry.name.clone(),
@@ -86,12 +92,9 @@ pub fn stopped_hours(entries: &[LedgerEntry], window: Window) -> Vec<Stopped> {
             stopped.hours += window.overlap(since, window.to);
         }
     }
-    // A resource that was stopped and started again before the window is
-    // none of its business.
-    let seen_in_window = |id: &str| entries.iter().any(|e| e.id == id && e.at >= window.from);
     found
         .into_values()
-        .filter(|s| s.hours > 0.0 || seen_in_window(&s.id))
+        .filter(|s| s.hours > 0.0 || in_window.contains(s.id.as_str()))
         .collect()
 }
 

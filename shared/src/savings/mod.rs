@@ -21,11 +21,12 @@ pub use hours::{planned_off_hours, stopped_hours, Stopped, Window};
 pub use ledger::{LedgerEntry, Origin};
 pub use month::Month;
 pub use price::{hourly_usd, PriceKey, PriceListError, PriceService, Quote};
-pub use report::{Figures, Held, Pair, Priced, Savings, Unpriced};
+pub use report::{share_text, usd_text, Figures, Held, Pair, Priced, Savings, Unpriced};
 
-/// `office`: weekdays 09:00-19:00 in Seoul, for the tests of this module.
+/// `office`: weekdays 09:00-19:00 in Seoul, for the tests of savings and
+/// of the ledger's share of a reconcile.
 #[cfg(test)]
-fn office() -> crate::schedule::Schedule {
+pub(crate) fn office() -> crate::schedule::Schedule {
     let file = "[[schedule]]\nname = \"office\"\ntimezone = \"Asia/Seoul\"\n\
         [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
     let mut schedules = crate::schedule::parse_schedules(file, chrono_tz::Asia::Seoul)

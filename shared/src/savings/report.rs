@@ -157,6 +157,17 @@ impl Figures {
     }
 }
 
+/// `$12.34`, or `unavailable` (in the reader's words) when the money
+/// could not be known: chat and `curfew savings` show money alike.
+pub fn usd_text(usd: Option<f64>, unavailable: &str) -> String {
+    usd.map_or_else(|| unavailable.to_owned(), |usd| format!("${usd:.2}"))
+}
+
+/// `70.2%`, or `-` where there is no share.
+pub fn share_text(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", s * 100.0))
+}
+
 /// Rounded to cents (money) or hundredths of an hour.
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0

@@ -8,6 +8,8 @@
 //! is not (it may be listed later), and neither is a failure. A failed
 //! cache read or write costs only calls, never a quote.
 
+use crate::adapters::dynamodb::items::text;
+use crate::adapters::dynamodb::s;
 use crate::error::aws_error;
 use crate::limits::{PRICE_CACHE_LIFETIME, PRICING_CONCURRENCY};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -40,10 +42,6 @@ pub struct AwsPrices {
     pricing: aws_sdk_pricing::Client,
     dynamodb: aws_sdk_dynamodb::Client,
     table: String,
-}
-
-fn s(text: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(text.into())
 }
 
 impl AwsPrices {
@@ -225,22 +223,16 @@ fn fresh_price(
     item: &HashMap<String, AttributeValue>,
     now: DateTime<Utc>,
 ) -> Result<Option<(String, f64)>, String> {
-    let sk = item.get("sk").and_then(|v| v.as_s().ok()).ok_or("no sk")?;
-    let usd = item
-        .get("usd")
-        .and_then(|v| v.as_n().ok())
-        .ok_or_else(|| format!("{sk}: no usd"))?;
+    let sk = text(item, "sk").ok_or("no sk")?;
+    let usd = text(item, "usd").ok_or_else(|| format!("{sk}: no usd"))?;
     let usd: f64 = usd.parse().map_err(|e| format!("{sk}: usd {usd:?}: {e}"))?;
-    let fetched_at = item
-        .get("fetched_at")
-        .and_then(|v| v.as_s().ok())
-        .ok_or_else(|| format!("{sk}: no fetched_at"))?;
-    let fetched_at = DateTime::parse_from_rfc3339(fetched_at)
+    let fetched_at = text(item, "fetched_at").ok_or_else(|| format!("{sk}: no fetched_at"))?;
+    let fetched_at = DateTime::parse_from_rfc3339(&fetched_at)
         .map_err(|e| format!("{sk}: fetched_at {fetched_at:?}: {e}"))?;
     if now.signed_duration_since(fetched_at) >= PRICE_CACHE_LIFETIME {
         return Ok(None);
     }
-    Ok(Some((sk.clone(), usd)))
+    Ok(Some((sk, usd)))
 }
 
 /// The port, by the Query, the `GetProducts` calls and the writes above.

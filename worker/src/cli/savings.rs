@@ -6,7 +6,7 @@ use crate::app::Services;
 use crate::commands::savings::{report, Refused, Report};
 use crate::config::WorkerConfig;
 use anyhow::Context as _;
-use curfew_shared::savings::{Figures, Month};
+use curfew_shared::savings::{share_text, usd_text, Figures, Month};
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
@@ -108,7 +108,11 @@ fn print_table(reports: &[Report], total: &Figures, out: &mut impl Write) -> any
             ),
             format!("{} / {}", usd(f.usd_saved.actual), usd(f.usd_saved.planned)),
             usd(f.usd_always_on),
-            format!("{} / {}", percent(shares.actual), percent(shares.planned)),
+            format!(
+                "{} / {}",
+                share_text(shares.actual),
+                share_text(shares.planned)
+            ),
         )?;
     }
     for r in reports {
@@ -124,9 +128,5 @@ fn print_table(reports: &[Report], total: &Figures, out: &mut impl Write) -> any
 }
 
 fn usd(value: Option<f64>) -> String {
-    value.map_or_else(|| "unavailable".to_owned(), |v| format!("${v:.2}"))
-}
-
-fn percent(share: Option<f64>) -> String {
-    share.map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", s * 100.0))
+    usd_text(value, "unavailable")
 }

@@ -114,16 +114,12 @@ pub async fn report_for(
     let quotes = services.prices.quote(&keys, now).await;
     let price =
         |kind, billing: &_, region: &str| priced(&quotes, PriceKey::keys(kind, billing, region));
+    let none = TimelineData::default();
     let reports = work
         .into_iter()
         .map(|(schedule, month, window, stopped, mine)| {
-            let data = timelines.get(&schedule.name).cloned().unwrap_or_default();
-            let TimelineData {
-                exceptions,
-                overrides,
-                ..
-            } = data;
-            let timeline = Timeline::new(schedule, &exceptions, &overrides);
+            let data = timelines.get(&schedule.name).unwrap_or(&none);
+            let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
             // A disabled schedule plans nothing: curfew does not act on it.
             let planned_off = if schedule.enabled {
                 planned_off_hours(&timeline, window)

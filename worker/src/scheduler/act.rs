@@ -203,7 +203,7 @@ fn ec2_batches(decisions: &[&Decision], action: Action) -> Vec<(Ec2Call, Vec<Str
     let ec2: Vec<(bool, &Instance)> = decisions
         .iter()
         .flat_map(|d| {
-            to_act(d, action)
+            d.to_call(action)
                 .filter(|i| i.kind == GroupKind::Ec2)
                 .map(move |i| (action == Action::Stop && d.hibernate && i.hibernates, i))
         })
@@ -231,7 +231,7 @@ fn ec2_batches(decisions: &[&Decision], action: Action) -> Vec<(Ec2Call, Vec<Str
 fn one_a_call<'d>(decisions: &[&'d Decision], action: Action) -> Vec<OneCall<'d>> {
     decisions
         .iter()
-        .flat_map(|d| to_act(d, action).map(move |i| (d, i)))
+        .flat_map(|d| d.to_call(action).map(move |i| (d, i)))
         .filter(|(_, i)| i.kind != GroupKind::Ec2)
         .map(|(d, i)| match i.kind {
             GroupKind::Asg | GroupKind::Ecs => OneCall::Scale(i, d.capacity_for(i, action)),
@@ -270,14 +270,6 @@ impl OneCall<'_> {
             )),
         }
     }
-}
-
-/// The instances `action` is called for in `decision`: its rollout's, and
-/// for a stop the DBs AWS started after seven days.
-fn to_act(decision: &Decision, action: Action) -> impl Iterator<Item = &Instance> {
-    let rollout = (decision.action == Some(action)).then_some(&decision.act);
-    let again = (action == Action::Stop).then_some(&decision.restopped);
-    rollout.into_iter().chain(again).flatten()
 }
 
 /// The EC2 call a batch gets.

@@ -3,7 +3,7 @@
 //! newest ten with one Query. The key includes the job's idempotency key,
 //! so a redelivered command rewrites its own record instead of adding one.
 
-use super::StoreError;
+use super::{s, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat};
 use curfew_shared::ports::{AuditLog, PortFuture};
@@ -14,10 +14,6 @@ use curfew_shared::reply::AuditEntry;
 pub struct AuditStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
-}
-
-fn s(text: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(text.into())
 }
 
 impl AuditStore {

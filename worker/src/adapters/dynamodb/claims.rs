@@ -6,7 +6,7 @@
 //! durable the record is marked done; a later delivery of the same key then
 //! does nothing. Records expire through the table's TTL.
 
-use super::StoreError;
+use super::{s, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
 pub use curfew_shared::ports::Claim;
@@ -20,10 +20,6 @@ const IN_PROGRESS: &str = "in_progress";
 pub struct ClaimStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
-}
-
-fn s(text: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(text.into())
 }
 
 fn n(value: i64) -> AttributeValue {

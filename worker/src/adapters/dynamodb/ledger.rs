@@ -4,7 +4,7 @@
 //! per acting schedule and pair, and a redone job rewrites its own item.
 //! `savings` reads a month with one Query (paged) per schedule.
 
-use super::StoreError;
+use super::{s, StoreError};
 use crate::limits::LEDGER_KEEP_MONTHS;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Months, SecondsFormat, Utc};
@@ -16,10 +16,6 @@ use curfew_shared::savings::LedgerEntry;
 pub struct LedgerStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
-}
-
-fn s(text: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(text.into())
 }
 
 fn partition(schedule: &str) -> String {

@@ -22,6 +22,11 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+/// A string attribute.
+pub(crate) fn s(text: impl Into<String>) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::S(text.into())
+}
+
 /// The [`StoreError`] of a failed DynamoDB call, classified.
 fn failed<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> StoreError
 where

@@ -6,7 +6,7 @@
 //! instant they were issued and expire through the TTL once they can no
 //! longer be the latest event (end + 9 days).
 
-use super::StoreError;
+use super::{s, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use curfew_shared::ports::{PortFuture, Replaced, StoredState, TimelineData, Timelines};
@@ -22,10 +22,6 @@ const PARTITION: &str = "TIMELINE";
 pub struct TimelineStore {
     client: aws_sdk_dynamodb::Client,
     table: String,
-}
-
-fn s(text: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(text.into())
 }
 
 /// `<name>#STATE` for the implicit pair (as before targets existed: no
