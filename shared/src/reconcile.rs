@@ -17,10 +17,12 @@ use crate::resource::{Capacity, GroupWait, InstanceState};
 use std::collections::BTreeMap;
 
 mod capacity;
+mod caught;
 mod ledger;
 pub mod restart;
 use crate::schedule::{Event, GroupKind, Schedule, Timeline};
 use crate::Action;
+use caught::{stance, Stance};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -29,12 +31,6 @@ impl Instance {
     /// `available` for a start, `stopped` for a stop).
     fn settled(&self, action: Action) -> bool {
         self.state == target(action)
-    }
-
-    /// Whether a start (or stop) call applies to it now: only from the
-    /// opposite resting state. An instance on its way somewhere is left be.
-    fn actionable(&self, action: Action) -> bool {
-        self.state == target(opposite(action))
     }
 }
 
@@ -149,6 +145,11 @@ pub struct Rollout {
     pub began_at: DateTime<Utc>,
     /// Groups not yet acted on, in the order they go.
     pub remaining: Vec<String>,
+    /// Resources caught on their way the other way (or busy) when their
+    /// turn came, by id: acted on once a reconcile finds them at rest
+    /// (see `caught`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caught: Vec<String>,
 }
 
 /// What one reconcile does.
@@ -162,6 +163,12 @@ pub struct Decision {
     pub act: Vec<Instance>,
     /// Instances already in (or on their way to) the wanted state.
     pub unchanged: Vec<Instance>,
+    /// Resources caught on their way the other way (or busy), still kept
+    /// in the rollout: acted on once at rest.
+    pub caught: Vec<Instance>,
+    /// Caught resources that did not come to rest within
+    /// `start_timeout_minutes`: given up on, and told to the room once.
+    pub not_at_rest: Vec<Instance>,
     /// Groups that wait, and on which groups.
     pub waiting: Vec<GroupWait>,
     /// Groups still waiting when the rollout timed out.
@@ -352,7 +359,9 @@ fn roll(
         new_event.is_none()
             && state.rollout.is_none()
             && schedule.enforce
-            && instances.iter().any(|i| i.actionable(event.action))
+            && instances
+                .iter()
+                .any(|i| stance(i, event.action) == Stance::Act)
     });
     if enforce.is_some() {
         decision.enforced = true;
@@ -401,22 +410,26 @@ fn begin(
             .map(|g| g.name.clone())
             .collect(),
     };
+    let mut rollout = Rollout {
+        event,
+        began_at: now,
+        remaining: order,
+        caught: Vec::new(),
+    };
     let ungrouped = instances.iter().filter(|i| group_of(schedule, i).is_none());
-    sort_into(decision, ungrouped, event.action);
+    sort_into(decision, &mut rollout, ungrouped);
     decision.misfiled = misfiled(schedule, instances)
         .into_iter()
         .map(|(i, kind)| (i.clone(), kind))
         .collect();
-    Rollout {
-        event,
-        began_at: now,
-        remaining: order,
-    }
+    rollout
 }
 
-/// Moves `rollout` on: each group whose blockers are settled acts now, the
-/// others wait; past `start_timeout_minutes` the rest is given up as timed
-/// out. What remains is kept in the state for the next reconcile.
+/// Moves `rollout` on: each caught resource found at rest acts now; each
+/// group whose blockers are settled acts now, the others wait; past
+/// `start_timeout_minutes` the rest is given up (groups as timed out, caught
+/// resources as not at rest). What remains is kept in the state for the
+/// next reconcile.
 fn take_further(
     schedule: &Schedule,
     mut rollout: Rollout,
@@ -426,6 +439,12 @@ fn take_further(
 ) {
     let action = rollout.event.action;
     decision.action = Some(action);
+    for id in std::mem::take(&mut rollout.caught) {
+        // Gone (terminated, untagged) or settled by itself: nothing to do.
+        if let Some(instance) = instances.iter().find(|i| i.id == id) {
+            sort_into(decision, &mut rollout, std::iter::once(instance));
+        }
+    }
     let settled = |group: &str| members_of(schedule, instances, group).all(|i| i.settled(action));
     // Groups go in order (dependencies first), each judged on the states
     // described before anything acts now: a group whose blockers act in this
@@ -437,7 +456,8 @@ fn take_further(
             .filter(|other| remaining.contains(other) || !settled(other))
             .collect();
         if on.is_empty() {
-            sort_into(decision, members_of(schedule, instances, &group), action);
+            let members = members_of(schedule, instances, &group);
+            sort_into(decision, &mut rollout, members);
         } else {
             decision.waiting.push(GroupWait {
                 group: group.clone(),
@@ -447,11 +467,14 @@ fn take_further(
         }
     }
     rollout.remaining = remaining;
+    let caught = instances.iter().filter(|i| rollout.caught.contains(&i.id));
+    decision.caught = caught.cloned().collect();
     let timeout = Duration::minutes(i64::from(schedule.start_timeout_minutes));
-    decision.state.rollout = if rollout.remaining.is_empty() {
+    decision.state.rollout = if rollout.remaining.is_empty() && rollout.caught.is_empty() {
         None
     } else if now - rollout.began_at >= timeout {
         decision.timed_out = rollout.remaining.clone();
+        decision.not_at_rest = std::mem::take(&mut decision.caught);
         None
     } else {
         Some(rollout)
@@ -523,16 +546,21 @@ fn blockers_of(schedule: &Schedule, group: &str, action: Action) -> Vec<String> 
     }
 }
 
+/// Sorts resources whose turn has come: called now, as wanted already, or
+/// caught (kept in `rollout` for a later reconcile). A resource that is
+/// not curfew's to change is none of these.
 fn sort_into<'a>(
     decision: &mut Decision,
+    rollout: &mut Rollout,
     instances: impl Iterator<Item = &'a Instance>,
-    action: Action,
 ) {
+    let action = rollout.event.action;
     for instance in instances {
-        if instance.actionable(action) {
-            decision.act.push(instance.clone());
-        } else {
-            decision.unchanged.push(instance.clone());
+        match stance(instance, action) {
+            Stance::Act => decision.act.push(instance.clone()),
+            Stance::AsWanted => decision.unchanged.push(instance.clone()),
+            Stance::Caught => rollout.caught.push(instance.id.clone()),
+            Stance::Leave => {}
         }
     }
 }

@@ -81,6 +81,8 @@ fn ids(instances: &[Instance]) -> Vec<&str> {
 
 use InstanceState::{Running, Starting, Stopped};
 
+mod caught;
+
 #[test]
 fn a_start_goes_to_the_database_first_and_remembers_the_app() {
     let start = event(Action::Start, 0);
@@ -280,7 +282,7 @@ fn a_newer_event_replaces_a_rollout_in_progress() {
 }
 
 #[test]
-fn instances_on_their_way_are_left_alone() {
+fn an_instance_on_its_way_to_the_wanted_state_is_left_to_get_there() {
     let d = decide(
         &schedule(),
         &seen(Some(event(Action::Start, 0))),

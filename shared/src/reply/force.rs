@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 fn refs(instances: &[InstanceRef]) -> String {
     instances
         .iter()
-        .map(|i| format!("{} ({})", i.name, i.id))
+        .map(|i| super::resource_text(&i.name, &i.id, None))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -75,6 +75,13 @@ pub(super) fn render(view: &ForceView, ctx: &Context) -> Message {
             pick(lang, "이미 그 상태인 서버", "Already in that state"),
             refs(&view.unchanged),
         );
+    }
+    if !view.caught.is_empty() {
+        let title = match view.action {
+            Action::Start => pick(lang, "멈추는 대로 기상", "Started once at rest"),
+            Action::Stop => pick(lang, "멈추는 대로 취침", "Stopped once at rest"),
+        };
+        message = message.block(title, refs(&view.caught));
     }
     if !view.waiting.is_empty() {
         let lines = super::waiting_lines(view.action, &view.waiting, lang);

@@ -109,6 +109,22 @@ fn weekday_name(day: Weekday, lang: Lang) -> &'static str {
     pick(lang, ko, en)
 }
 
+/// A resource as a line names it: `name (id, zone)`, the id left out when
+/// it is the name (an RDS identifier, an Auto Scaling group: naming it
+/// twice says nothing), also behind an `[account/region]` label.
+pub(crate) fn resource_text(name: &str, id: &str, zone: Option<&str>) -> String {
+    let same = name == id
+        || name
+            .strip_prefix(id)
+            .is_some_and(|rest| rest.starts_with(" ["));
+    match (same, zone) {
+        (true, None) => name.to_owned(),
+        (true, Some(zone)) => format!("{name} ({zone})"),
+        (false, None) => format!("{name} ({id})"),
+        (false, Some(zone)) => format!("{name} ({id}, {zone})"),
+    }
+}
+
 /// `2026-11-30 (Mon)` / `2026-11-30 (월)`.
 pub(crate) fn date_text(date: NaiveDate, lang: Lang) -> String {
     format!(

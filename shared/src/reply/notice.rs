@@ -12,10 +12,7 @@ use chrono_tz::Tz;
 fn placed_lines(instances: &[Placed]) -> String {
     instances
         .iter()
-        .map(|i| match &i.zone {
-            Some(zone) => format!("{} ({}, {zone})", i.name, i.id),
-            None => format!("{} ({})", i.name, i.id),
-        })
+        .map(|i| super::resource_text(&i.name, &i.id, i.zone.as_deref()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -32,18 +29,47 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             acted,
             hibernated,
             waiting,
+            caught,
         } => {
             let why = acted_why(event.as_ref(), *enforced, tz, lang);
-            let message = acted_message(name, *action, &why, acted, waiting, lang);
-            if hibernated.is_empty() {
-                message
-            } else {
-                message.block(
+            let mut message = acted_message(name, *action, &why, acted, waiting, lang);
+            if !hibernated.is_empty() {
+                message = message.block(
                     pick(lang, "최대 절전(hibernate)", "Hibernated"),
                     placed_lines(hibernated),
-                )
+                );
             }
+            if !caught.is_empty() {
+                let title = match action {
+                    Action::Start => pick(lang, "멈추는 대로 기상", "Started once at rest"),
+                    Action::Stop => pick(lang, "멈추는 대로 취침", "Stopped once at rest"),
+                };
+                message = message.block(title, caught_lines(caught, lang));
+            }
+            message
         }
+        Notice::NotAtRest {
+            action,
+            minutes,
+            resources,
+        } => Message::new(
+            Color::Error,
+            pick(
+                lang,
+                format!(
+                    "{name}: {minutes}분 동안 다른 상태로 움직이던 서버가 멈추지 않아 {}하지 못했습니다! 직접 확인해 주십시오!",
+                    action_text(*action, lang)
+                ),
+                format!(
+                    "{name}: these were on their way elsewhere and did not come to rest within {minutes} minutes, so the {} left them as they are; check them.",
+                    action_text(*action, lang)
+                ),
+            ),
+        )
+        .block(
+            pick(lang, "처리하지 못한 서버", "Left as they are"),
+            caught_lines(resources, lang),
+        ),
         Notice::StopWarning { stop, running } => Message::new(
             Color::Warning,
             pick(
@@ -144,6 +170,21 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
     }
 }
 
+/// `name (id) : starting`, one a line.
+fn caught_lines(resources: &[super::Caught], lang: Lang) -> String {
+    resources
+        .iter()
+        .map(|c| {
+            format!(
+                "{} : {}",
+                super::resource_text(&c.placed.name, &c.placed.id, None),
+                super::status::state_text(c.kind, &c.state, lang)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `name (id): ecs in group db (rds)`, one a line.
 fn misfiled_lines(resources: &[super::Misfiled], lang: Lang) -> String {
     resources
@@ -152,17 +193,15 @@ fn misfiled_lines(resources: &[super::Misfiled], lang: Lang) -> String {
             pick(
                 lang,
                 format!(
-                    "{} ({}): {} 자원이 그룹 {} ({})에 있습니다",
-                    m.placed.name,
-                    m.placed.id,
+                    "{}: {} 자원이 그룹 {} ({})에 있습니다",
+                    super::resource_text(&m.placed.name, &m.placed.id, None),
                     m.kind.as_str(),
                     m.group,
                     m.group_kind.as_str()
                 ),
                 format!(
-                    "{} ({}): {} in group {} ({})",
-                    m.placed.name,
-                    m.placed.id,
+                    "{}: {} in group {} ({})",
+                    super::resource_text(&m.placed.name, &m.placed.id, None),
                     m.kind.as_str(),
                     m.group,
                     m.group_kind.as_str()
@@ -174,7 +213,8 @@ fn misfiled_lines(resources: &[super::Misfiled], lang: Lang) -> String {
 }
 
 /// Why a start or stop happened: the event applied (when, from what), the
-/// steady state, `enforce`, or groups that were waiting.
+/// steady state, `enforce`, or the rest of an event in progress (groups
+/// that waited, resources caught mid-way).
 fn acted_why(event: Option<&Event>, enforced: bool, tz: Tz, lang: Lang) -> String {
     match (event, enforced) {
         (Some(event), _) if event.is_steady() => {
@@ -186,7 +226,12 @@ fn acted_why(event: Option<&Event>, enforced: bool, tz: Tz, lang: Lang) -> Strin
             source_text(event.source, lang)
         ),
         (None, true) => pick(lang, "상태 유지(enforce)", "enforce").to_owned(),
-        (None, false) => pick(lang, "대기하던 그룹", "waiting groups").to_owned(),
+        (None, false) => pick(
+            lang,
+            "진행 중이던 명령 계속",
+            "the event in progress, continued",
+        )
+        .to_owned(),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::schedule::GroupKind;
 /// A state in the words of its kind: EC2 runs, a database is available,
 /// a group is in service or scaled to 0, a service runs its tasks or has
 /// none desired. In Korean the 기상 / 취침 words come first, AWS's after.
-fn state_text(kind: GroupKind, state: &InstanceState, lang: Lang) -> String {
+pub(super) fn state_text(kind: GroupKind, state: &InstanceState, lang: Lang) -> String {
     let (up, down, rising, falling) = match kind {
         GroupKind::Ec2 => ("running", "stopped", "starting", "stopping"),
         GroupKind::Rds | GroupKind::RdsCluster => ("available", "stopped", "starting", "stopping"),
@@ -82,9 +82,8 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
                 .iter()
                 .map(|i| {
                     let line = format!(
-                        "{} ({}) : {}",
-                        i.name,
-                        i.id,
+                        "{} : {}",
+                        super::resource_text(&i.name, &i.id, None),
                         state_text(i.kind, &i.state, lang)
                     );
                     if group_kind.is_none_or(|kind| kind == i.kind) {

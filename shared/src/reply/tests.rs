@@ -359,6 +359,7 @@ fn force_start() -> Reply {
         action: Action::Start,
         acted: vec![iref("dev-db", "dev-db")],
         unchanged: vec![iref("web-1", "i-0abc")],
+        caught: vec![],
         waiting: vec![GroupWait {
             group: "app".into(),
             on: vec!["db".into()],
@@ -386,6 +387,7 @@ fn force_start_before_work() -> Reply {
         action: Action::Start,
         acted: vec![iref("web-1", "i-0abc")],
         unchanged: vec![],
+        caught: vec![],
         waiting: vec![],
         takeover: Takeover::Window {
             handback: Handback {
@@ -409,6 +411,7 @@ fn force_stop() -> Reply {
         action: Action::Stop,
         acted: vec![iref("web-1", "i-0abc"), iref("dev-db", "dev-db")],
         unchanged: vec![],
+        caught: vec![],
         waiting: vec![],
         takeover: Takeover::NextEvent(Some(Event {
             at: seoul("2026-11-30 09:00"),
@@ -686,8 +689,9 @@ case!(
         "dev: 4 in all, 2 running, 1 stopped",
         "web-2 (i-0def) : stopped",
         "Group app (ec2)",
-        "dev-db (dev-db) : running"
-    ]
+        "dev-db : running"
+    ],
+    !["dev-db (dev-db)"]
 );
 case!(
     status_en_each_kind_in_its_own_words,
@@ -695,14 +699,14 @@ case!(
     En,
     OK,
     [
-        "dev-db (dev-db) : available",
+        "dev-db : available",
         "RDS clusters",
-        "aurora (aurora) : stopped",
+        "aurora : stopped",
         "Auto Scaling groups",
-        "workers (workers) : scaled to 0",
-        "batch (batch) : scaling up",
+        "workers : scaled to 0",
+        "batch : scaling up",
         "ECS services",
-        "dev/api (dev/api) : desired 0"
+        "dev/api : desired 0"
     ]
 );
 case!(
@@ -711,12 +715,12 @@ case!(
     Ko,
     OK,
     [
-        "dev-db (dev-db) : 기상(available)",
+        "dev-db : 기상(available)",
         "RDS 클러스터",
-        "workers (workers) : 취침(scaled to 0)",
+        "workers : 취침(scaled to 0)",
         "오토 스케일링 그룹",
         "ECS 서비스",
-        "dev/api (dev/api) : 취침(desired 0)"
+        "dev/api : 취침(desired 0)"
     ]
 );
 case!(
@@ -986,7 +990,7 @@ case!(
     En,
     WARN,
     [
-        "dev-db (dev-db)",
+        "dev-db",
         "web-1 (i-0abc)",
         "app : starts once db is up",
         "Hands back to the schedule at 2026-11-28 (Sat) 20:00: stop then; next: 2026-11-30 (Mon) 09:00 start (schedule)."
@@ -1017,7 +1021,7 @@ case!(
     WARN,
     [
         "긴급 기상",
-        "dev-db (dev-db)",
+        "dev-db",
         "app : db 기상 후",
         "2026-11-28 (토) 20:00 정규 일과 복귀: 그때 취침(stop)합니다",
         "2026-11-30 (월) 09:00"
@@ -1030,7 +1034,7 @@ case!(
     OK,
     [
         "2 instance(s) stopped",
-        "web-1 (i-0abc)\ndev-db (dev-db)",
+        "web-1 (i-0abc)\ndev-db",
         "takes over at 2026-11-30 (Mon) 09:00"
     ],
     !["Waiting", "until"]
@@ -1285,3 +1289,94 @@ fn bodies_stay_short() {
         }
     }
 }
+
+// notices: caught mid-way (SPEC §6)
+fn placed(name: &str, id: &str) -> Placed {
+    Placed {
+        name: name.into(),
+        id: id.into(),
+        zone: None,
+    }
+}
+
+fn caught_db() -> Caught {
+    Caught {
+        placed: placed("dev-db", "dev-db"),
+        kind: GroupKind::Rds,
+        state: InstanceState::Starting,
+    }
+}
+
+fn notice(notice: Notice) -> Reply {
+    Reply::Notice(NoticeView {
+        schedule: "dev".into(),
+        timezone: SEOUL,
+        notice,
+    })
+}
+
+fn stopped_with_a_db_caught() -> Reply {
+    notice(Notice::Acted {
+        action: Action::Stop,
+        event: Some(Event {
+            at: seoul("2026-12-09 19:00"),
+            action: Action::Stop,
+            source: Source::Schedule,
+        }),
+        enforced: false,
+        acted: vec![placed("web-1", "i-0abc")],
+        hibernated: vec![],
+        waiting: vec![],
+        caught: vec![caught_db()],
+    })
+}
+
+fn db_never_at_rest() -> Reply {
+    notice(Notice::NotAtRest {
+        action: Action::Stop,
+        minutes: 30,
+        resources: vec![caught_db()],
+    })
+}
+
+case!(
+    notice_en_names_what_is_stopped_once_at_rest,
+    stopped_with_a_db_caught(),
+    En,
+    OK,
+    [
+        "stopped 1 instance(s)",
+        "web-1 (i-0abc)",
+        "Stopped once at rest\ndev-db : starting"
+    ],
+    !["dev-db (dev-db)"]
+);
+case!(
+    notice_ko_names_what_is_stopped_once_at_rest,
+    stopped_with_a_db_caught(),
+    Ko,
+    OK,
+    ["1대 취침", "멈추는 대로 취침\ndev-db : 기상 중(starting)"]
+);
+case!(
+    notice_en_a_resource_never_at_rest_is_left_as_it_is,
+    db_never_at_rest(),
+    En,
+    ERR,
+    [
+        "did not come to rest within 30 minutes",
+        "stop left them",
+        "Left as they are\ndev-db : starting"
+    ]
+);
+case!(
+    notice_ko_a_resource_never_at_rest_is_left_as_it_is,
+    db_never_at_rest(),
+    Ko,
+    ERR,
+    [
+        "30분",
+        "취침(stop)하지 못했습니다",
+        "처리하지 못한 서버\ndev-db : 기상 중(starting)"
+    ]
+);

@@ -167,6 +167,8 @@ pub struct ForceView {
     pub acted: Vec<InstanceRef>,
     /// Instances already in the wanted state.
     pub unchanged: Vec<InstanceRef>,
+    /// Instances on their way the other way: acted on once at rest.
+    pub caught: Vec<InstanceRef>,
     /// Groups that start later, once their dependencies are up (or stop later, after their dependants).
     pub waiting: Vec<GroupWait>,
     /// Where and how the schedule takes over again.
@@ -207,6 +209,8 @@ pub enum Notice {
         /// Those of `acted` that hibernated instead of a plain stop.
         hibernated: Vec<Placed>,
         waiting: Vec<GroupWait>,
+        /// Caught on their way the other way: acted on once at rest.
+        caught: Vec<Caught>,
     },
     /// `stop_warning_minutes` before a stop, while something runs.
     StopWarning { stop: Event, running: Vec<Placed> },
@@ -214,6 +218,13 @@ pub enum Notice {
     Failed { what: Vec<String> },
     /// A grouped start still waiting after `start_timeout_minutes`.
     TimedOut { action: Action, groups: Vec<String> },
+    /// Resources caught mid-way that did not come to rest within
+    /// `start_timeout_minutes`: the event gave up on them.
+    NotAtRest {
+        action: Action,
+        minutes: u32,
+        resources: Vec<Caught>,
+    },
     /// Started instances that did not come up.
     NotUp { instances: Vec<Placed> },
     /// DBs AWS started after seven days stopped, stopped again because the
@@ -226,6 +237,14 @@ pub enum Notice {
     Unreachable { place: String, error: String },
     /// That pair answers again.
     Reachable { place: String },
+}
+
+/// A resource caught mid-way (SPEC §6), in the state it was seen in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caught {
+    pub placed: Placed,
+    pub kind: GroupKind,
+    pub state: InstanceState,
 }
 
 /// A resource in a group of another kind.

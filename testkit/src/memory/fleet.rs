@@ -182,6 +182,21 @@ impl MemoryFleet {
         if ids.iter().any(|id| refused.contains(id)) {
             return Err(fail(injected(operation, Class::Permanent, "MemoryFleet")));
         }
+        // As AWS does: an EC2 instance or a DB on its way somewhere (EC2
+        // `pending`, RDS `starting`, `stopping`, `modifying`) refuses a start
+        // or stop (IncorrectInstanceState, InvalidDBInstanceState).
+        let moving = |i: &Instance| {
+            !matches!(i.kind, GroupKind::Asg | GroupKind::Ecs)
+                && !matches!(i.state, InstanceState::Running | InstanceState::Stopped)
+        };
+        let busy = self.instances.lock().is_ok_and(|instances| {
+            instances
+                .iter()
+                .any(|i| i.kind == kind && ids.contains(&i.id) && moving(i))
+        });
+        if busy {
+            return Err(fail(injected(operation, Class::Permanent, "MemoryFleet")));
+        }
         let state = match action {
             Action::Start => InstanceState::Running,
             Action::Stop => InstanceState::Stopped,

@@ -205,10 +205,12 @@ pub(super) async fn force(
         }));
     }
     let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
-    let (mut acted, mut unchanged, mut waiting) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut acted, mut unchanged, mut caught, mut waiting) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for Reconciled { decision, .. } in outcomes.done {
         acted.extend(decision.act.iter().map(|i| i.reference()));
         unchanged.extend(decision.unchanged.iter().map(|i| i.reference()));
+        caught.extend(decision.caught.iter().map(|i| i.reference()));
         // Each pair waits on the same groups: say each once.
         for wait in decision.waiting {
             if !waiting.contains(&wait) {
@@ -222,6 +224,7 @@ pub(super) async fn force(
         action: forced.action,
         acted,
         unchanged,
+        caught,
         waiting,
         takeover: takeover(&timeline, &forced, target.now),
     }))

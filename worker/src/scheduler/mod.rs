@@ -10,6 +10,8 @@ mod pair;
 pub mod tick;
 
 #[cfg(test)]
+mod caught_tests;
+#[cfg(test)]
 mod pair_tests;
 #[cfg(test)]
 mod tests;

@@ -2,18 +2,20 @@
 //! warning before a stop, what was started or stopped (and hibernated),
 //! groups that timed out, calls that failed, DBs stopped again after AWS's
 //! own start, resources in a group of another kind, starts that did not
-//! come up.
+//! come up, resources caught mid-way that never came to rest.
 
 use curfew_shared::ports::FleetError;
 use curfew_shared::reconcile::{Decision, Instance};
-use curfew_shared::reply::{InstanceState, Misfiled, Notice};
+use curfew_shared::reply::{Caught, InstanceState, Misfiled, Notice};
+use curfew_shared::schedule::Schedule;
 use curfew_shared::Action;
 use std::collections::HashMap;
 
-/// Every notice of `decision`, in the order the room reads them.
-/// `instances` are the schedule's as described; `failures` the calls that
-/// failed, by id.
+/// Every notice of `schedule`'s `decision`, in the order the room reads
+/// them. `instances` are the schedule's as described; `failures` the calls
+/// that failed, by id.
 pub(super) fn notices(
+    schedule: &Schedule,
     decision: &Decision,
     instances: &[Instance],
     failures: &HashMap<String, FleetError>,
@@ -41,6 +43,13 @@ pub(super) fn notices(
         });
     }
     notices.extend(misfiled(decision));
+    if !decision.not_at_rest.is_empty() {
+        notices.push(Notice::NotAtRest {
+            action: decision.action.unwrap_or(Action::Stop),
+            minutes: schedule.start_timeout_minutes,
+            resources: decision.not_at_rest.iter().map(caught).collect(),
+        });
+    }
     if !decision.not_up.is_empty() {
         notices.push(Notice::NotUp {
             instances: decision.not_up.iter().map(Instance::placed).collect(),
@@ -74,6 +83,7 @@ fn acted(decision: &Decision, failures: &HashMap<String, FleetError>) -> Vec<Not
             acted: done.iter().map(|i| i.placed()).collect(),
             hibernated,
             waiting: decision.waiting.clone(),
+            caught: decision.caught.iter().map(caught).collect(),
         });
     }
     if !decision.timed_out.is_empty() {
@@ -83,6 +93,15 @@ fn acted(decision: &Decision, failures: &HashMap<String, FleetError>) -> Vec<Not
         });
     }
     notices
+}
+
+/// A resource caught mid-way, as a notice shows it.
+fn caught(instance: &Instance) -> Caught {
+    Caught {
+        placed: instance.placed(),
+        kind: instance.kind,
+        state: instance.state.clone(),
+    }
 }
 
 /// The calls that failed (operation and ids: safe to show), each once.

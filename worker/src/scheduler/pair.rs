@@ -74,7 +74,7 @@ pub(super) async fn reconcile_pair(
             let place = place.clone();
             outbox.push((done.schedule, Notice::Reachable { place }));
         }
-        let more = notices(&done.decision, &done.instances, &failures);
+        let more = notices(done.schedule, &done.decision, &done.instances, &failures);
         outbox.extend(more.into_iter().map(|notice| (done.schedule, notice)));
     }
     // The saves finished in any order; a room reads its notices by name.

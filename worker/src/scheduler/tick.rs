@@ -123,7 +123,7 @@ pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Resul
     let outbox = outcomes
         .done
         .iter()
-        .flat_map(|done| notices(&done.decision, &done.instances, &done.failures))
+        .flat_map(|done| notices(schedule, &done.decision, &done.instances, &done.failures))
         .map(|notice| (schedule, notice))
         .collect();
     post_notices(worker, outbox).await;
