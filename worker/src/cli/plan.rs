@@ -2,9 +2,13 @@
 //! With `--file F` it reads the schedule from the file an operator is about
 //! to apply (no AWS needed: a preview); without, the stored schedule with its
 //! exceptions and overrides, as the scheduler will act on it.
+//!
+//! Both forms say first what holds at `--from` where the events alone would
+//! not: a disabled schedule (its events are only what it would do once
+//! enabled), and with `--json` the desired state at `--from` (SPEC §9).
 
 use anyhow::{anyhow, bail, Context as _};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound as _, Utc};
 use chrono_tz::Tz;
 use curfew_shared::ports::{Schedules, Timelines};
 use curfew_shared::schedule::model::find_by_name;
@@ -27,17 +31,33 @@ pub struct PlanArgs {
     /// Number of days to show.
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=366))]
     pub days: u32,
-    /// One JSON object per line: {"at", "action", "source"}.
+    /// One JSON object per line: first the state at --from {"at", "state",
+    /// "enabled"}, then one {"at", "action", "source"} per event.
     #[arg(long)]
     pub json: bool,
 }
 
-/// One `--json` line, exactly as SPEC §9 specifies.
+/// The first `--json` line (SPEC §9): what the schedule wants at `--from`,
+/// so a range with no event still says whether it runs throughout.
+#[derive(Debug, Serialize)]
+struct JsonState {
+    at: String,
+    /// `running`, `stopped`, or `none` (lone starts or stops with nothing
+    /// in the look-back: no desired state).
+    state: &'static str,
+    enabled: bool,
+}
+
+/// One `--json` event line, exactly as SPEC §9 specifies.
 #[derive(Debug, Serialize)]
 struct JsonEvent<'a> {
     at: String,
     action: &'a str,
     source: &'a str,
+    /// Why the event differs from the plain schedule (a holiday skipped, a
+    /// resize); nothing makes one yet, and an event without one has no key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 /// `plan --file`: the schedule as the file has it (no exceptions, no overrides).
@@ -99,15 +119,21 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
                 format!("--from {text:?} is not RFC 3339 (e.g. 2026-12-04T00:00:00+09:00)")
             })?
             .with_timezone(&Utc),
-        None => Utc::now(),
+        // Whole seconds: the first `--json` line shows this instant.
+        None => Utc::now().trunc_subsecs(0),
     };
     let to = from + Duration::days(i64::from(args.days));
     let events = timeline.events(from, to);
+    let state = timeline.state_at(from);
     if args.json {
+        writeln!(out, "{}", state_json_line(from, state, schedule)?)?;
         for event in &events {
             writeln!(out, "{}", json_line(event, schedule.timezone)?)?;
         }
         return Ok(());
+    }
+    if !schedule.enabled {
+        writeln!(out, "{}", disabled_line(&schedule.name))?;
     }
     // Text: each window's hand-back too, before the event it causes.
     let mut lines: Vec<(DateTime<Utc>, u8, String)> = Vec::new();
@@ -122,7 +148,7 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
         writeln!(out, "{text}")?;
     }
     if events.is_empty() {
-        let throughout = match timeline.state_at(from) {
+        let throughout = match state {
             Some(Action::Start) => "running throughout",
             Some(Action::Stop) => "stopped throughout",
             None => "no events",
@@ -153,13 +179,44 @@ fn handback_line(handback: &Handback, tz: Tz) -> String {
     )
 }
 
-/// One `--json` line.
+/// The text form's first line for a schedule with `enabled = false`.
+fn disabled_line(name: &str) -> String {
+    format!(
+        "{name} is disabled (enabled = false): no tick starts or stops anything for it; \
+         the plan below is what it would do once enabled"
+    )
+}
+
+/// The first `--json` line: the state at `from`.
+fn state_json_line(
+    from: DateTime<Utc>,
+    state: Option<Action>,
+    schedule: &Schedule,
+) -> anyhow::Result<String> {
+    Ok(serde_json::to_string(&JsonState {
+        at: json_at(from, schedule.timezone),
+        state: match state {
+            Some(Action::Start) => "running",
+            Some(Action::Stop) => "stopped",
+            None => "none",
+        },
+        enabled: schedule.enabled,
+    })?)
+}
+
+/// One `--json` event line.
 fn json_line(event: &Event, tz: Tz) -> anyhow::Result<String> {
     Ok(serde_json::to_string(&JsonEvent {
-        at: event.at.with_timezone(&tz).to_rfc3339(),
+        at: json_at(event.at, tz),
         action: event.action.as_str(),
         source: event.source.as_str(),
+        note: None,
     })?)
+}
+
+/// RFC 3339 with the schedule's offset (`2026-12-04T09:00:00+09:00`).
+fn json_at(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).to_rfc3339()
 }
 
 /// `2026-12-04 Fri 09:00 +09:00  start  schedule`.
@@ -199,13 +256,137 @@ mod tests {
         Ok(String::from_utf8(out)?)
     }
 
+    /// `plan NAME --file` over a file holding `toml` (one schedule, `NAME`).
+    fn plan_toml(name: &str, toml: &str, from: &str, days: u32, json: bool) -> String {
+        let dir = std::env::temp_dir().join(format!("curfew-plan-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{name}.toml"));
+        std::fs::write(&file, toml).unwrap();
+        let args = PlanArgs {
+            schedule: name.to_owned(),
+            file: Some(file),
+            from: Some(from.to_owned()),
+            days,
+            json,
+        };
+        let mut out = Vec::new();
+        let result = run_file(&args, &mut out);
+        std::fs::remove_dir_all(&dir).unwrap();
+        result.unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn keys(line: &str) -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    /// `00:00-23:59` every day: the bridge runs it through midnight.
+    const ALL_DAY: &str = "[[schedule]]\nname = \"allday\"\ntimezone = \"Asia/Seoul\"\n\
+        [[schedule.period]]\ndays = \"all\"\nstart = \"00:00\"\nstop = \"23:59\"\n";
+
+    /// Up on Mondays only: stopped from Tuesday to Sunday.
+    const MONDAYS: &str = "[[schedule]]\nname = \"mondays\"\ntimezone = \"Asia/Seoul\"\n\
+        [[schedule.period]]\ndays = \"mon\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
+
+    /// A lone start on the 1st of each month: mid-month, nothing in the look-back.
+    const LONE_STARTS: &str = "[[schedule]]\nname = \"monthly\"\ntimezone = \"Asia/Seoul\"\n\
+        [[schedule.period]]\nmonthdays = \"1\"\nstart = \"09:00\"\n";
+
+    /// The dev weekdays, switched off.
+    const DISABLED: &str = "[[schedule]]\nname = \"off\"\ntimezone = \"Asia/Seoul\"\n\
+        enabled = false\n[[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
+
+    #[test]
+    fn json_says_running_throughout_for_an_all_day_schedule() {
+        let out = plan_toml("allday", ALL_DAY, "2026-12-04T12:00:00+09:00", 3, true);
+        assert_eq!(
+            out,
+            "{\"at\":\"2026-12-04T12:00:00+09:00\",\"state\":\"running\",\"enabled\":true}\n"
+        );
+    }
+
+    #[test]
+    fn json_says_stopped_throughout_between_mondays() {
+        let out = plan_toml("mondays", MONDAYS, "2026-12-08T00:00:00+09:00", 5, true);
+        assert_eq!(
+            out,
+            "{\"at\":\"2026-12-08T00:00:00+09:00\",\"state\":\"stopped\",\"enabled\":true}\n"
+        );
+    }
+
+    #[test]
+    fn json_says_none_for_lone_starts_with_nothing_in_the_look_back() {
+        let out = plan_toml("monthly", LONE_STARTS, "2026-12-15T00:00:00+09:00", 3, true);
+        assert_eq!(
+            out,
+            "{\"at\":\"2026-12-15T00:00:00+09:00\",\"state\":\"none\",\"enabled\":true}\n"
+        );
+        // Its first start is in range: listed after the state line.
+        let out = plan_toml("monthly", LONE_STARTS, "2026-12-31T00:00:00+09:00", 2, true);
+        assert_eq!(
+            out.lines().collect::<Vec<_>>(),
+            [
+                r#"{"at":"2026-12-31T00:00:00+09:00","state":"none","enabled":true}"#,
+                r#"{"at":"2027-01-01T09:00:00+09:00","action":"start","source":"schedule"}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn the_state_line_has_exactly_at_state_enabled_and_events_no_note() {
+        let out = plan("dev", "2026-12-04T00:00:00+09:00", 4, true).unwrap();
+        let mut lines = out.lines();
+        assert_eq!(keys(lines.next().unwrap()), ["at", "enabled", "state"]);
+        let events: Vec<&str> = lines.collect();
+        assert_eq!(events.len(), 6, "{out}");
+        for line in events {
+            assert_eq!(keys(line), ["action", "at", "source"], "{line}");
+        }
+    }
+
+    #[test]
+    fn a_disabled_schedule_says_so_in_both_forms_and_still_lists_its_events() {
+        let json = plan_toml("off", DISABLED, "2026-12-04T00:00:00+09:00", 1, true);
+        assert_eq!(
+            json.lines().collect::<Vec<_>>(),
+            [
+                r#"{"at":"2026-12-04T00:00:00+09:00","state":"stopped","enabled":false}"#,
+                r#"{"at":"2026-12-04T09:00:00+09:00","action":"start","source":"schedule"}"#,
+                r#"{"at":"2026-12-04T19:00:00+09:00","action":"stop","source":"schedule"}"#,
+            ]
+        );
+        let words = plan_toml("off", DISABLED, "2026-12-04T00:00:00+09:00", 1, false);
+        assert_eq!(
+            words.lines().collect::<Vec<_>>(),
+            [
+                "off is disabled (enabled = false): no tick starts or stops anything for it; \
+                 the plan below is what it would do once enabled",
+                "2026-12-04 Fri 09:00 +09:00  start  schedule",
+                "2026-12-04 Fri 19:00 +09:00  stop   schedule",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_enabled_schedule_has_no_disabled_line() {
+        let out = plan("dev", "2026-12-04T00:00:00+09:00", 1, false).unwrap();
+        assert!(!out.contains("disabled"), "{out}");
+    }
+
     #[test]
     fn json_lines_for_the_dev_weekend() {
         let out = plan("dev", "2026-12-04T00:00:00+09:00", 4, true).unwrap();
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 6);
+        assert_eq!(lines.len(), 7);
         assert_eq!(
             lines[0],
+            r#"{"at":"2026-12-04T00:00:00+09:00","state":"stopped","enabled":true}"#
+        );
+        assert_eq!(
+            lines[1],
             r#"{"at":"2026-12-04T09:00:00+09:00","action":"start","source":"schedule"}"#
         );
         assert!(!out.contains("2026-12-06"), "Sunday has no events: {out}");
@@ -245,7 +426,11 @@ mod tests {
         );
         let mut out = Vec::new();
         run_file(&args(true), &mut out).unwrap();
-        assert!(out.is_empty(), "--json prints events only");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"at\":\"2026-12-04T00:00:00+09:00\",\"state\":\"running\",\"enabled\":true}\n",
+            "--json says the state even with no event"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
