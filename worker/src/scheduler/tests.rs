@@ -422,7 +422,7 @@ async fn a_resource_in_a_group_of_another_kind_is_left_alone_and_reported() {
     );
     let posts = world.posts().join("\n");
     assert!(
-        posts.contains("Wrong kind") && posts.contains("dev/api): ecs in group db (rds)"),
+        posts.contains("Wrong kind") && posts.contains("\"dev/api: ecs in group db (rds)\""),
         "{posts}"
     );
 }
