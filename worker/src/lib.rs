@@ -21,6 +21,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod every_pair;
 pub mod front;
 pub mod handler;
 pub mod limits;
@@ -34,12 +35,13 @@ mod fakes;
 /// (commands may use the scheduler, which may not use commands).
 #[cfg(test)]
 mod layers {
-    const RANKS: [(&str, u8); 10] = [
+    const RANKS: [(&str, u8); 11] = [
         ("limits", 0),
         ("error", 0),
         ("adapters", 1),
         ("config", 2),
         ("app", 3),
+        ("every_pair", 3),
         ("scheduler", 4),
         ("commands", 5),
         ("handler", 6),

@@ -6,7 +6,7 @@ use crate::adapters::fleet::Instance;
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
 use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
-use crate::scheduler::act::in_every_pair;
+use crate::every_pair::in_every_pair;
 use curfew_shared::command::DateArg;
 use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,

@@ -11,7 +11,7 @@
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
 use crate::limits::LEDGER_LOOK_BACK;
-use crate::scheduler::act::in_every_pair;
+use crate::every_pair::in_every_pair;
 use chrono::{DateTime, Utc};
 use curfew_shared::command::{Argument, CommandError, Usage, ValueError};
 use curfew_shared::ports::TimelineData;

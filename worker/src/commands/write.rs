@@ -6,7 +6,7 @@
 use super::Target;
 use crate::app::ExecError;
 use crate::limits::TAKEOVER_HORIZON;
-use crate::scheduler::act::{reconcile_now, Reconciled};
+use crate::scheduler::reconcile::{reconcile_now, Reconciled};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use curfew_shared::command::{Argument, CommandError, DateArg, ForceEnd, Usage, ValueError};
 use curfew_shared::reply::{
@@ -207,7 +207,8 @@ pub(super) async fn force(
     let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
     let (mut acted, mut unchanged, mut caught, mut waiting) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for Reconciled { decision, .. } in outcomes.done {
+    let decisions = outcomes.done.into_iter().flat_map(|r| r.done);
+    for Reconciled { decision, .. } in decisions {
         acted.extend(decision.act.iter().map(|i| i.reference()));
         unchanged.extend(decision.unchanged.iter().map(|i| i.reference()));
         caught.extend(decision.caught.iter().map(|i| i.reference()));

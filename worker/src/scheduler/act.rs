@@ -1,7 +1,8 @@
-//! Reconciling with I/O (SPEC §6): the pure [`decide`] on the loaded state
-//! and the described instances, the conditional state write that commits
-//! the decision ([`decide_and_save`]; "claim" is the job lease's word, not
-//! this one's), then the start / stop calls ([`act`]).
+//! The two I/O steps of a reconcile (SPEC §6; `reconcile.rs` puts them
+//! together): the pure [`decide`] on the loaded state and the described
+//! instances with the conditional state write that commits the decision
+//! ([`decide_and_save`]; "claim" is the job lease's word, not this one's),
+//! then the start / stop calls ([`act`]).
 //!
 //! The state is written *before* acting: of two workers (two ticks, or a
 //! tick and a `force_start`) deciding on the same schedule, only one write
@@ -9,14 +10,13 @@
 //! event applied. A crash between the write and the calls leaves started
 //! instances unstarted: the verification a few minutes later reports them.
 
-use crate::app::{ExecError, Services};
+use crate::app::ExecError;
 use crate::limits::{EC2_BATCH, EC2_CONCURRENCY, RDS_CONCURRENCY, STATE_WRITE_ATTEMPTS};
 use chrono::{DateTime, Utc};
 use curfew_shared::ports::{Fleet, FleetError, TimelineData, Timelines};
 use curfew_shared::reconcile::{decide, Decision, Instance, Outlook};
 use curfew_shared::resource::Capacity;
 use curfew_shared::schedule::{GroupKind, Schedule, Timeline};
-use curfew_shared::target::Pair;
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
@@ -51,119 +51,6 @@ pub async fn decide_and_save(
         instances = fleet.describe_schedule(&schedule.tag).await?;
     }
     Err(ExecError::Contention(schedule.name.clone()))
-}
-
-/// One schedule reconciled on its own in one pair, with what it was
-/// decided from.
-#[derive(Debug)]
-pub struct Reconciled {
-    pub instances: Vec<Instance>,
-    pub decision: Decision,
-    pub failures: HashMap<String, FleetError>,
-}
-
-/// What running one step in every pair side by side gave: the result of
-/// each pair that answered, and the pairs that failed, named by
-/// [`Pair::place`].
-#[derive(Debug)]
-pub struct Outcomes<T> {
-    pub done: Vec<T>,
-    pub unreachable: Vec<(String, ExecError)>,
-}
-
-impl<T> Outcomes<T> {
-    /// `Err` when a pair failed in a way a later try may mend, so a
-    /// reconcile job is retried (the pairs that did act find their events
-    /// applied and do nothing twice).
-    pub fn retry(self) -> Result<(), ExecError> {
-        match self
-            .unreachable
-            .into_iter()
-            .find(|(_, e)| e.class() == crate::error::Class::Transient)
-        {
-            Some((_, error)) => Err(error),
-            None => Ok(()),
-        }
-    }
-}
-
-/// Runs `step` in every pair side by side (the chat commands that describe
-/// or act, SPEC §5 Targets). A pair that fails is listed and the others go
-/// on; when every pair fails, that is the failure: with one pair, its
-/// failure is the command's, as before targets.
-pub async fn in_every_pair<'p, T, F, Fut>(
-    pairs: &'p [Pair],
-    step: F,
-) -> Result<Outcomes<T>, ExecError>
-where
-    F: Fn(&'p Pair) -> Fut,
-    Fut: std::future::Future<Output = Result<T, ExecError>>,
-{
-    let results = futures::future::join_all(pairs.iter().map(&step)).await;
-    let mut outcomes = Outcomes {
-        done: Vec::new(),
-        unreachable: Vec::new(),
-    };
-    for (pair, result) in pairs.iter().zip(results) {
-        match result {
-            Ok(done) => outcomes.done.push(done),
-            Err(error) => outcomes.unreachable.push((pair.place(), error)),
-        }
-    }
-    if outcomes.done.is_empty() {
-        if let Some((_, error)) = outcomes.unreachable.pop() {
-            return Err(error);
-        }
-    }
-    Ok(outcomes)
-}
-
-/// Reconciles one schedule at `now` outside a tick (a `force_*` command, a
-/// reconcile job) in every pair ([`in_every_pair`]): its timeline data
-/// read once (returned with the outcomes), each pair's instances described
-/// fresh, each pair's decision saved on its own, then carried out.
-pub async fn reconcile_now(
-    services: &Services,
-    schedule: &Schedule,
-    pairs: &[Pair],
-    now: DateTime<Utc>,
-) -> Result<(TimelineData, Outcomes<Reconciled>), ExecError> {
-    let data = services.timeline.load(&schedule.name).await?;
-    let outcomes = in_every_pair(pairs, |pair| {
-        let data = data.clone().for_pair(&pair.key());
-        reconcile_in(services, schedule, pair, data, now)
-    })
-    .await?;
-    Ok((data, outcomes))
-}
-
-/// [`reconcile_now`] in one pair.
-async fn reconcile_in(
-    services: &Services,
-    schedule: &Schedule,
-    pair: &Pair,
-    data: TimelineData,
-    now: DateTime<Utc>,
-) -> Result<Reconciled, ExecError> {
-    let fleet = services.fleets.fleet(pair).await?;
-    let instances = fleet.describe_schedule(&schedule.tag).await?;
-    let decision = decide_and_save(
-        services.timeline.as_ref(),
-        fleet.as_ref(),
-        &pair.key(),
-        schedule,
-        data,
-        instances.clone(),
-        now,
-    )
-    .await?;
-    let failures = act(fleet.as_ref(), &[&decision]).await;
-    super::ledger::record(services, pair, &[(schedule, &decision)], &failures, now).await;
-    Ok(Reconciled {
-        instances,
-        decision,
-        failures,
-    })
 }
 
 /// Carries out decisions of any number of schedules: EC2 starts in batched

@@ -7,6 +7,7 @@ pub mod act;
 mod ledger;
 mod notices;
 mod pair;
+pub mod reconcile;
 pub mod tick;
 
 #[cfg(test)]

@@ -1,14 +1,21 @@
-//! What the room hears about one reconcile (SPEC §6, notifications): a
+//! What the room hears about one reconcile (SPEC §6, notifications), and
+//! how it is posted ([`post_notices`]): a
 //! warning before a stop, what was started or stopped (and hibernated),
 //! groups that timed out, calls that failed, DBs stopped again after AWS's
 //! own start, resources in a group of another kind, starts that did not
 //! come up, resources caught mid-way that never came to rest.
 
+use crate::app::App;
+use crate::limits::TICK_CONCURRENCY;
+use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
 use curfew_shared::ports::FleetError;
 use curfew_shared::reconcile::{Decision, Instance};
-use curfew_shared::reply::{Caught, InstanceState, Misfiled, Notice};
+use curfew_shared::reply::{
+    digest, render, Caught, Context, InstanceState, Misfiled, Notice, NoticeView, Reply,
+};
 use curfew_shared::schedule::Schedule;
 use curfew_shared::Action;
+use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// Every notice of `schedule`'s `decision`, in the order the room reads
@@ -132,4 +139,50 @@ fn misfiled(decision: &Decision) -> Option<Notice> {
         })
         .collect();
     (!resources.is_empty()).then_some(Notice::Misfiled { resources })
+}
+
+/// Posts each notice to its schedule's `notify_room` webhook, else the
+/// default. The notices bound for one webhook are folded into digests past a
+/// few ([`digest`]), so a tick over hundreds of schedules stays inside
+/// JANDI's 60 posts a minute; different webhooks are posted to side by side.
+/// Best effort: a notice that cannot be posted is logged, and the tick goes on.
+pub(super) async fn post_notices(worker: &App, outbox: Vec<(&Schedule, Notice)>) {
+    let lang = worker.config.lang;
+    let ctx = Context::new(lang, DEFAULT_KEYWORD);
+    let mut by_webhook: HashMap<&str, Vec<Message>> = HashMap::new();
+    for (schedule, notice) in outbox {
+        let Some(url) = worker
+            .config
+            .routes
+            .for_room(schedule.notify_room.as_deref())
+        else {
+            tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
+            continue;
+        };
+        let reply = Reply::Notice(NoticeView {
+            schedule: schedule.name.clone(),
+            timezone: schedule.timezone,
+            notice,
+        });
+        by_webhook
+            .entry(url)
+            .or_default()
+            .push(render(&reply, &ctx));
+    }
+    stream::iter(by_webhook)
+        .for_each_concurrent(TICK_CONCURRENCY, |(url, notices)| async move {
+            let count = notices.len();
+            for message in digest(notices, lang) {
+                if let Err(error) = worker.notifier.post(url, &message).await {
+                    tracing::error!(notices = count, %error, "notice not delivered");
+                    if error.is_transient() {
+                        // That webhook is down: its other digests would each
+                        // spend a post's whole budget and time the tick out.
+                        tracing::error!("the rest of this webhook's notices are dropped this tick");
+                        break;
+                    }
+                }
+            }
+        })
+        .await;
 }

@@ -1,11 +1,10 @@
-//! One (target, region) pair's reconcile at a tick's instant (SPEC §5, §6).
+//! One (target, region) pair's share of a tick (SPEC §5, §6).
 //!
 //! The timelines are evaluated in memory with the pair's own scheduler
 //! states; only when some schedule has something due is the pair's fleet
-//! described, once for all of them. Each due schedule's decision is saved
-//! with its own conditional write on (schedule, pair), then all of them are
-//! carried out together in batched calls. One schedule's failure is logged
-//! and never holds up another.
+//! described, once for all of them, and the due schedules reconciled
+//! together (`reconcile.rs`). One schedule's failure is logged and never
+//! holds up another.
 //!
 //! A target's pair that cannot be reached (its role cannot be assumed, its
 //! region refuses) is told to each due schedule's room once: the write
@@ -14,18 +13,15 @@
 //! says so. The implicit pair (no `[[target]]`) fails as it always did: the
 //! tick is retried, and nobody is told of a blip.
 
-use super::act::{act, decide_and_save};
-use super::notices::notices;
-use super::tick::post_notices;
+use super::notices::post_notices;
+use super::reconcile::{reconcile, Due};
 use crate::app::{App, ExecError};
-use crate::limits::TICK_CONCURRENCY;
 use chrono::{DateTime, Utc};
-use curfew_shared::ports::{Class, Fleet, FleetError, TimelineData};
-use curfew_shared::reconcile::{is_due, Decision, Instance, Outlook};
+use curfew_shared::ports::{Class, FleetError, TimelineData};
+use curfew_shared::reconcile::{is_due, Instance, Outlook};
 use curfew_shared::reply::Notice;
 use curfew_shared::schedule::{Schedule, Timeline};
 use curfew_shared::target::Pair;
-use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// Reconciles every enabled schedule in `pair` at `at`.
@@ -53,33 +49,21 @@ pub(super) async fn reconcile_pair(
         Err(error) => return unreachable(worker, pair, due, error, at).await,
     };
     let mut fleet_by_tag = by_tag(instances);
-    let work: Vec<_> = due
+    let due = due
         .into_iter()
-        .map(|(schedule, data)| {
-            let mine = fleet_by_tag
+        .map(|(schedule, data)| Due {
+            schedule,
+            data,
+            instances: fleet_by_tag
                 .remove(schedule.tag.as_str())
-                .unwrap_or_default();
-            (schedule, data, mine)
+                .unwrap_or_default(),
         })
         .collect();
-    let saved = decide_all(worker, fleet.as_ref(), &key, work, at).await;
-    let decisions: Vec<&Decision> = saved.iter().map(|s| &s.decision).collect();
-    let failures = act(fleet.as_ref(), &decisions).await;
-    let done: Vec<_> = saved.iter().map(|s| (s.schedule, &s.decision)).collect();
-    super::ledger::record(services, pair, &done, &failures, at).await;
-    let place = pair.place();
-    let mut outbox: Vec<(&Schedule, Notice)> = Vec::new();
-    for done in &saved {
-        if done.was_unreachable {
-            let place = place.clone();
-            outbox.push((done.schedule, Notice::Reachable { place }));
-        }
-        let more = notices(done.schedule, &done.decision, &done.instances, &failures);
-        outbox.extend(more.into_iter().map(|notice| (done.schedule, notice)));
+    let reconciliation = reconcile(&worker.services, fleet.as_ref(), pair, due, at).await;
+    for (schedule, error) in &reconciliation.failed {
+        tracing::error!(schedule = %schedule.name, pair = %key, %error, "reconcile failed; the next tick tries again");
     }
-    // The saves finished in any order; a room reads its notices by name.
-    outbox.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-    post_notices(worker, outbox).await;
+    post_notices(worker, reconciliation.notices).await;
     Ok(())
 }
 
@@ -105,50 +89,6 @@ pub(super) fn due<'s>(
             due.then_some((s, data))
         })
         .collect()
-}
-
-/// One schedule's saved decision, with what it was decided from.
-struct Saved<'s> {
-    schedule: &'s Schedule,
-    instances: Vec<Instance>,
-    decision: Decision,
-    /// The pair was marked unreachable before this reconcile reached it.
-    was_unreachable: bool,
-}
-
-/// Decides and saves each due schedule, side by side: each decision is its
-/// own conditional write. A schedule whose save fails is logged and left
-/// for the next tick; the others go on.
-async fn decide_all<'s>(
-    worker: &App,
-    fleet: &dyn Fleet,
-    pair: &str,
-    work: Vec<(&'s Schedule, TimelineData, Vec<Instance>)>,
-    at: DateTime<Utc>,
-) -> Vec<Saved<'s>> {
-    let store = worker.services.timeline.as_ref();
-    stream::iter(work)
-        .map(|(schedule, data, mine)| async move {
-            let was_unreachable = data.state.state.unreachable.is_some();
-            let decided =
-                decide_and_save(store, fleet, pair, schedule, data, mine.clone(), at).await;
-            match decided {
-                Ok(decision) => Some(Saved {
-                    schedule,
-                    instances: mine,
-                    decision,
-                    was_unreachable,
-                }),
-                Err(error) => {
-                    tracing::error!(schedule = %schedule.name, pair, %error, "reconcile failed; the next tick tries again");
-                    None
-                }
-            }
-        })
-        .buffer_unordered(TICK_CONCURRENCY)
-        .filter_map(std::future::ready)
-        .collect()
-        .await
 }
 
 /// The described fleet by schedule tag value, so each schedule finds its

@@ -2,7 +2,7 @@
 //! all of them, batched starts, what the room hears, and what a failure
 //! does. The same behaviour on moto: `tests/it/scheduler/`.
 
-use super::act::reconcile_now;
+use super::reconcile::reconcile_now;
 use super::tick::run;
 use crate::error::Class;
 use crate::fakes::{at, World, WEBHOOK};

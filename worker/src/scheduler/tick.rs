@@ -7,20 +7,15 @@
 
 use crate::app::App;
 use crate::app::ExecError;
-use crate::limits::TICK_CONCURRENCY;
-use crate::scheduler::act::reconcile_now;
-use crate::scheduler::notices::notices;
+use crate::scheduler::notices::post_notices;
 use crate::scheduler::pair::{due, reconcile_pair};
+use crate::scheduler::reconcile::reconcile_now;
 use chrono::{DateTime, Utc};
-use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
 use curfew_shared::job::{Job, PairJob};
 use curfew_shared::ports::Enqueue;
-use curfew_shared::reply::{digest, render, Context, Notice, NoticeView, Reply};
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef};
 use curfew_shared::target::{pairs, Pair};
-use futures::stream::{self, StreamExt};
-use std::collections::HashMap;
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`): inline
 /// when there is one (target, region) pair, else one pair job on the queue
@@ -119,61 +114,14 @@ pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Resul
         tracing::warn!(schedule = name, "reconcile of an unknown schedule dropped");
         return Ok(());
     };
-    let (_, outcomes) = reconcile_now(services, schedule, &pairs, at).await?;
+    let (_, mut outcomes) = reconcile_now(services, schedule, &pairs, at).await?;
     let outbox = outcomes
         .done
-        .iter()
-        .flat_map(|done| notices(schedule, &done.decision, &done.instances, &done.failures))
-        .map(|notice| (schedule, notice))
+        .iter_mut()
+        .flat_map(|reconciliation| std::mem::take(&mut reconciliation.notices))
         .collect();
     post_notices(worker, outbox).await;
     outcomes.retry()
-}
-
-/// Posts each notice to its schedule's `notify_room` webhook, else the
-/// default. The notices bound for one webhook are folded into digests past a
-/// few ([`digest`]), so a tick over hundreds of schedules stays inside
-/// JANDI's 60 posts a minute; different webhooks are posted to side by side.
-/// Best effort: a notice that cannot be posted is logged, and the tick goes on.
-pub(super) async fn post_notices(worker: &App, outbox: Vec<(&Schedule, Notice)>) {
-    let lang = worker.config.lang;
-    let ctx = Context::new(lang, DEFAULT_KEYWORD);
-    let mut by_webhook: HashMap<&str, Vec<Message>> = HashMap::new();
-    for (schedule, notice) in outbox {
-        let Some(url) = worker
-            .config
-            .routes
-            .for_room(schedule.notify_room.as_deref())
-        else {
-            tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
-            continue;
-        };
-        let reply = Reply::Notice(NoticeView {
-            schedule: schedule.name.clone(),
-            timezone: schedule.timezone,
-            notice,
-        });
-        by_webhook
-            .entry(url)
-            .or_default()
-            .push(render(&reply, &ctx));
-    }
-    stream::iter(by_webhook)
-        .for_each_concurrent(TICK_CONCURRENCY, |(url, notices)| async move {
-            let count = notices.len();
-            for message in digest(notices, lang) {
-                if let Err(error) = worker.notifier.post(url, &message).await {
-                    tracing::error!(notices = count, %error, "notice not delivered");
-                    if error.is_transient() {
-                        // That webhook is down: its other digests would each
-                        // spend a post's whole budget and time the tick out.
-                        tracing::error!("the rest of this webhook's notices are dropped this tick");
-                        break;
-                    }
-                }
-            }
-        })
-        .await;
 }
 
 fn valid(worker: &App, defs: Vec<ScheduleDef>) -> Vec<Schedule> {
