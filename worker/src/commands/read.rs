@@ -5,8 +5,8 @@ use super::Target;
 use crate::adapters::fleet::Instance;
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
-use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
 use crate::every_pair::in_every_pair;
+use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
 use curfew_shared::command::DateArg;
 use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,

@@ -121,7 +121,9 @@ pub(super) async fn reconcile<'s>(
             .extend(said.into_iter().map(|notice| (r.schedule, notice)));
     }
     // The saves finished in any order; a room reads its notices by name.
-    reconciliation.notices.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    reconciliation
+        .notices
+        .sort_by(|a, b| a.0.name.cmp(&b.0.name));
     reconciliation
 }
 
