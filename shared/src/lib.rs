@@ -23,6 +23,7 @@ pub mod resource;
 pub mod savings;
 pub mod schedule;
 pub mod target;
+pub mod value;
 
 pub use action::Action;
 pub use redacted::Redacted;

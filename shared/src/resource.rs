@@ -1,9 +1,48 @@
-//! The resources curfew schedules, as the fleet describes them and as
-//! replies and decisions name them. Both `reconcile` (which decides on
+//! The resources curfew schedules, their kinds, as the fleet describes
+//! them and as replies and decisions name them. Both `reconcile` (which decides on
 //! them) and `reply` (which shows them) use these; neither owns them.
 
-use crate::schedule::GroupKind;
 use serde::{Deserialize, Serialize};
+
+/// What a group holds (SPEC §5, resource kinds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupKind {
+    /// EC2 instances.
+    Ec2,
+    /// RDS DB instances that are not cluster members.
+    Rds,
+    /// Aurora, DocumentDB and Neptune clusters, stopped and started whole.
+    RdsCluster,
+    /// Auto Scaling groups: scaled to 0 and back to their saved capacity.
+    Asg,
+    /// ECS services: desired count to 0 and back to the saved count.
+    Ecs,
+}
+
+impl GroupKind {
+    /// Every kind, in the order replies list them.
+    pub const ALL: [Self; 5] = [Self::Ec2, Self::Rds, Self::RdsCluster, Self::Asg, Self::Ecs];
+
+    /// As the schedules file writes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ec2 => "ec2",
+            Self::Rds => "rds",
+            Self::RdsCluster => "rds-cluster",
+            Self::Asg => "asg",
+            Self::Ecs => "ecs",
+        }
+    }
+
+    /// The kind the schedules file names (`ec2`, `rds`, `rds-cluster`, `asg`,
+    /// `ecs`; any case).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
+    }
+}
 
 /// One scheduled instance, as the fleet adapter describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,10 @@
 
 mod fleet;
 mod kinds;
+#[cfg(test)]
+mod layering;
 mod memory;
+mod modules;
 mod paging;
 mod pricing;
 mod webhook;
@@ -26,6 +29,7 @@ pub use memory::{
     instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryLedger, MemoryNotifier,
     MemoryPrices, MemorySchedules, MemoryTimelines, HOME_REGION,
 };
+pub use modules::ModuleGraph;
 pub use pricing::{GetProductsRequest, PriceListStandIn};
 pub use webhook::WebhookSink;
 

@@ -1,6 +1,7 @@
 //! Why a chat command could not be parsed, with the usage line to show.
 
 use super::Usage;
+use crate::value::ValueError;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -79,37 +80,4 @@ impl std::fmt::Display for Argument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// Why a date, time or duration was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueError {
-    #[error("expected YYYY-MM-DD, today or tomorrow")]
-    DateFormat,
-    #[error("no such day in the calendar")]
-    NoSuchDate,
-    #[error("expected H:MM or HH:MM")]
-    TimeFormat,
-    #[error("hours run 00-23 and minutes 00-59")]
-    TimeRange,
-    #[error("expected a duration like 30m, 2h, 1h30m, 1d or 2d12h")]
-    DurationFormat,
-    #[error("a duration must be longer than zero")]
-    DurationZero,
-    #[error("a duration may be at most 7 days (168h)")]
-    DurationTooLong,
-    #[error("expected start or stop")]
-    ActionWord,
-    /// `until DATE TIME` names an instant that has passed (in the schedule's time zone).
-    #[error("that moment has already passed")]
-    InPast,
-    /// `until DATE TIME` more than 7 days ahead: a window may last at most 7 days.
-    #[error("a window may end at most 7 days ahead")]
-    TooFarAhead,
-    #[error("expected a month as YYYY-MM")]
-    MonthFormat,
-    /// `savings` of a month that has not begun (in the schedule's time zone).
-    #[error("that month has not begun")]
-    FutureMonth,
 }

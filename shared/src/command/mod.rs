@@ -10,16 +10,13 @@ mod error;
 mod parse;
 mod render;
 mod usage;
-mod values;
 
-pub use error::{Argument, CommandError, ValueError};
+pub use error::{Argument, CommandError};
 pub use parse::parse;
 pub use usage::Usage;
-pub use values::{
-    parse_date, parse_duration, parse_time, parse_time_or_none, DateArg, ForDuration,
-};
 
 use crate::savings::Month;
+use crate::value::{DateArg, ForceEnd};
 use crate::Action;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
@@ -76,20 +73,6 @@ pub enum ScheduleOp {
     Savings {
         month: Option<Month>,
     },
-}
-
-/// When a `force_start` / `force_stop` window ends and hands the servers
-/// back to the schedule (SPEC §6.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ForceEnd {
-    /// `for 1h30m`, `for 2d12h`: that long after the command.
-    For(ForDuration),
-    /// `until 23:00`: the next 23:00 on the schedule's wall clock.
-    Until(NaiveTime),
-    /// `until 2026-12-26 09:00`, `until tomorrow 09:00`: that day, that time.
-    /// (A variant of its own, so `Until` keeps its wire form for queued jobs.)
-    UntilOn { date: DateArg, time: NaiveTime },
 }
 
 impl Command {

@@ -1,11 +1,10 @@
 //! Text → [`Command`], with an error that names the first thing that was wrong.
 
-use super::values::parse_time_or_none;
-use super::{
-    parse_date, parse_duration, parse_time, Argument, Command, CommandError, DateArg, ForceEnd,
-    ScheduleOp, Usage, ValueError,
-};
+use super::{Argument, Command, CommandError, ScheduleOp, Usage};
 use crate::savings::Month;
+use crate::value::{
+    parse_date, parse_duration, parse_time, parse_time_or_none, DateArg, ForceEnd, ValueError,
+};
 use crate::Action;
 
 /// Parses the text of a chat message. A leading `/<keyword>` word is skipped

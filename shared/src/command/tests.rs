@@ -1,6 +1,7 @@
 //! The grammar, one case a line: what parses to what, and what is refused why.
 
 use super::*;
+use crate::value::{parse_duration, DateArg, ForDuration, ForceEnd, ValueError};
 use crate::Action::{Start, Stop};
 use chrono::NaiveDate;
 use proptest::prelude::*;

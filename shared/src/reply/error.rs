@@ -1,8 +1,9 @@
 //! Errors: what was wrong, and how to write it right.
 
 use super::{pick, Context, ErrorView, Lang};
-use crate::command::{Argument, CommandError, ValueError};
+use crate::command::{Argument, CommandError};
 use crate::jandi::{Color, Message};
+use crate::value::ValueError;
 
 fn argument_text(what: Argument, lang: Lang) -> &'static str {
     match lang {

@@ -1,12 +1,13 @@
 //! One case a line: a reply, a language, the colour and what the room must read.
 
 use super::*;
-use crate::command::{parse, Argument, Command, CommandError, ScheduleOp, Usage, ValueError};
+use crate::command::{parse, Argument, Command, CommandError, ScheduleOp, Usage};
 use crate::jandi::Message;
 use crate::schedule::timeline::{Upcoming, UpcomingKind};
 use crate::schedule::{
     parse_schedules, DayPlan, Event, Exception, GroupKind, Handback, Source, Timeline,
 };
+use crate::value::ValueError;
 use crate::Action;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;

@@ -7,9 +7,10 @@
 //! each naming the schedule, the field and the reason.
 
 use super::days::{DayExprError, DayRule, MonthExpr, MonthdayExpr, WeekdayExpr};
-use super::model::{Group, GroupKind, Period, Schedule};
-use crate::command::{parse_time, ValueError};
+use super::model::{Group, Period, Schedule};
+use crate::resource::GroupKind;
 use crate::target::{validate_targets, TargetDef, TargetError};
+use crate::value::{parse_time, ValueError};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};

@@ -8,19 +8,22 @@
 
 pub mod day_plan;
 pub mod days;
+mod event;
 pub mod file;
-pub mod local_time;
 pub mod model;
 pub mod timeline;
 pub mod windows;
 
+pub use crate::resource::GroupKind;
+pub use crate::value::local_time;
 pub use day_plan::DayPlan;
+pub use event::{Event, Source};
 pub use file::{
     parse_schedules, render_schedules, GroupDef, PeriodDef, ScheduleDef, ScheduleError,
     SchedulesFile,
 };
-pub use model::{Exception, Group, GroupKind, Override, Period, Schedule};
-pub use timeline::{Event, Source, Timeline};
+pub use model::{Exception, Group, Override, Period, Schedule};
+pub use timeline::Timeline;
 pub use windows::Handback;
 
 #[cfg(test)]

@@ -6,8 +6,9 @@
 //! expressions, no dependency cycle).
 
 use super::days::DayRule;
-use super::local_time;
-use crate::command::{ForDuration, ForceEnd, ValueError};
+use crate::resource::GroupKind;
+use crate::value::local_time;
+use crate::value::{ForDuration, ForceEnd, ValueError};
 use crate::Action;
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -56,46 +57,6 @@ pub struct Group {
     pub kind: GroupKind,
     /// Groups that must be fully up before this one starts (and stop after it).
     pub after: Vec<String>,
-}
-
-/// What a group holds (SPEC §5, resource kinds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum GroupKind {
-    /// EC2 instances.
-    Ec2,
-    /// RDS DB instances that are not cluster members.
-    Rds,
-    /// Aurora, DocumentDB and Neptune clusters, stopped and started whole.
-    RdsCluster,
-    /// Auto Scaling groups: scaled to 0 and back to their saved capacity.
-    Asg,
-    /// ECS services: desired count to 0 and back to the saved count.
-    Ecs,
-}
-
-impl GroupKind {
-    /// Every kind, in the order replies list them.
-    pub const ALL: [Self; 5] = [Self::Ec2, Self::Rds, Self::RdsCluster, Self::Asg, Self::Ecs];
-
-    /// As the schedules file writes it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Ec2 => "ec2",
-            Self::Rds => "rds",
-            Self::RdsCluster => "rds-cluster",
-            Self::Asg => "asg",
-            Self::Ecs => "ecs",
-        }
-    }
-
-    /// The kind the schedules file names (`ec2`, `rds`, `rds-cluster`, `asg`,
-    /// `ecs`; any case).
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
-    }
 }
 
 /// A one-date change: replaces that date's start (or stop), or with `time:

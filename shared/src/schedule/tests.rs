@@ -2,7 +2,7 @@
 
 use super::file::{parse_schedules, FileError, Reason, SchedulesFile};
 use super::*;
-use crate::command::{ForDuration, ForceEnd};
+use crate::value::{ForDuration, ForceEnd};
 use crate::Action::{self, Start, Stop};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;

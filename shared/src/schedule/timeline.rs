@@ -26,9 +26,10 @@
 //! no edges at all), it is whether the periods' intervals cover the instant
 //! ([`Event::steady`]).
 
-use super::local_time::resolve;
+use super::event::{Event, Source};
 use super::model::{Exception, Override, Schedule};
 use super::windows::{self, Handback};
+use crate::value::local_time::resolve;
 use crate::Action;
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -39,54 +40,6 @@ pub const LOOK_BACK: Duration = Duration::days(8);
 
 /// Intervals closer than this merge (`23:59` then `00:00` runs through midnight).
 const BRIDGE: Duration = Duration::minutes(1);
-
-/// Where an event comes from; the order is the precedence at equal instants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Schedule,
-    Exception,
-    Override,
-}
-
-impl Source {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Schedule => "schedule",
-            Self::Exception => "exception",
-            Self::Override => "override",
-        }
-    }
-}
-
-/// One start or stop of a schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub action: Action,
-    pub source: Source,
-}
-
-impl Event {
-    /// The instant a steady state is dated at: it has no edge of its own,
-    /// and a fixed instant lets the scheduler record it as applied once.
-    pub const STEADY_AT: DateTime<Utc> = DateTime::UNIX_EPOCH;
-
-    /// The desired state of a schedule with no event in the look-back (SPEC
-    /// §6.5): `Start` where its periods cover the instant, else `Stop`.
-    pub const fn steady(action: Action) -> Self {
-        Self {
-            at: Self::STEADY_AT,
-            action,
-            source: Source::Schedule,
-        }
-    }
-
-    /// Whether this is a [`Self::steady`] state rather than an edge in time.
-    pub fn is_steady(&self) -> bool {
-        self.at == Self::STEADY_AT
-    }
-}
 
 /// What `next` lists: the events plus the warnings before stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

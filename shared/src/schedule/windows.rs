@@ -13,8 +13,8 @@
 //! A later override replaces an earlier one's window: the earlier window
 //! ends where the later override is issued, without a hand-back of its own.
 
+use super::event::{Event, Source};
 use super::model::Override;
-use super::timeline::{Event, Source};
 use crate::Action;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -7,12 +7,12 @@ use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
 use crate::every_pair::in_every_pair;
 use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
-use curfew_shared::command::DateArg;
 use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,
     NextView, Reply, ScheduleLine, StatusView, TargetLine,
 };
 use curfew_shared::schedule::{DayPlan, GroupKind, Schedule, Timeline};
+use curfew_shared::value::DateArg;
 
 pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<Reply, ExecError> {
     let stored = services.schedules.load().await?;

@@ -8,13 +8,14 @@ use crate::app::ExecError;
 use crate::limits::TAKEOVER_HORIZON;
 use crate::scheduler::reconcile::{reconcile_now, Reconciled};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use curfew_shared::command::{Argument, CommandError, DateArg, ForceEnd, Usage, ValueError};
+use curfew_shared::command::{Argument, CommandError, Usage};
 use curfew_shared::reply::{
     AuditEntry, ErrorView, ExceptionChange, ExceptionChangeView, ExceptionWarning, ForceView,
     Reply, Takeover,
 };
 use curfew_shared::schedule::local_time::resolve;
 use curfew_shared::schedule::{DayPlan, Exception, Override, Source, Timeline};
+use curfew_shared::value::{DateArg, ForceEnd, ValueError};
 use curfew_shared::Action;
 
 /// When the command was typed: JANDI's `createdAt` as the job carries it (so

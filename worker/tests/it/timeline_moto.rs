@@ -3,8 +3,8 @@
 //! timeline then shows.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use curfew_shared::command::{ForDuration, ForceEnd};
 use curfew_shared::schedule::{parse_schedules, Exception, Override, Timeline};
+use curfew_shared::value::{ForDuration, ForceEnd};
 use curfew_shared::Action::{Start, Stop};
 use curfew_worker::adapters::dynamodb::TimelineStore;
 use curfew_worker::cli::setup;

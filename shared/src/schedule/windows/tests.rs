@@ -3,12 +3,12 @@
 //! example's `weekdays 09:00-19:00` in Seoul; 2026-12-02 is a Wednesday and
 //! 2026-12-04 a Friday.
 
-use crate::command::{DateArg, ForDuration, ForceEnd, ValueError};
 use crate::schedule::tests::{
     arb_exception, arb_period, arb_zone, date, exception, hm, local_in, schedule, seoul, show,
     WEEKDAYS,
 };
 use crate::schedule::{Exception, Handback, Override, Schedule, Timeline};
+use crate::value::{DateArg, ForDuration, ForceEnd, ValueError};
 use crate::Action::{self, Start, Stop};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -18,7 +18,7 @@ const SEOUL: Tz = chrono_tz::Asia::Seoul;
 const NEW_YORK: Tz = chrono_tz::America::New_York;
 
 fn span(text: &str) -> ForceEnd {
-    ForceEnd::For(crate::command::parse_duration(text).unwrap())
+    ForceEnd::For(crate::value::parse_duration(text).unwrap())
 }
 
 fn until(time: &str) -> ForceEnd {

@@ -1,9 +1,24 @@
-//! DATE, TIME and DURATION: the values inside chat commands.
+//! DATE, TIME and DURATION as people type them (chat commands, the
+//! schedules file), and when a `force_*` window ends.
 
 use super::ValueError;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+
+/// When a `force_start` / `force_stop` window ends and hands the servers
+/// back to the schedule (SPEC §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ForceEnd {
+    /// `for 1h30m`, `for 2d12h`: that long after the command.
+    For(ForDuration),
+    /// `until 23:00`: the next 23:00 on the schedule's wall clock.
+    Until(NaiveTime),
+    /// `until 2026-12-26 09:00`, `until tomorrow 09:00`: that day, that time.
+    /// (A variant of its own, so `Until` keeps its wire form for queued jobs.)
+    UntilOn { date: DateArg, time: NaiveTime },
+}
 
 /// A date as typed: resolved only once the schedule's time zone is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

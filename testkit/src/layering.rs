@@ -1,0 +1,92 @@
+//! The crates' layers only point down, and no files form a cycle (issue
+//! 26): checked on the sources as they are, with both kinds of path
+//! (`crate::` and `super::`), by [`crate::ModuleGraph`]. Run on its own:
+//! `cargo test -p curfew-testkit --lib layering`.
+
+use crate::ModuleGraph;
+use std::path::{Path, PathBuf};
+
+/// `shared`: values at the bottom, then resources, the schedule and its
+/// timeline, reconciling and savings, the chat protocol (grammar, replies,
+/// the fronts' wire types, jobs), and the ports the worker implements.
+const SHARED: [(&str, u8); 17] = [
+    ("value", 0),
+    ("action", 0),
+    ("redacted", 0),
+    ("resource", 1),
+    ("target", 1),
+    ("schedule", 2),
+    ("reconcile", 3),
+    ("savings", 3),
+    ("command", 4),
+    ("reply", 4),
+    ("jandi", 4),
+    ("job", 4),
+    ("import", 4),
+    ("ports", 5),
+    ("lib", 6),
+    ("main", 6),
+    ("tests", 6),
+];
+
+/// `worker` (docs/ARCHITECTURE.md): commands may use the scheduler, which
+/// may not use commands.
+const WORKER: [(&str, u8); 12] = [
+    ("limits", 0),
+    ("error", 0),
+    ("adapters", 1),
+    ("config", 2),
+    ("app", 3),
+    ("every_pair", 3),
+    ("scheduler", 4),
+    ("commands", 5),
+    ("handler", 6),
+    ("front", 7),
+    ("cli", 8),
+    ("main", 9),
+];
+
+fn src(krate: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(krate)
+        .join("src")
+}
+
+fn graph(krate: &str) -> ModuleGraph {
+    let graph = ModuleGraph::read(&src(krate)).unwrap();
+    assert!(graph.files().count() > 5, "read {krate}'s sources");
+    graph
+}
+
+#[test]
+fn no_files_form_a_cycle_in_any_crate() {
+    for krate in ["shared", "worker", "ingress", "testkit"] {
+        let cycles = graph(krate).cycles();
+        assert!(cycles.is_empty(), "{krate}: {cycles:#?}");
+    }
+}
+
+#[test]
+fn shareds_layers_only_point_down() {
+    let graph = graph("shared");
+    let unranked: Vec<&String> = graph
+        .files()
+        .filter(|f| {
+            let top = f.split('/').next().unwrap_or(f).trim_end_matches(".rs");
+            !SHARED.iter().any(|(m, _)| *m == top)
+        })
+        .collect();
+    assert!(
+        unranked.is_empty(),
+        "give each module a layer: {unranked:?}"
+    );
+    let upward = graph.upward(&SHARED);
+    assert!(upward.is_empty(), "{upward:#?}");
+}
+
+#[test]
+fn the_workers_layers_only_point_down() {
+    let upward = graph("worker").upward(&WORKER);
+    assert!(upward.is_empty(), "{upward:#?}");
+}
