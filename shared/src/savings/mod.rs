@@ -7,7 +7,8 @@
 //! [`planned_off_hours`] reads the same month off the timeline. A
 //! [`PriceKey`] says which on-demand price a resource has, and
 //! [`hourly_usd`] reads it out of the Price List API's answer. [`Savings`]
-//! puts hours and prices together; nothing here calls AWS.
+//! puts hours and prices together, and [`NoPrice`] says why a resource has
+//! none; nothing here calls AWS.
 
 mod heatmap;
 mod hours;
@@ -20,7 +21,7 @@ pub use heatmap::{heat_map, HeatMap};
 pub use hours::{planned_off_hours, stopped_hours, Stopped, Window};
 pub use ledger::{LedgerEntry, Origin};
 pub use month::Month;
-pub use price::{hourly_usd, PriceKey, PriceListError, PriceService, Quote};
+pub use price::{hourly_usd, NoPrice, Outage, PriceKey, PriceListError, PriceService, Quote};
 pub use report::{share_text, usd_text, Figures, Held, Pair, Priced, Savings, Unpriced};
 
 /// `office`: weekdays 09:00-19:00 in Seoul, for the tests of savings and

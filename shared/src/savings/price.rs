@@ -1,5 +1,5 @@
-//! Which on-demand price a resource has, and reading it out of the AWS
-//! Price List Query API's answer (`GetProducts`).
+//! Which on-demand price a resource has (or why it has none), and reading
+//! it out of the AWS Price List Query API's answer (`GetProducts`).
 //!
 //! The filters are the ones AWS documents for on-demand Linux EC2 and for
 //! RDS ("Using the AWS Price List Query API"): every one is `TERM_MATCH` on
@@ -10,6 +10,7 @@ use crate::resource::Billing;
 use crate::schedule::GroupKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::fmt;
 
 /// The Price List service code a key is asked of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -49,14 +50,9 @@ pub struct PriceKey {
 impl PriceKey {
     /// The keys whose hourly prices add up to a resource's of `kind` billed
     /// as `billing` in `region` (one for an instance, one per member for a
-    /// cluster or a group), or why it has none (said to the user as is).
-    pub fn keys(kind: GroupKind, billing: &Billing, region: &str) -> Result<Vec<Self>, String> {
-        let class = || {
-            billing
-                .class
-                .clone()
-                .ok_or_else(|| "its describe gave no instance type or class".to_owned())
-        };
+    /// cluster or a group), or why it has none.
+    pub fn keys(kind: GroupKind, billing: &Billing, region: &str) -> Result<Vec<Self>, NoPrice> {
+        let class = || billing.class.clone().ok_or(NoPrice::NoClass);
         match kind {
             GroupKind::Ec2 => Ok(vec![Self::ec2(region, class()?)]),
             GroupKind::Rds => {
@@ -71,10 +67,12 @@ impl PriceKey {
             GroupKind::RdsCluster => {
                 let engine = rds_engine(billing)?;
                 if !engine.starts_with("Aurora") {
-                    return Err(format!("{engine} clusters are not priced yet"));
+                    return Err(NoPrice::ClusterEngine {
+                        engine: engine.to_owned(),
+                    });
                 }
                 if billing.members.is_empty() {
-                    return Err("no member instance was described to price it by".to_owned());
+                    return Err(NoPrice::NoMembers);
                 }
                 // Aurora bills each instance; the cluster is their sum.
                 Ok(billing
@@ -85,7 +83,7 @@ impl PriceKey {
             }
             GroupKind::Asg => {
                 if billing.members.is_empty() {
-                    return Err("no instance in service to read the type of".to_owned());
+                    return Err(NoPrice::NoInstances);
                 }
                 Ok(billing
                     .members
@@ -93,10 +91,7 @@ impl PriceKey {
                     .map(|t| Self::ec2(region, t.clone()))
                     .collect())
             }
-            GroupKind::Ecs => Err(
-                "an ECS service is priced by its tasks' vCPU and memory, which are not read yet"
-                    .to_owned(),
-            ),
+            GroupKind::Ecs => Err(NoPrice::EcsTasksNotRead),
         }
     }
 
@@ -154,8 +149,8 @@ impl PriceKey {
     }
 }
 
-impl std::fmt::Display for PriceKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for PriceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} in {}", self.class, self.region)?;
         if let Some(engine) = &self.engine {
             write!(f, " ({engine}")?;
@@ -170,7 +165,7 @@ impl std::fmt::Display for PriceKey {
 
 /// RDS's engine name → the price list's `databaseEngine`, for the engines
 /// whose price needs nothing more (no licence model, no edition).
-fn rds_engine(billing: &Billing) -> Result<&'static str, String> {
+fn rds_engine(billing: &Billing) -> Result<&'static str, NoPrice> {
     let engine = billing.engine.as_deref().unwrap_or_default();
     Ok(match engine {
         "mysql" => "MySQL",
@@ -181,9 +176,9 @@ fn rds_engine(billing: &Billing) -> Result<&'static str, String> {
         "docdb" => "DocumentDB",
         "neptune" => "Neptune",
         _ => {
-            return Err(format!(
-                "engine {engine:?}: its price depends on a licence and edition curfew does not read"
-            ))
+            return Err(NoPrice::Licensed {
+                engine: engine.to_owned(),
+            })
         }
     })
 }
@@ -196,9 +191,99 @@ pub enum Quote {
     /// The price list has no such product (an old type, a typo, a region
     /// without it): the resource is listed as unpriced.
     NotListed,
-    /// The price list could not be asked (an outage, access denied): the
-    /// money is unavailable, never zero.
-    Unavailable(String),
+    /// The price list could not be asked (an outage, access denied) or
+    /// gave no one price: the money is unavailable, never zero.
+    Unavailable(Outage),
+}
+
+/// Why a resource is listed under `unpriced` (SPEC §9): a short reason,
+/// typed, so that each front says it in its reader's words. `Display` is
+/// the English line (`curfew savings --json`'s `reason`); the reply layer
+/// has the Korean one. No error dump reaches a report: the whole error,
+/// where there is one, is the worker's log's, once a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoPrice {
+    /// The describe gave no instance type or class.
+    NoClass,
+    /// An RDS engine whose price depends on a licence model and edition
+    /// (Oracle, SQL Server, Db2), named as RDS names it.
+    Licensed { engine: String },
+    /// A cluster of an engine curfew does not price yet (DocumentDB,
+    /// Neptune), named as the price list names it.
+    ClusterEngine { engine: String },
+    /// A cluster with no member instance described.
+    NoMembers,
+    /// An Auto Scaling group with no instance in service (and none in the
+    /// ledger) to read the types of.
+    NoInstances,
+    /// An ECS service: Fargate prices its tasks' vCPU and memory, which
+    /// curfew does not read yet.
+    EcsTasksNotRead,
+    /// The price list has no such product.
+    NotListed(PriceKey),
+    /// The price list could not be asked: the money is unavailable.
+    Unavailable(Outage),
+    /// The resource's account and region could not be described: what it
+    /// holds is not in the planned figures.
+    Undescribed,
+}
+
+/// What went wrong asking the price list, in a word or two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// It answered with this HTTP error status (after the SDK's retries).
+    Status(u16),
+    /// It refused curfew's credentials (`AccessDeniedException`).
+    Denied,
+    /// It throttled every attempt.
+    Throttled,
+    /// No answer: the connection could not be made or was lost.
+    Connection,
+    /// No answer in time.
+    Timeout,
+    /// An answer that is not one hourly price (unparsable, or several
+    /// prices for one product).
+    Unreadable,
+    /// Not asked: the request could not be built, or no quote came back
+    /// for the key.
+    NotAsked,
+}
+
+impl fmt::Display for NoPrice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoClass => f.write_str("its describe gave no instance type or class"),
+            Self::Licensed { engine } => {
+                write!(
+                    f,
+                    "engine {engine:?}: its licence and edition are not read yet"
+                )
+            }
+            Self::ClusterEngine { engine } => write!(f, "{engine} clusters are not priced yet"),
+            Self::NoMembers => f.write_str("no member instance was described to price it by"),
+            Self::NoInstances => f.write_str("no instance in service to read the type of"),
+            Self::EcsTasksNotRead => f.write_str(
+                "an ECS service is priced by its tasks' vCPU and memory, which are not read yet",
+            ),
+            Self::NotListed(key) => write!(f, "{key} is not in the AWS price list"),
+            Self::Unavailable(outage) => write!(f, "price list unavailable: {outage}"),
+            Self::Undescribed => f.write_str("could not be described"),
+        }
+    }
+}
+
+impl fmt::Display for Outage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status(status) => write!(f, "HTTP {status}"),
+            Self::Denied => f.write_str("access denied"),
+            Self::Throttled => f.write_str("throttled"),
+            Self::Connection => f.write_str("connection failed"),
+            Self::Timeout => f.write_str("timed out"),
+            Self::Unreadable => f.write_str("unreadable answer"),
+            Self::NotAsked => f.write_str("not asked"),
+        }
+    }
 }
 
 /// A `PriceList` answer that cannot be read.
@@ -368,9 +453,16 @@ mod tests {
             engine: Some("oracle-ee".to_owned()),
             ..db
         };
-        let reason = PriceKey::keys(GroupKind::Rds, &oracle, "ap-northeast-2").unwrap_err();
-        assert!(reason.contains("oracle-ee"), "{reason}");
-        assert!(PriceKey::keys(GroupKind::Ec2, &Billing::default(), "x").is_err());
+        assert_eq!(
+            PriceKey::keys(GroupKind::Rds, &oracle, "ap-northeast-2"),
+            Err(NoPrice::Licensed {
+                engine: "oracle-ee".to_owned()
+            })
+        );
+        assert_eq!(
+            PriceKey::keys(GroupKind::Ec2, &Billing::default(), "x"),
+            Err(NoPrice::NoClass)
+        );
     }
 
     #[test]
@@ -390,14 +482,20 @@ mod tests {
             engine: Some("docdb".to_owned()),
             ..aurora.clone()
         };
-        assert!(PriceKey::keys(GroupKind::RdsCluster, &docdb, "x")
-            .unwrap_err()
-            .contains("DocumentDB"));
+        assert_eq!(
+            PriceKey::keys(GroupKind::RdsCluster, &docdb, "x"),
+            Err(NoPrice::ClusterEngine {
+                engine: "DocumentDB".to_owned()
+            })
+        );
         let bare = Billing {
             members: Vec::new(),
             ..aurora
         };
-        assert!(PriceKey::keys(GroupKind::RdsCluster, &bare, "x").is_err());
+        assert_eq!(
+            PriceKey::keys(GroupKind::RdsCluster, &bare, "x"),
+            Err(NoPrice::NoMembers)
+        );
         let group = Billing {
             members: vec!["t3.micro".to_owned(), "t3.small".to_owned()],
             ..Billing::default()
@@ -408,7 +506,34 @@ mod tests {
             ["t3.micro", "t3.small"]
         );
         assert_eq!(keys[0].service, PriceService::Ec2);
-        assert!(PriceKey::keys(GroupKind::Asg, &Billing::default(), "x").is_err());
-        assert!(PriceKey::keys(GroupKind::Ecs, &group, "x").is_err());
+        assert_eq!(
+            PriceKey::keys(GroupKind::Asg, &Billing::default(), "x"),
+            Err(NoPrice::NoInstances)
+        );
+        assert_eq!(
+            PriceKey::keys(GroupKind::Ecs, &group, "x"),
+            Err(NoPrice::EcsTasksNotRead)
+        );
+    }
+
+    #[test]
+    fn an_outage_is_one_short_english_line() {
+        for (outage, line) in [
+            (Outage::Status(500), "price list unavailable: HTTP 500"),
+            (Outage::Denied, "price list unavailable: access denied"),
+            (Outage::Throttled, "price list unavailable: throttled"),
+            (
+                Outage::Connection,
+                "price list unavailable: connection failed",
+            ),
+            (Outage::Timeout, "price list unavailable: timed out"),
+            (
+                Outage::Unreadable,
+                "price list unavailable: unreadable answer",
+            ),
+            (Outage::NotAsked, "price list unavailable: not asked"),
+        ] {
+            assert_eq!(NoPrice::Unavailable(outage).to_string(), line);
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! One schedule's savings in a month, and the total over schedules: the
 //! figures `savings` shows and `curfew savings --json` prints (SPEC §9).
 
-use super::{Month, Stopped, Window};
+use super::{Month, NoPrice, Outage, Stopped, Window};
 use crate::resource::Billing;
 use crate::schedule::GroupKind;
 use serde::{Serialize, Serializer};
@@ -12,9 +12,9 @@ pub enum Priced {
     /// USD an hour, on demand.
     Usd(f64),
     /// It has no price curfew can find; the reason is shown.
-    Unpriced(String),
+    Unpriced(NoPrice),
     /// The price list could not be asked: no money figure can be given.
-    Unavailable(String),
+    Unavailable(Outage),
 }
 
 /// A resource the schedule holds now, for the planned figures.
@@ -35,11 +35,13 @@ pub struct Pair<T> {
     pub planned: T,
 }
 
-/// A resource whose hours are counted but not priced, and why.
+/// A resource whose hours are counted but not priced, and why. In JSON
+/// the reason is its English line (SPEC §9: `{"resource", "reason"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unpriced {
     pub resource: String,
-    pub reason: String,
+    #[serde(serialize_with = "english")]
+    pub reason: NoPrice,
 }
 
 /// The figures of one schedule, or of all of them.
@@ -81,7 +83,7 @@ impl Figures {
         let mut actual = Some(0.0);
         let mut planned = Some(0.0);
         let mut always_on = Some(0.0);
-        let note = |figures: &mut Self, name: &str, reason: String| {
+        let note = |figures: &mut Self, name: &str, reason: NoPrice| {
             if !figures.unpriced.iter().any(|u| u.resource == name) {
                 figures.unpriced.push(Unpriced {
                     resource: name.to_owned(),
@@ -94,9 +96,9 @@ impl Figures {
             match price(s.kind, &s.billing, &s.region) {
                 Priced::Usd(usd) => actual = actual.map(|a| a + s.hours * usd),
                 Priced::Unpriced(reason) => note(&mut figures, &s.name, reason),
-                Priced::Unavailable(reason) => {
+                Priced::Unavailable(outage) => {
                     actual = None;
-                    note(&mut figures, &s.name, reason);
+                    note(&mut figures, &s.name, NoPrice::Unavailable(outage));
                 }
             }
         }
@@ -108,10 +110,10 @@ impl Figures {
                     always_on = always_on.map(|a| a + window.hours() * usd);
                 }
                 Priced::Unpriced(reason) => note(&mut figures, &h.name, reason),
-                Priced::Unavailable(reason) => {
+                Priced::Unavailable(outage) => {
                     planned = None;
                     always_on = None;
-                    note(&mut figures, &h.name, reason);
+                    note(&mut figures, &h.name, NoPrice::Unavailable(outage));
                 }
             }
         }
@@ -193,9 +195,14 @@ fn cents_or_null<S: Serializer>(usd: &Option<f64>, s: S) -> Result<S::Ok, S::Err
     usd.map(round2).serialize(s)
 }
 
+fn english<S: Serializer>(reason: &NoPrice, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(reason)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::savings::PriceKey;
     use chrono::{DateTime, Utc};
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -230,11 +237,14 @@ mod tests {
         }
     }
 
-    fn prices(_: GroupKind, billing: &Billing, _: &str) -> Priced {
+    fn prices(_: GroupKind, billing: &Billing, region: &str) -> Priced {
         match billing.class.as_deref() {
             Some("t3.micro") => Priced::Usd(0.013),
             Some("m5.large") => Priced::Usd(0.118),
-            _ => Priced::Unpriced("not in the price list".to_owned()),
+            _ => Priced::Unpriced(match PriceKey::keys(GroupKind::Ec2, billing, region) {
+                Ok(keys) => NoPrice::NotListed(keys[0].clone()),
+                Err(reason) => reason,
+            }),
         }
     }
 
@@ -278,7 +288,7 @@ mod tests {
             &[stopped("a", "t3.micro", 100.0)],
             118.0,
             &[held("a", "t3.micro")],
-            |_, _, _| Priced::Unavailable("the price list did not answer".to_owned()),
+            |_, _, _| Priced::Unavailable(Outage::Status(500)),
         );
         assert!((figures.hours_stopped.actual - 100.0).abs() < 1e-9);
         assert_eq!(figures.usd_saved, Pair::default());
@@ -286,6 +296,11 @@ mod tests {
         let json = serde_json::to_value(&figures).unwrap();
         assert_eq!(json["usd_saved"]["actual"], serde_json::Value::Null);
         assert_eq!(json["hours_stopped"]["actual"], 100.0);
+        assert_eq!(
+            json["unpriced"],
+            serde_json::json!([{"resource": "a", "reason": "price list unavailable: HTTP 500"}]),
+            "once a resource, one short line"
+        );
         let total = Figures::total([&figures, &Figures::default()]);
         assert_eq!(
             total.usd_saved.actual, None,
@@ -302,7 +317,7 @@ mod tests {
                 week(),
                 &[stopped("a", "t3.micro", 10.0 / 3.0)],
                 0.0,
-                &[],
+                &[held("b", "x9.huge")],
                 prices,
             ),
         };
@@ -314,7 +329,10 @@ mod tests {
                 "hours_stopped": {"actual": 3.33, "planned": 0.0},
                 "usd_saved": {"actual": 0.04, "planned": 0.0},
                 "usd_always_on": 0.0,
-                "unpriced": []
+                "unpriced": [{
+                    "resource": "b",
+                    "reason": "x9.huge in ap-northeast-2 is not in the AWS price list"
+                }]
             })
         );
     }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use curfew_shared::ports::{PortFuture, Prices};
-use curfew_shared::savings::{PriceKey, Quote};
+use curfew_shared::savings::{Outage, PriceKey, Quote};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -11,7 +11,7 @@ use std::sync::Mutex;
 pub struct MemoryPrices {
     quotes: Mutex<BTreeMap<PriceKey, Quote>>,
     /// While set, every key is unavailable for this reason (an outage).
-    outage: Mutex<Option<String>>,
+    outage: Mutex<Option<Outage>>,
     asked: Mutex<Vec<PriceKey>>,
 }
 
@@ -23,10 +23,10 @@ impl MemoryPrices {
         }
     }
 
-    /// Every key is [`Quote::Unavailable`] with `reason` until [`Self::heal`].
-    pub fn fail_all(&self, reason: &str) {
-        if let Ok(mut outage) = self.outage.lock() {
-            *outage = Some(reason.to_owned());
+    /// Every key is [`Quote::Unavailable`] with `outage` until [`Self::heal`].
+    pub fn fail_all(&self, outage: Outage) {
+        if let Ok(mut now) = self.outage.lock() {
+            *now = Some(outage);
         }
     }
 
@@ -53,12 +53,12 @@ impl Prices for MemoryPrices {
             if let Ok(mut asked) = self.asked.lock() {
                 asked.extend(keys.iter().cloned());
             }
-            let outage = self.outage.lock().ok().and_then(|o| o.clone());
+            let outage = self.outage.lock().ok().and_then(|o| *o);
             let quotes = self.quotes.lock().map(|q| q.clone()).unwrap_or_default();
             keys.iter()
                 .map(|key| {
-                    let quote = match &outage {
-                        Some(reason) => Quote::Unavailable(reason.clone()),
+                    let quote = match outage {
+                        Some(outage) => Quote::Unavailable(outage),
                         None => quotes.get(key).cloned().unwrap_or(Quote::NotListed),
                     };
                     (key.clone(), quote)
@@ -91,9 +91,9 @@ mod tests {
         let quotes = prices.quote(&keys, Utc::now()).await;
         assert_eq!(quotes.get(&keys[0]), Some(&Quote::Hourly(0.052)));
         assert_eq!(quotes.get(&keys[1]), Some(&Quote::NotListed));
-        prices.fail_all("the price list is down");
+        prices.fail_all(Outage::Status(503));
         let quotes = prices.quote(&keys, Utc::now()).await;
-        let down = Quote::Unavailable("the price list is down".to_owned());
+        let down = Quote::Unavailable(Outage::Status(503));
         assert!(quotes.values().all(|q| *q == down), "{quotes:?}");
         prices.heal();
         let quotes = prices.quote(&keys, Utc::now()).await;

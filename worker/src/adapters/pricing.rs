@@ -7,6 +7,10 @@
 //! A price that was read is cached; a product the price list does not have
 //! is not (it may be listed later), and neither is a failure. A failed
 //! cache read or write costs only calls, never a quote.
+//!
+//! A price list that cannot be asked gives each key a short [`Outage`]
+//! (`HTTP 500`, a failed connection), which the report shows; the whole
+//! SDK error goes to the log, once a quote however many keys it cost.
 
 use crate::adapters::dynamodb::items::text;
 use crate::adapters::dynamodb::s;
@@ -14,10 +18,13 @@ use crate::error::aws_error;
 use crate::limits::{PRICE_CACHE_LIFETIME, PRICING_CONCURRENCY};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_pricing::config::Region;
+use aws_sdk_pricing::operation::get_products::GetProductsError;
 use aws_sdk_pricing::types::{Filter, FilterType};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use chrono::{DateTime, SecondsFormat, Utc};
 use curfew_shared::ports::{CallError, PortFuture, Prices};
-use curfew_shared::savings::{hourly_usd, PriceKey, Quote};
+use curfew_shared::savings::{hourly_usd, Outage, PriceKey, Quote};
 use futures::StreamExt;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -74,7 +81,9 @@ impl AwsPrices {
     }
 
     /// The quote of every distinct key in `keys`: from the cache while it
-    /// is younger than [`PRICE_CACHE_LIFETIME`] at `now`, else from `GetProducts`.
+    /// is younger than [`PRICE_CACHE_LIFETIME`] at `now`, else from
+    /// `GetProducts`. Keys it could not ask about are unavailable, and the
+    /// first one's whole error is logged, once.
     pub async fn quote(&self, keys: &[PriceKey], now: DateTime<Utc>) -> BTreeMap<PriceKey, Quote> {
         let wanted: BTreeSet<&PriceKey> = keys.iter().collect();
         if wanted.is_empty() {
@@ -102,15 +111,38 @@ impl AwsPrices {
             asked = missing.len(),
             "quoting prices"
         );
-        let asked: Vec<(PriceKey, Quote)> = futures::stream::iter(missing.into_iter().cloned())
-            .map(|key| async move {
-                let quote = self.ask(&key, now).await;
-                (key, quote)
-            })
-            .buffer_unordered(PRICING_CONCURRENCY)
-            .collect()
-            .await;
-        quotes.extend(asked);
+        let asked: Vec<(PriceKey, Result<Quote, Failure>)> =
+            futures::stream::iter(missing.into_iter().cloned())
+                .map(|key| async move {
+                    let quote = self.ask(&key, now).await;
+                    (key, quote)
+                })
+                .buffer_unordered(PRICING_CONCURRENCY)
+                .collect()
+                .await;
+        let mut failed = 0_usize;
+        let mut first = None;
+        for (key, asked) in asked {
+            let quote = match asked {
+                Ok(quote) => quote,
+                Err(failure) => {
+                    failed += 1;
+                    let outage = failure.outage;
+                    first.get_or_insert((key.clone(), failure));
+                    Quote::Unavailable(outage)
+                }
+            };
+            quotes.insert(key, quote);
+        }
+        if let Some((key, failure)) = first {
+            tracing::warn!(
+                keys = failed,
+                first = %key,
+                outage = %failure.outage,
+                error = %failure.error,
+                "the price list could not be asked; the money is unavailable"
+            );
+        }
         quotes
     }
 
@@ -143,23 +175,23 @@ impl AwsPrices {
     }
 
     /// Asks the price list about one key, and caches a price it gives.
-    async fn ask(&self, key: &PriceKey, now: DateTime<Utc>) -> Quote {
-        let price_list = match self.products(key).await {
-            Ok(price_list) => price_list,
-            Err(reason) => return Quote::Unavailable(reason),
-        };
+    async fn ask(&self, key: &PriceKey, now: DateTime<Utc>) -> Result<Quote, Failure> {
+        let price_list = self.products(key).await?;
         match hourly_usd(&price_list) {
             Ok(Some(usd)) => {
                 self.remember(key, usd, now).await;
-                Quote::Hourly(usd)
+                Ok(Quote::Hourly(usd))
             }
-            Ok(None) => Quote::NotListed,
-            Err(error) => Quote::Unavailable(format!("GetProducts gave {key}: {error}")),
+            Ok(None) => Ok(Quote::NotListed),
+            Err(error) => Err(Failure {
+                outage: Outage::Unreadable,
+                error: format!("GetProducts gave {key}: {error}"),
+            }),
         }
     }
 
     /// Every `PriceList` document matching `key`'s filters, over all pages.
-    async fn products(&self, key: &PriceKey) -> Result<Vec<String>, String> {
+    async fn products(&self, key: &PriceKey) -> Result<Vec<String>, Failure> {
         let filters = key
             .filters()
             .into_iter()
@@ -171,7 +203,10 @@ impl AwsPrices {
                     .build()
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("GetProducts for {key} could not be built: {e}"))?;
+            .map_err(|e| Failure {
+                outage: Outage::NotAsked,
+                error: format!("GetProducts for {key} could not be built: {e}"),
+            })?;
         let mut pages = self
             .pricing
             .get_products()
@@ -183,7 +218,10 @@ impl AwsPrices {
             .send();
         let mut price_list = Vec::new();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| aws_error("GetProducts", e).to_string())?;
+            let page = page.map_err(|e| Failure {
+                outage: outage(&e),
+                error: aws_error("GetProducts", e).to_string(),
+            })?;
             price_list.extend(page.price_list.unwrap_or_default());
         }
         Ok(price_list)
@@ -214,6 +252,32 @@ impl AwsPrices {
             let error = aws_error("PutItem", error);
             tracing::warn!(key = %key, %error, "could not cache a price");
         }
+    }
+}
+
+/// Why one key could not be quoted: the short outage the report shows,
+/// and the whole error for the log.
+#[derive(Debug)]
+struct Failure {
+    outage: Outage,
+    error: String,
+}
+
+/// A failed `GetProducts`, in a word or two. Its typed error says denied
+/// and throttled; any other answer is its HTTP status.
+fn outage(error: &SdkError<GetProductsError, HttpResponse>) -> Outage {
+    match error {
+        SdkError::ServiceError(context) => match context.err() {
+            GetProductsError::AccessDeniedException(_) => Outage::Denied,
+            GetProductsError::ThrottlingException(_) => Outage::Throttled,
+            _ => Outage::Status(context.raw().status().as_u16()),
+        },
+        SdkError::TimeoutError(_) => Outage::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => Outage::Timeout,
+        SdkError::ResponseError(_) => Outage::Unreadable,
+        SdkError::ConstructionFailure(_) => Outage::NotAsked,
+        // A connection refused, reset, or not resolved; any future kind.
+        _ => Outage::Connection,
     }
 }
 
@@ -249,7 +313,59 @@ impl Prices for AwsPrices {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_pricing::types::error::{
+        AccessDeniedException, InternalErrorException, ThrottlingException,
+    };
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
     use chrono::Duration;
+
+    fn answered(status: u16, error: GetProductsError) -> SdkError<GetProductsError, HttpResponse> {
+        let raw = HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::empty());
+        SdkError::service_error(error, raw)
+    }
+
+    #[test]
+    fn a_failed_call_is_one_word_or_two() {
+        let server = InternalErrorException::builder().message("boom").build();
+        let denied = AccessDeniedException::builder().message("no").build();
+        let slow = ThrottlingException::builder().message("wait").build();
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        for (error, expected) in [
+            (
+                answered(500, GetProductsError::InternalErrorException(server)),
+                Outage::Status(500),
+            ),
+            (
+                answered(400, GetProductsError::AccessDeniedException(denied)),
+                Outage::Denied,
+            ),
+            (
+                answered(400, GetProductsError::ThrottlingException(slow)),
+                Outage::Throttled,
+            ),
+            (
+                answered(503, GetProductsError::unhandled("Service Unavailable")),
+                Outage::Status(503),
+            ),
+            (
+                SdkError::dispatch_failure(ConnectorError::io(refused.into())),
+                Outage::Connection,
+            ),
+            (
+                SdkError::dispatch_failure(ConnectorError::timeout("connect".into())),
+                Outage::Timeout,
+            ),
+            (SdkError::timeout_error("attempt"), Outage::Timeout),
+            (
+                SdkError::construction_failure("no region"),
+                Outage::NotAsked,
+            ),
+        ] {
+            assert_eq!(outage(&error), expected, "{error:?}");
+        }
+    }
 
     fn item(usd: &str, fetched_at: &str) -> HashMap<String, AttributeValue> {
         HashMap::from([

@@ -10,20 +10,20 @@
 
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
-use crate::limits::LEDGER_LOOK_BACK;
 use crate::every_pair::in_every_pair;
+use crate::limits::LEDGER_LOOK_BACK;
 use chrono::{DateTime, Utc};
 use curfew_shared::command::{Argument, CommandError, Usage};
-use curfew_shared::value::ValueError;
 use curfew_shared::ports::TimelineData;
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::{ErrorView, Reply, SavingsBlock, SavingsView};
 use curfew_shared::savings::{
-    heat_map, planned_off_hours, stopped_hours, Figures, HeatMap, Held, Month, PriceKey, Priced,
-    Quote, Savings, Stopped, Unpriced,
+    heat_map, planned_off_hours, stopped_hours, Figures, HeatMap, Held, Month, NoPrice, Outage,
+    PriceKey, Priced, Quote, Savings, Stopped, Unpriced,
 };
 use curfew_shared::schedule::{Schedule, Timeline};
 use curfew_shared::target::{pairs, Pair};
+use curfew_shared::value::ValueError;
 use std::collections::{BTreeMap, HashMap};
 
 /// One schedule's savings, with its planned hours to look at.
@@ -145,7 +145,7 @@ pub async fn report_for(
 /// What a resource's hour costs: the sum of its keys' quotes (one key for
 /// an instance, one per member of a cluster or group), or why it has none.
 /// An outage outweighs a missing price: the money is then unavailable.
-fn priced(quotes: &BTreeMap<PriceKey, Quote>, keys: Result<Vec<PriceKey>, String>) -> Priced {
+fn priced(quotes: &BTreeMap<PriceKey, Quote>, keys: Result<Vec<PriceKey>, NoPrice>) -> Priced {
     let keys = match keys {
         Ok(keys) => keys,
         Err(reason) => return Priced::Unpriced(reason),
@@ -155,13 +155,11 @@ fn priced(quotes: &BTreeMap<PriceKey, Quote>, keys: Result<Vec<PriceKey>, String
     for key in keys {
         match quotes.get(&key) {
             Some(Quote::Hourly(hourly)) => usd += hourly,
+            Some(Quote::Unavailable(outage)) => return Priced::Unavailable(*outage),
             Some(Quote::NotListed) => {
-                missing.get_or_insert_with(|| format!("{key} is not in the AWS price list"));
+                missing.get_or_insert(NoPrice::NotListed(key));
             }
-            Some(Quote::Unavailable(why)) => {
-                return Priced::Unavailable(format!("the AWS price list could not be read: {why}"));
-            }
-            None => return Priced::Unavailable(format!("no price was looked up for {key}")),
+            None => return Priced::Unavailable(Outage::NotAsked),
         }
     }
     match missing {
@@ -185,7 +183,7 @@ fn priced_as_last_seen(held: &mut [Held], stopped: &[Stopped]) {
 
 /// The resources each schedule tag holds now, with their regions, and the
 /// pairs that could not be described (listed as unpriced: what they hold
-/// is not in the planned figures).
+/// is not in the planned figures; each one's error is logged here, once).
 async fn held(
     services: &Services,
     schedules: &[Schedule],
@@ -222,9 +220,12 @@ async fn held(
     let unreachable = outcomes
         .unreachable
         .into_iter()
-        .map(|(place, error)| Unpriced {
-            resource: place,
-            reason: format!("could not be described: {error}"),
+        .map(|(place, error)| {
+            tracing::warn!(%place, %error, "could not describe a pair for savings");
+            Unpriced {
+                resource: place,
+                reason: NoPrice::Undescribed,
+            }
         })
         .collect();
     Ok((held, unreachable))
@@ -311,19 +312,27 @@ mod tests {
         let quotes = BTreeMap::from([
             (key("a"), Quote::Hourly(0.5)),
             (key("b"), Quote::NotListed),
-            (key("c"), Quote::Unavailable("down".to_owned())),
+            (key("c"), Quote::Unavailable(Outage::Status(500))),
         ]);
         assert_eq!(
             priced(&quotes, Ok(vec![key("a"), key("a")])),
             Priced::Usd(1.0)
         );
-        assert!(matches!(
+        assert_eq!(
             priced(&quotes, Ok(vec![key("a"), key("b")])),
-            Priced::Unpriced(_)
-        ));
-        assert!(matches!(
+            Priced::Unpriced(NoPrice::NotListed(key("b")))
+        );
+        assert_eq!(
             priced(&quotes, Ok(vec![key("b"), key("c")])),
-            Priced::Unavailable(_)
-        ));
+            Priced::Unavailable(Outage::Status(500))
+        );
+        assert_eq!(
+            priced(&quotes, Ok(vec![key("d")])),
+            Priced::Unavailable(Outage::NotAsked)
+        );
+        assert_eq!(
+            priced(&quotes, Err(NoPrice::EcsTasksNotRead)),
+            Priced::Unpriced(NoPrice::EcsTasksNotRead)
+        );
     }
 }

@@ -8,9 +8,10 @@ use crate::handler::Verdict;
 use chrono::{DateTime, Utc};
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState::Running;
+use curfew_shared::reply::Lang;
 use curfew_shared::resource::Billing;
-use curfew_shared::savings::{Origin, PriceKey, PriceService, Quote};
-use curfew_shared::schedule::GroupKind::{Ec2, Rds};
+use curfew_shared::savings::{NoPrice, Origin, Outage, PriceKey, PriceService, Quote};
+use curfew_shared::schedule::GroupKind::{Ec2, Ecs, Rds};
 use curfew_shared::Action;
 use curfew_testkit::{instance, HOME_REGION};
 
@@ -29,6 +30,11 @@ fn ec2(id: &str, class: &str) -> Instance {
 }
 
 fn world() -> World {
+    world_with(Vec::new())
+}
+
+/// [`world`] with `more` instances beside its three.
+fn world_with(more: Vec<Instance>) -> World {
     let db = Instance {
         billing: Billing {
             class: Some("db.t3.micro".to_owned()),
@@ -38,7 +44,9 @@ fn world() -> World {
         },
         ..instance(Rds, "db-1", "dev", None, Running)
     };
-    let world = World::new(DEV, vec![ec2("i-1", "t3.micro"), ec2("i-2", "t9.tiny"), db]);
+    let mut fleet = vec![ec2("i-1", "t3.micro"), ec2("i-2", "t9.tiny"), db];
+    fleet.extend(more);
+    let world = World::new(DEV, fleet);
     world.prices.set(key("t3.micro"), Quote::Hourly(0.0130));
     world
 }
@@ -60,8 +68,15 @@ async fn tick(world: &World, instant: &str) {
 }
 
 async fn type_in(world: &World, text: &str, now: DateTime<Utc>) -> String {
+    type_in_lang(world, Lang::En, text, now).await
+}
+
+/// [`type_in`] to a worker that replies in `lang`.
+async fn type_in_lang(world: &World, lang: Lang, text: &str, now: DateTime<Utc>) -> String {
     let before = world.posts().len();
-    let verdict = world.app().handle(&command_job(text, now), now).await;
+    let mut app = world.app();
+    app.config.lang = lang;
+    let verdict = app.handle(&command_job(text, now), now).await;
     assert_eq!(verdict, Verdict::Done, "{text}");
     world.posts().get(before).cloned().unwrap_or_default()
 }
@@ -142,11 +157,56 @@ async fn savings_in_chat_prices_what_it_can_and_names_what_it_cannot() {
 async fn a_price_list_outage_keeps_the_hours_and_says_the_money_is_unavailable() {
     let world = world();
     tick(&world, MON_STOP).await;
-    world.prices.fail_all("ThrottlingException");
+    world.prices.fail_all(Outage::Status(500));
     let reply = type_in(&world, "/서버 savings", at("2026-12-08T01:00:00Z")).await;
     assert!(reply.contains("the money is unavailable"), "{reply}");
+    assert!(
+        reply.contains("Not priced i-1 : price list unavailable: HTTP 500\\n"),
+        "one short line: {reply}"
+    );
     assert!(reply.contains("Hours stopped: actual 45.0 h"), "{reply}");
     assert!(!reply.contains("$0.00"), "never zero: {reply}");
+}
+
+/// The reasons of a Korean reply are Korean: a kind not priced, an
+/// engine, a type not listed, then an outage of the price list.
+#[tokio::test]
+async fn a_korean_savings_reply_gives_no_english_reason() {
+    let world = world_with(vec![instance(Ecs, "web/api", "dev", None, Running)]);
+    tick(&world, MON_STOP).await;
+    let now = at("2026-12-08T01:00:00Z");
+    let listed = type_in_lang(&world, Lang::Ko, "/서버 dev savings", now).await;
+    world.prices.fail_all(Outage::Status(500));
+    let later = now + chrono::Duration::minutes(1);
+    let outage = type_in_lang(&world, Lang::Ko, "/서버 dev savings", later).await;
+    for part in [
+        "가격 미확인 i-2 : t9.tiny (ap-northeast-2): AWS 가격표에 없습니다",
+        "가격 미확인 web/api : ECS 서비스는",
+        "가격 미확인 db-1 : 엔진 \\\"oracle-ee\\\": 라이선스·에디션",
+    ] {
+        assert!(listed.contains(part), "{part} in {listed}");
+    }
+    assert!(
+        outage.contains("가격 미확인 i-1 : 가격표 조회 실패: HTTP 500"),
+        "{outage}"
+    );
+    let english = [
+        NoPrice::EcsTasksNotRead.to_string(),
+        NoPrice::Unavailable(Outage::Status(500)).to_string(),
+        "is not in the AWS price list".to_owned(),
+        "its licence and edition".to_owned(),
+        "price list".to_owned(),
+        "not priced".to_owned(),
+        "not read".to_owned(),
+    ];
+    for reply in [&listed, &outage] {
+        for words in &english {
+            assert!(
+                !reply.to_lowercase().contains(words),
+                "{words:?} in {reply}"
+            );
+        }
+    }
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_pricing::config::Region;
 use chrono::{DateTime, Duration, Utc};
-use curfew_shared::savings::{PriceKey, PriceService, Quote};
+use curfew_shared::savings::{NoPrice, Outage, PriceKey, PriceService, Quote};
 use curfew_testkit::{local_aws, sdk_at, PriceListStandIn};
 use curfew_worker::adapters::pricing::{AwsPrices, PRICING_REGION};
 use curfew_worker::cli::setup::create_table;
@@ -318,11 +318,15 @@ async fn an_outage_is_unavailable_never_a_price_and_nothing_is_cached() {
         Quote::Hourly(0.052),
         "the cached price stands"
     );
-    let Quote::Unavailable(reason) = &quotes[&db] else {
-        panic!("an outage gave {:?}", quotes[&db]);
-    };
-    assert!(reason.contains("GetProducts"), "{reason}");
-    assert!(reason.contains("InternalErrorException"), "{reason}");
+    assert_eq!(
+        quotes[&db],
+        Quote::Unavailable(Outage::Status(500)),
+        "a server error is its status, not its dump"
+    );
+    assert_eq!(
+        NoPrice::Unavailable(Outage::Status(500)).to_string(),
+        "price list unavailable: HTTP 500"
+    );
     let attempts = f.standin.requests().len();
     assert!(
         attempts > 1,
@@ -336,10 +340,7 @@ async fn an_outage_is_unavailable_never_a_price_and_nothing_is_cached() {
     let quotes = f
         .quote(std::slice::from_ref(&db), t0() + Duration::hours(2))
         .await;
-    let Quote::Unavailable(reason) = &quotes[&db] else {
-        panic!("a refusal gave {:?}", quotes[&db]);
-    };
-    assert!(reason.contains("AccessDeniedException"), "{reason}");
+    assert_eq!(quotes[&db], Quote::Unavailable(Outage::Denied));
     assert_eq!(f.standin.requests().len(), 1);
 
     // Once it is over, the price is asked and found.
@@ -348,6 +349,39 @@ async fn an_outage_is_unavailable_never_a_price_and_nothing_is_cached() {
         .quote(std::slice::from_ref(&db), t0() + Duration::hours(3))
         .await;
     assert_eq!(quotes[&db], Quote::Hourly(0.073));
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_failed_connection_in_a_few_words() {
+    let Some(f) = fixture("prices-refused").await else {
+        return;
+    };
+    // A loopback port nothing listens on: the connection is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let config = aws_sdk_pricing::config::Builder::from(&f.sdk)
+        .endpoint_url(format!("http://{closed}"))
+        .region(Region::from_static("us-east-1"))
+        .build();
+    let prices = AwsPrices::with_client(
+        aws_sdk_pricing::Client::from_conf(config),
+        f.dynamodb.clone(),
+        f.table.clone(),
+    );
+    let keys = [
+        ec2("t3.medium"),
+        rds("db.t3.medium", "PostgreSQL", "Single-AZ"),
+    ];
+    let quotes = prices.quote(&keys, t0()).await;
+    for key in &keys {
+        assert_eq!(quotes[key], Quote::Unavailable(Outage::Connection), "{key}");
+    }
+    let line = NoPrice::Unavailable(Outage::Connection).to_string();
+    assert_eq!(line, "price list unavailable: connection failed");
+    assert!(line.len() < 80);
+    assert!(f.cache().await.is_empty(), "nothing is cached");
 }
 
 #[tokio::test]
@@ -365,10 +399,11 @@ async fn every_page_is_read_and_two_prices_for_one_key_are_never_a_guess() {
     let keys = [ec2("m5.large"), ec2("c5.large")];
     let quotes = f.quote(&keys, t0()).await;
     assert_eq!(quotes[&keys[0]], Quote::Hourly(0.118));
-    let Quote::Unavailable(reason) = &quotes[&keys[1]] else {
-        panic!("two prices gave {:?}", quotes[&keys[1]]);
-    };
-    assert!(reason.contains("several hourly prices"), "{reason}");
+    assert_eq!(
+        quotes[&keys[1]],
+        Quote::Unavailable(Outage::Unreadable),
+        "two prices are no price"
+    );
     let requests = f.standin.requests();
     assert_eq!(requests.len(), 4, "two pages a key: {requests:#?}");
     assert_eq!(

@@ -66,17 +66,7 @@ async fn a_month_of_savings_equals_the_hand_computation() {
         "Single-AZ",
         "0.0250000000",
     );
-    let pricing = aws_sdk_pricing::Client::from_conf(
-        aws_sdk_pricing::config::Builder::from(&stack.sdk)
-            .endpoint_url(prices.endpoint())
-            .region(aws_sdk_pricing::config::Region::new("us-east-1"))
-            .build(),
-    );
-    stack.worker.services.prices = Arc::new(AwsPrices::with_client(
-        pricing,
-        aws_sdk_dynamodb::Client::new(&stack.sdk),
-        stack.tag.clone(),
-    ));
+    price_with(&mut stack, &prices);
 
     let ids = ec2_fleet(
         &stack,
@@ -219,6 +209,21 @@ async fn a_month_of_savings_equals_the_hand_computation() {
     ] {
         assert!(text.contains(part), "{part} in {text}");
     }
+}
+
+/// The stack's worker asks `prices` for prices.
+fn price_with(stack: &mut Stack, prices: &PriceListStandIn) {
+    let pricing = aws_sdk_pricing::Client::from_conf(
+        aws_sdk_pricing::config::Builder::from(&stack.sdk)
+            .endpoint_url(prices.endpoint())
+            .region(aws_sdk_pricing::config::Region::new("us-east-1"))
+            .build(),
+    );
+    stack.worker.services.prices = Arc::new(AwsPrices::with_client(
+        pricing,
+        aws_sdk_dynamodb::Client::new(&stack.sdk),
+        stack.tag.clone(),
+    ));
 }
 
 /// EC2 instances of the office schedule, `<tag>-<name>` of each type, and
@@ -384,4 +389,126 @@ async fn curfew_savings_json_prints_a_line_per_schedule_then_the_total() {
         "the price list was asked through AWS_ENDPOINT_URL_PRICING"
     );
     assert!(!prices.requests().is_empty());
+}
+
+/// `curfew savings --month 2026-11 --json` on `stack`'s table, its price
+/// list at `pricing`: its JSON lines and its standard error.
+async fn savings_json(stack: &Stack, pricing: String) -> (Vec<serde_json::Value>, String) {
+    let table = stack.tag.clone();
+    // Off the test's runtime, which serves the stand-in meanwhile.
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_curfew"))
+            .args(["savings", "--month", "2026-11", "--json"])
+            .env("CURFEW_TABLE", table)
+            .env("AWS_ENDPOINT_URL_PRICING", pricing)
+            .env("RUST_LOG", "warn")
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    let lines = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    (lines, stderr)
+}
+
+/// The reasons of every resource of `line` (a schedule's or the total's).
+fn reasons(line: &serde_json::Value) -> Vec<String> {
+    line["unpriced"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A price list that fails (a 500 on every attempt, then no server at
+/// all) gives each resource one short reason, in the reply's language;
+/// the whole error is logged once a report, not once a resource.
+#[tokio::test]
+async fn a_price_list_outage_is_one_short_reason_a_resource_and_one_log_line() {
+    let Some(endpoint) = local_aws() else { return };
+    let mut stack = Stack::start(&endpoint, OFFICE).await;
+    let prices = PriceListStandIn::start().await.unwrap();
+    ec2_fleet(
+        &stack,
+        &[("m", InstanceType::T3Micro), ("n", InstanceType::T3Nano)],
+    )
+    .await;
+    let friday = chrono_tz::Asia::Seoul
+        .with_ymd_and_hms(2026, 11, 27, 19, 0, 0)
+        .unwrap()
+        .to_utc();
+    stack.tick(friday).await;
+
+    // More 500s than the SDK's attempts at every key.
+    prices.fail_next(1000);
+    let (lines, stderr) = savings_json(&stack, prices.endpoint()).await;
+    let office = lines.iter().find(|l| l["schedule"] == "office").unwrap();
+    assert_eq!(office["usd_saved"]["actual"], serde_json::Value::Null);
+    let mut unpriced = office["unpriced"].as_array().unwrap().clone();
+    unpriced.sort_by_key(|u| u["resource"].as_str().map(str::to_owned));
+    assert_eq!(
+        serde_json::Value::Array(unpriced),
+        serde_json::json!([
+            {"resource": format!("{}-m", stack.tag), "reason": "price list unavailable: HTTP 500"},
+            {"resource": format!("{}-n", stack.tag), "reason": "price list unavailable: HTTP 500"},
+        ])
+    );
+    let total = &lines.last().unwrap()["total"];
+    assert!(
+        reasons(total)
+            .iter()
+            .all(|r| r == "price list unavailable: HTTP 500"),
+        "{total}"
+    );
+    assert!(
+        prices.requests().len() > 2,
+        "every key was asked, and retried"
+    );
+    let logged = stderr.matches("the price list could not be asked").count();
+    assert_eq!(logged, 1, "the whole error once: {stderr}");
+    assert!(stderr.contains("InternalErrorException"), "{stderr}");
+
+    // No server at all: a refused connection.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let (lines, _) = savings_json(&stack, format!("http://{closed}")).await;
+    for line in &lines {
+        let text = line.to_string();
+        assert!(text.len() < 1000, "{} characters: {text}", text.len());
+    }
+    let office = lines.iter().find(|l| l["schedule"] == "office").unwrap();
+    for reason in reasons(office) {
+        assert_eq!(reason, "price list unavailable: connection failed");
+        assert!(reason.chars().count() < 80, "{reason}");
+    }
+
+    // In a Korean chat reply, the Korean line.
+    prices.reset();
+    prices.fail_next(1000);
+    price_with(&mut stack, &prices);
+    stack.worker.config.lang = curfew_shared::reply::Lang::Ko;
+    let now = chrono_tz::Asia::Seoul
+        .with_ymd_and_hms(2026, 12, 1, 3, 0, 0)
+        .unwrap()
+        .to_utc();
+    let before = stack.notices().len();
+    let verdict = stack
+        .worker
+        .handle(&command("/서버 office savings 2026-11", now), now)
+        .await;
+    assert_eq!(verdict, curfew_worker::handler::Verdict::Done);
+    let posted = stack.notices_after(before + 1).await;
+    let text = posted.last().cloned().unwrap_or_default();
+    let line = format!("가격 미확인 {}-m : 가격표 조회 실패: HTTP 500", stack.tag);
+    assert!(text.contains(&line), "{line} in {text}");
+    assert!(!text.contains("price list"), "{text}");
 }
