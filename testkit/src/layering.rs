@@ -1,7 +1,8 @@
 //! The crates' layers only point down, and no files form a cycle (issue
 //! 26): checked on the sources as they are, with both kinds of path
 //! (`crate::` and `super::`), by [`crate::ModuleGraph`]. Run on its own:
-//! `cargo test -p curfew-testkit --lib layering`.
+//! `cargo test -p curfew-testkit --lib layering`. And every source file is
+//! named in docs/ARCHITECTURE.md, so the document stays true.
 
 use crate::ModuleGraph;
 use std::path::{Path, PathBuf};
@@ -89,4 +90,69 @@ fn shareds_layers_only_point_down() {
 fn the_workers_layers_only_point_down() {
     let upward = graph("worker").upward(&WORKER);
     assert!(upward.is_empty(), "{upward:#?}");
+}
+
+/// Every source file is named in docs/ARCHITECTURE.md (issue 26): by its
+/// path from its crate's `src/` (`scheduler/act.rs`) or from the
+/// repository (`worker/tests/it/main.rs`), or by a folder that holds it
+/// (`adapters/`, `worker/tests/it/`), never by a whole crate or `src/`.
+#[test]
+fn every_source_file_is_named_in_the_architecture_document() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let doc = std::fs::read_to_string(root.join("docs/ARCHITECTURE.md")).unwrap();
+    let named = |path: &str| doc.contains(&format!("`{path}"));
+    let mut missing = Vec::new();
+    for krate in ["shared", "worker", "ingress", "testkit"] {
+        let mut files = Vec::new();
+        rust_files(&root.join(krate), &mut files);
+        for file in files {
+            let relative = file
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let in_src = relative
+                .strip_prefix(&format!("{krate}/src/"))
+                .map(str::to_owned);
+            let mut names = vec![relative.clone()];
+            names.extend(in_src.clone());
+            // Each folder on the way, from the repository and from `src/`.
+            let folders = |path: &str| -> Vec<String> {
+                let parts: Vec<&str> = path.split('/').collect();
+                (1..parts.len())
+                    .map(|n| {
+                        format!(
+                            "{}/",
+                            parts.iter().take(n).copied().collect::<Vec<_>>().join("/")
+                        )
+                    })
+                    .collect()
+            };
+            let roots = [format!("{krate}/"), format!("{krate}/src/")];
+            names.extend(
+                folders(&relative)
+                    .into_iter()
+                    .filter(|f| !roots.contains(f)),
+            );
+            names.extend(in_src.iter().flat_map(|p| folders(p)));
+            if !names.iter().any(|name| named(name)) {
+                missing.push(relative);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "name these in docs/ARCHITECTURE.md: {missing:#?}"
+    );
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
 }
