@@ -12,7 +12,8 @@ use curfew_shared::reply::{
     render, BlockTitle, Context, InstanceBlock, InstanceLine, InstanceState, Lang, Reply,
     StatusView,
 };
-use curfew_shared::schedule::{parse_schedules, GroupKind, Timeline};
+use curfew_shared::resource::GroupKind;
+use curfew_shared::schedule::{parse_schedules, Timeline};
 use std::hint::black_box;
 
 const PAYLOAD: &str = include_str!("../../examples/jandi/outgoing-writer-object.json");
@@ -66,7 +67,7 @@ fn status_reply(c: &mut Criterion) {
         } else {
             InstanceState::Running
         },
-        kind: curfew_shared::schedule::GroupKind::Ec2,
+        kind: curfew_shared::resource::GroupKind::Ec2,
     };
     let reply = Reply::Status(StatusView {
         schedule: "dev".to_owned(),

@@ -27,7 +27,7 @@ pub use kinds::{
 };
 pub use memory::{
     instance, MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryLedger, MemoryNotifier,
-    MemoryPrices, MemorySchedules, MemoryTimelines, HOME_REGION,
+    MemoryPrices, MemoryQueue, MemorySchedules, MemoryTimelines, HOME_REGION,
 };
 pub use modules::ModuleGraph;
 pub use pricing::{GetProductsRequest, PriceListStandIn};

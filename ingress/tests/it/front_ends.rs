@@ -2,7 +2,7 @@
 //! so these check the translation (status, JSON body, nothing for strangers).
 
 use curfew_ingress::{http, Config};
-use curfew_shared::ports::MemoryQueue;
+use curfew_testkit::MemoryQueue;
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

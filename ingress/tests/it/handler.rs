@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use curfew_ingress::handler::Outcome;
 use curfew_ingress::{handle, Answer, Config};
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, MemoryQueue, QueueError};
+use curfew_shared::ports::{JobQueue, QueueError};
+use curfew_testkit::MemoryQueue;
 use serde_json::{json, Value};
 
 /// A queue that is down: every send fails.

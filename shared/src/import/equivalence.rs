@@ -19,9 +19,9 @@
 //! import turns it into periods) beats them all. *Any* changes nothing, so
 //! the state it leaves is the last *running* or *stopped* before it.
 
-use crate::schedule::local_time::resolve;
 use crate::schedule::timeline::{latest_within_look_back, LOOK_BACK};
 use crate::schedule::{Period, Schedule, Timeline};
+use crate::value::local_time::resolve;
 use crate::Action;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _};
 

@@ -4,7 +4,7 @@
 use super::{CallError, Class, PortFuture};
 use crate::reconcile::Instance;
 use crate::resource::Capacity;
-use crate::schedule::GroupKind;
+use crate::resource::GroupKind;
 use crate::target::Pair;
 use crate::Action;
 use std::sync::Arc;

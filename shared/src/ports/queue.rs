@@ -27,30 +27,3 @@ impl<Q: JobQueue + Send + Sync + std::fmt::Debug> Enqueue for Q {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("could not enqueue the job: {0}")]
 pub struct QueueError(pub String);
-
-/// A queue in memory: the in-process sink for handler tests and for
-/// measuring the ingress's own cost without a network.
-#[derive(Debug, Default)]
-pub struct MemoryQueue {
-    jobs: std::sync::Mutex<Vec<Job>>,
-}
-
-impl MemoryQueue {
-    /// The jobs sent so far, in order.
-    pub fn jobs(&self) -> Vec<Job> {
-        self.jobs
-            .lock()
-            .map(|jobs| jobs.clone())
-            .unwrap_or_default()
-    }
-}
-
-impl JobQueue for MemoryQueue {
-    async fn send(&self, job: &Job) -> Result<(), QueueError> {
-        self.jobs
-            .lock()
-            .map_err(|_| QueueError("the in-memory queue is poisoned".to_owned()))?
-            .push(job.clone());
-        Ok(())
-    }
-}

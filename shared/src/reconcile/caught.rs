@@ -18,8 +18,8 @@
 //! draining too), unless the zero is a person's.
 
 use super::{opposite, target, Instance};
+use crate::resource::GroupKind;
 use crate::resource::InstanceState;
-use crate::schedule::GroupKind;
 use crate::Action;
 
 /// What an event does with one resource now.

@@ -110,7 +110,7 @@ mod tests {
 
     fn ec2(id: &str, state: InstanceState, launched: Option<&str>) -> Instance {
         Instance {
-            kind: crate::schedule::GroupKind::Ec2,
+            kind: crate::resource::GroupKind::Ec2,
             id: id.to_owned(),
             name: id.to_owned(),
             schedule: "office".to_owned(),

@@ -10,7 +10,7 @@
 
 use super::{Decision, Instance, SchedulerState};
 use crate::reply::InstanceState;
-use crate::schedule::GroupKind;
+use crate::resource::GroupKind;
 use crate::Action;
 use chrono::{DateTime, Duration, Utc};
 

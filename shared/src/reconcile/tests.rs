@@ -1,5 +1,5 @@
 use super::*;
-use crate::schedule::GroupKind;
+use crate::resource::GroupKind;
 use crate::schedule::{parse_schedules, Source};
 use chrono::{Duration, TimeZone};
 

@@ -2,7 +2,7 @@
 
 use super::{lines_or, pick, BlockTitle, Context, InstanceState, Lang, StatusView};
 use crate::jandi::{Color, Message};
-use crate::schedule::GroupKind;
+use crate::resource::GroupKind;
 
 /// A state in the words of its kind: EC2 runs, a database is available,
 /// a group is in service or scaled to 0, a service runs its tasks or has

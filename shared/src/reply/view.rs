@@ -3,9 +3,10 @@
 //! chosen language. No SDK type appears here.
 
 use crate::command::{Command, CommandError};
+use crate::resource::GroupKind;
 pub use crate::resource::{GroupWait, InstanceRef, InstanceState, Placed};
 use crate::schedule::timeline::Upcoming;
-use crate::schedule::{DayPlan, Event, Exception, GroupKind, Handback};
+use crate::schedule::{DayPlan, Event, Exception, Handback};
 use crate::Action;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;

@@ -2,7 +2,8 @@
 
 use super::{LedgerEntry, Origin};
 use crate::resource::Billing;
-use crate::schedule::{GroupKind, Timeline};
+use crate::resource::GroupKind;
+use crate::schedule::Timeline;
 use crate::Action;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};

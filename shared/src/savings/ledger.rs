@@ -1,7 +1,7 @@
 //! One line of the ledger: a start or stop of one resource.
 
 use crate::resource::Billing;
-use crate::schedule::GroupKind;
+use crate::resource::GroupKind;
 use crate::Action;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! A calendar month in a schedule's time zone (`savings [MONTH]`).
 
 use super::Window;
-use crate::schedule::local_time::resolve;
+use crate::value::local_time::resolve;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};

@@ -7,7 +7,7 @@
 //! string, with `product.attributes` and `terms.OnDemand.*.priceDimensions`.
 
 use crate::resource::Billing;
-use crate::schedule::GroupKind;
+use crate::resource::GroupKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;

@@ -3,7 +3,7 @@
 
 use super::{Month, NoPrice, Outage, Stopped, Window};
 use crate::resource::Billing;
-use crate::schedule::GroupKind;
+use crate::resource::GroupKind;
 use serde::{Serialize, Serializer};
 
 /// What a resource's hour costs, as far as it is known.

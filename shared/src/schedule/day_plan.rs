@@ -1,8 +1,8 @@
 //! One local day of a schedule, as `info` shows it.
 
 use super::event::{Event, Source};
-use super::local_time::resolve;
 use super::timeline::{latest_within_look_back, shift, Timeline, LOOK_BACK};
+use crate::value::local_time::resolve;
 use crate::Action;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -14,8 +14,6 @@ pub mod model;
 pub mod timeline;
 pub mod windows;
 
-pub use crate::resource::GroupKind;
-pub use crate::value::local_time;
 pub use day_plan::DayPlan;
 pub use event::{Event, Source};
 pub use file::{

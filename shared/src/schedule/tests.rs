@@ -2,7 +2,8 @@
 
 use super::file::{parse_schedules, FileError, Reason, SchedulesFile};
 use super::*;
-use crate::value::{ForDuration, ForceEnd};
+use crate::resource::GroupKind;
+use crate::value::{local_time, ForDuration, ForceEnd};
 use crate::Action::{self, Start, Stop};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;

@@ -13,6 +13,7 @@ mod fleets;
 mod ledger;
 mod notify;
 mod prices;
+mod queue;
 mod schedules;
 mod timelines;
 
@@ -23,6 +24,7 @@ pub use fleets::{MemoryFleets, HOME_REGION};
 pub use ledger::MemoryLedger;
 pub use notify::MemoryNotifier;
 pub use prices::MemoryPrices;
+pub use queue::MemoryQueue;
 pub use schedules::MemorySchedules;
 pub use timelines::MemoryTimelines;
 

@@ -11,7 +11,8 @@ use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,
     NextView, Reply, ScheduleLine, StatusView, TargetLine,
 };
-use curfew_shared::schedule::{DayPlan, GroupKind, Schedule, Timeline};
+use curfew_shared::resource::GroupKind;
+use curfew_shared::schedule::{DayPlan, Schedule, Timeline};
 use curfew_shared::value::DateArg;
 
 pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<Reply, ExecError> {

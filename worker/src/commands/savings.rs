@@ -272,7 +272,7 @@ pub(super) fn reply(
 mod tests {
     use super::*;
     use curfew_shared::resource::Billing;
-    use curfew_shared::schedule::GroupKind;
+    use curfew_shared::resource::GroupKind;
 
     #[test]
     fn a_group_at_zero_is_priced_as_the_ledger_last_saw_it() {

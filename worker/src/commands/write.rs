@@ -13,8 +13,8 @@ use curfew_shared::reply::{
     AuditEntry, ErrorView, ExceptionChange, ExceptionChangeView, ExceptionWarning, ForceView,
     Reply, Takeover,
 };
-use curfew_shared::schedule::local_time::resolve;
 use curfew_shared::schedule::{DayPlan, Exception, Override, Source, Timeline};
+use curfew_shared::value::local_time::resolve;
 use curfew_shared::value::{DateArg, ForceEnd, ValueError};
 use curfew_shared::Action;
 

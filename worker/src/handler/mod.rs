@@ -104,7 +104,7 @@ impl App {
             Job::Pair(job) => tick::pair_job(self, job, now).await.map_err(Failure::Exec),
         };
         match result {
-            Ok(()) => match claims.done(&key, Utc::now(), DONE_TTL).await {
+            Ok(()) => match claims.done(&key, now, DONE_TTL).await {
                 Ok(()) => Verdict::Done,
                 // Whatever its class: the effects are durable, and the
                 // redelivery redoes them harmlessly (each is keyed by the job).

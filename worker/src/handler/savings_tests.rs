@@ -10,8 +10,8 @@ use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState::Running;
 use curfew_shared::reply::Lang;
 use curfew_shared::resource::Billing;
+use curfew_shared::resource::GroupKind::{Ec2, Ecs, Rds};
 use curfew_shared::savings::{NoPrice, Origin, Outage, PriceKey, PriceService, Quote};
-use curfew_shared::schedule::GroupKind::{Ec2, Ecs, Rds};
 use curfew_shared::Action;
 use curfew_testkit::{instance, HOME_REGION};
 
@@ -230,7 +230,7 @@ async fn bad_and_future_months_and_unknown_schedules_are_told() {
 
 #[tokio::test]
 async fn an_aurora_cluster_is_priced_by_its_members_and_a_group_by_its_instances() {
-    use curfew_shared::schedule::GroupKind::{Asg, RdsCluster};
+    use curfew_shared::resource::GroupKind::{Asg, RdsCluster};
     let aurora = Instance {
         billing: Billing {
             engine: Some("aurora-postgresql".to_owned()),

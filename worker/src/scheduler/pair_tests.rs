@@ -7,10 +7,9 @@
 use super::tick::{pair_job, run};
 use crate::fakes::{at, command_job, World};
 use curfew_shared::job::{Job, PairJob};
-use curfew_shared::ports::MemoryQueue;
 use curfew_shared::reply::InstanceState::{Running, Stopped};
-use curfew_shared::schedule::GroupKind::Ec2;
-use curfew_testkit::{instance, MemoryFleet};
+use curfew_shared::resource::GroupKind::Ec2;
+use curfew_testkit::{instance, MemoryFleet, MemoryQueue};
 use std::sync::Arc;
 
 /// `dev` on weekdays 09:00-19:00 in Seoul, in the worker's own account in

@@ -10,8 +10,8 @@ use crate::limits::STATE_WRITE_ATTEMPTS;
 use curfew_shared::ports::NotifyError;
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState::{Running, Stopped};
+use curfew_shared::resource::GroupKind::{Asg, Ec2, Ecs, Rds, RdsCluster};
 use curfew_shared::resource::Scale;
-use curfew_shared::schedule::GroupKind::{Asg, Ec2, Ecs, Rds, RdsCluster};
 use curfew_testkit::instance;
 
 /// The tick of `instant` (RFC 3339), handled at that instant.

@@ -5,7 +5,7 @@ use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::Capacity;
-use curfew_shared::schedule::GroupKind;
+use curfew_shared::resource::GroupKind;
 use curfew_shared::Action::{Start, Stop};
 use curfew_testkit::{
     aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, local_aws,

@@ -30,7 +30,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use curfew_shared::ports::{Fleet, FleetError, PortFuture};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::Capacity;
-use curfew_shared::schedule::GroupKind;
+use curfew_shared::resource::GroupKind;
 use curfew_shared::Action;
 
 pub use curfew_shared::reconcile::Instance;

@@ -1,0 +1,33 @@
+//! A job queue in memory: the in-process sink for the ingress's handler
+//! tests, measuring the ingress's own cost without a network, and a tick's
+//! pair jobs on the fakes.
+
+use curfew_shared::job::Job;
+use curfew_shared::ports::{JobQueue, QueueError};
+
+/// A queue in memory: the in-process sink for handler tests and for
+/// measuring the ingress's own cost without a network.
+#[derive(Debug, Default)]
+pub struct MemoryQueue {
+    jobs: std::sync::Mutex<Vec<Job>>,
+}
+
+impl MemoryQueue {
+    /// The jobs sent so far, in order.
+    pub fn jobs(&self) -> Vec<Job> {
+        self.jobs
+            .lock()
+            .map(|jobs| jobs.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl JobQueue for MemoryQueue {
+    async fn send(&self, job: &Job) -> Result<(), QueueError> {
+        self.jobs
+            .lock()
+            .map_err(|_| QueueError("the in-memory queue is poisoned".to_owned()))?
+            .push(job.clone());
+        Ok(())
+    }
+}
