@@ -3,6 +3,7 @@
 use crate::token::Tokens;
 use chrono::Duration;
 use curfew_shared::reply::Lang;
+use curfew_shared::value::ConfigError;
 
 /// Everything the ingress needs to decide an answer.
 #[derive(Debug, Clone)]
@@ -26,45 +27,28 @@ pub const DEFAULT_REPLAY_WINDOW_SECONDS: u32 = 300;
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// A variable that is missing or unreadable; names the variable, never its value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    #[error("{0} is required and not set")]
-    Missing(&'static str),
-    #[error("{name} is invalid: {reason}")]
-    Invalid {
-        name: &'static str,
-        reason: &'static str,
-    },
-}
-
 impl Config {
     /// Reads the configuration through `lookup` (`std::env::var` in the
     /// binary, a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let tokens = lookup("CURFEW_JANDI_TOKENS")
-            .ok_or(ConfigError::Missing("CURFEW_JANDI_TOKENS"))
+            .ok_or_else(|| ConfigError::missing("CURFEW_JANDI_TOKENS"))
             .and_then(|list| {
-                Tokens::parse(&list).ok_or(ConfigError::Invalid {
-                    name: "CURFEW_JANDI_TOKENS",
-                    reason: "no token in the list",
+                Tokens::parse(&list).ok_or_else(|| {
+                    ConfigError::invalid("CURFEW_JANDI_TOKENS", "no token in the list")
                 })
             })?;
         let queue_url = lookup("CURFEW_QUEUE_URL")
             .filter(|url| !url.trim().is_empty())
-            .ok_or(ConfigError::Missing("CURFEW_QUEUE_URL"))?;
-        let lang = match lookup("CURFEW_LANG") {
-            None => Lang::default(),
-            Some(text) => Lang::parse(&text).ok_or(ConfigError::Invalid {
-                name: "CURFEW_LANG",
-                reason: "expected ko or en",
-            })?,
-        };
+            .ok_or_else(|| ConfigError::missing("CURFEW_QUEUE_URL"))?;
+        let lang = Lang::from_setting(lookup("CURFEW_LANG").as_deref())?;
         let window_seconds = match lookup("CURFEW_REPLAY_WINDOW") {
             None => DEFAULT_REPLAY_WINDOW_SECONDS,
-            Some(text) => text.trim().parse().map_err(|_| ConfigError::Invalid {
-                name: "CURFEW_REPLAY_WINDOW",
-                reason: "expected whole seconds (0 disables)",
+            Some(text) => text.trim().parse().map_err(|_| {
+                ConfigError::invalid(
+                    "CURFEW_REPLAY_WINDOW",
+                    "expected whole seconds (0 disables)",
+                )
             })?,
         };
         let replay_window =
@@ -115,7 +99,7 @@ mod tests {
             "CURFEW_JANDI_TOKENS is required and not set"
         );
         let only_tokens = config(&[("CURFEW_JANDI_TOKENS", "a")]).unwrap_err();
-        assert_eq!(only_tokens, ConfigError::Missing("CURFEW_QUEUE_URL"));
+        assert_eq!(only_tokens, ConfigError::missing("CURFEW_QUEUE_URL"));
     }
 
     #[test]
@@ -126,13 +110,8 @@ mod tests {
         assert_eq!(error, "CURFEW_LANG is invalid: expected ko or en");
         let error =
             config(&[("CURFEW_JANDI_TOKENS", " , "), ("CURFEW_QUEUE_URL", "q")]).unwrap_err();
-        assert!(matches!(
-            error,
-            ConfigError::Invalid {
-                name: "CURFEW_JANDI_TOKENS",
-                ..
-            }
-        ));
+        assert_eq!(error.var, "CURFEW_JANDI_TOKENS");
+        assert!(error.reason.starts_with("is invalid"), "{error}");
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub struct WorkerConfig {
     pub lease: Duration,
 }
 
-pub use crate::error::ConfigError;
+use curfew_shared::value::ConfigError;
 
 fn bad(var: &'static str, reason: impl Into<String>) -> ConfigError {
     ConfigError::new(var, reason)
@@ -55,7 +55,7 @@ impl WorkerConfig {
             queue_url: get("CURFEW_QUEUE_URL"),
             dlq_url: get("CURFEW_DLQ_URL"),
             routes: Routes::from_lookup(&lookup)?,
-            lang: get("CURFEW_LANG").map_or(Ok(Lang::default()), |t| lang(&t))?,
+            lang: Lang::from_setting(get("CURFEW_LANG").as_deref())?,
             default_tz: get("CURFEW_DEFAULT_TZ")
                 .map_or(Ok(chrono_tz::Asia::Seoul), |t| timezone(&t))?,
             tags: TagKeys {
@@ -84,11 +84,6 @@ impl WorkerConfig {
             .as_deref()
             .ok_or_else(|| bad("CURFEW_QUEUE_URL", "is not set"))
     }
-}
-
-/// `CURFEW_LANG`.
-fn lang(text: &str) -> Result<Lang, ConfigError> {
-    Lang::parse(text).ok_or_else(|| bad("CURFEW_LANG", "must be `ko` or `en`"))
 }
 
 /// `CURFEW_DEFAULT_TZ`.

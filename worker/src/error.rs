@@ -19,25 +19,6 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 pub use curfew_shared::ports::{CallError, Class};
 
-/// A variable that is missing or unreadable: names it and what it must
-/// be, never its value (it may be a secret). Here, below the adapters, so
-/// that the adapters' own readers (the JANDI routes) fail the same way.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{var} {reason}")]
-pub struct ConfigError {
-    pub var: &'static str,
-    pub reason: String,
-}
-
-impl ConfigError {
-    pub fn new(var: &'static str, reason: impl Into<String>) -> Self {
-        Self {
-            var,
-            reason: reason.into(),
-        }
-    }
-}
-
 /// The [`CallError`] of `operation` from its SDK error, classified.
 pub fn aws_error<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> CallError
 where

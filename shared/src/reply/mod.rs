@@ -50,6 +50,16 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// `CURFEW_LANG` as the ingress and the worker read it: unset is the
+    /// default (`ko`).
+    pub fn from_setting(value: Option<&str>) -> Result<Self, crate::value::ConfigError> {
+        value.map_or(Ok(Self::default()), |text| {
+            Self::parse(text).ok_or_else(|| {
+                crate::value::ConfigError::invalid("CURFEW_LANG", "expected ko or en")
+            })
+        })
+    }
 }
 
 /// What rendering needs besides the view: the language, and the team's

@@ -1,5 +1,7 @@
-//! Why a value a person typed (a date, a time, a duration, a month) was
-//! refused: said the same way by chat, the schedules file and the CLI.
+//! Why a value was refused: one a person typed (a date, a time, a
+//! duration, a month), said the same way by chat, the schedules file and
+//! the CLI; or a setting of the environment (SPEC §8), said the same way
+//! by the ingress and the worker.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -35,4 +37,33 @@ pub enum ValueError {
     /// `savings` of a month that has not begun (in the schedule's time zone).
     #[error("that month has not begun")]
     FutureMonth,
+}
+
+/// A variable that is missing or unreadable: names it and what it must
+/// be, never its value (it may be a secret).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{var} {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+impl ConfigError {
+    pub fn new(var: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            var,
+            reason: reason.into(),
+        }
+    }
+
+    /// `var` is required and not set.
+    pub fn missing(var: &'static str) -> Self {
+        Self::new(var, "is required and not set")
+    }
+
+    /// `var` is set to something it cannot be: `expected` says what it
+    /// must be.
+    pub fn invalid(var: &'static str, expected: &str) -> Self {
+        Self::new(var, format!("is invalid: {expected}"))
+    }
 }

@@ -7,7 +7,7 @@ mod error;
 pub mod local_time;
 mod time;
 
-pub use error::ValueError;
+pub use error::{ConfigError, ValueError};
 pub use time::{
     parse_date, parse_duration, parse_time, parse_time_or_none, DateArg, ForDuration, ForceEnd,
 };

@@ -6,13 +6,13 @@
 //! fails as a timeout, which [`crate::error::classify`] calls transient:
 //! the job is retried a little later, and the other jobs go on.
 
-use crate::error::ConfigError;
 use crate::limits::{
     AWS_ATTEMPT_TIMEOUT, AWS_CONNECT_TIMEOUT, AWS_MAX_ATTEMPTS, AWS_OPERATION_TIMEOUT,
 };
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::ConfigLoader;
+use curfew_shared::value::ConfigError;
 use std::time::Duration;
 
 /// The per-call timeouts: curfew's defaults, or longer ones for a local AWS

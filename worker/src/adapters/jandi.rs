@@ -5,12 +5,12 @@
 //! permanent. Posts to one URL are spaced to stay under 60 a minute. Webhook
 //! URLs carry a secret token: no error or log line ever contains one.
 
-use crate::error::ConfigError;
 use crate::limits::{
     POSTS_PER_MINUTE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
 };
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
 use curfew_shared::ports::{Notify, PortFuture};
+use curfew_shared::value::ConfigError;
 use curfew_shared::Redacted;
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;

@@ -360,7 +360,7 @@ pub async fn sdk_config() -> anyhow::Result<aws_config::SdkConfig> {
 /// The worker's configuration with only `names` read from the environment
 /// (the rest at their defaults): a command that needs one variable reads
 /// it by the worker's own rule, and is not stopped by an unrelated one.
-fn config_of(names: &[&str]) -> Result<WorkerConfig, crate::config::ConfigError> {
+fn config_of(names: &[&str]) -> Result<WorkerConfig, curfew_shared::value::ConfigError> {
     WorkerConfig::from_lookup(|name| {
         names
             .contains(&name)
