@@ -211,17 +211,17 @@ fn heat_map_lines(map: &HeatMap, lang: Lang) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::reply::{render, Reply};
-    use crate::savings::{Month, Pair, PriceService, Unpriced};
+    use crate::savings::{ActualPlanned, Month, PriceService, Unpriced};
 
     fn block(name: &str, actual: Option<f64>) -> SavingsBlock {
         SavingsBlock {
             schedule: name.to_owned(),
             figures: Figures {
-                hours_stopped: Pair {
+                hours_stopped: ActualPlanned {
                     actual: 1400.25,
                     planned: 1416.0,
                 },
-                usd_saved: Pair {
+                usd_saved: ActualPlanned {
                     actual,
                     planned: actual.map(|a| a + 1.0),
                 },

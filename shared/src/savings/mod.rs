@@ -22,7 +22,7 @@ pub use hours::{planned_off_hours, stopped_hours, Stopped, Window};
 pub use ledger::{LedgerEntry, Origin};
 pub use month::Month;
 pub use price::{hourly_usd, NoPrice, Outage, PriceKey, PriceListError, PriceService, Quote};
-pub use report::{share_text, usd_text, Figures, Held, Pair, Priced, Savings, Unpriced};
+pub use report::{share_text, usd_text, ActualPlanned, Figures, Held, Priced, Savings, Unpriced};
 
 /// `office`: weekdays 09:00-19:00 in Seoul, for the tests of savings and
 /// of the ledger's share of a reconcile.

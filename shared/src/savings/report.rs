@@ -30,7 +30,7 @@ pub struct Held {
 /// A figure from the ledger (what curfew did) and from the timeline
 /// (what the schedule planned × what it holds now).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Pair<T> {
+pub struct ActualPlanned<T> {
     pub actual: T,
     pub planned: T,
 }
@@ -49,10 +49,10 @@ pub struct Unpriced {
 pub struct Figures {
     /// Instance-hours stopped.
     #[serde(serialize_with = "two_decimals")]
-    pub hours_stopped: Pair<f64>,
+    pub hours_stopped: ActualPlanned<f64>,
     /// USD saved at on-demand rates; `None` (JSON `null`): unavailable.
     #[serde(serialize_with = "two_decimals_or_null")]
-    pub usd_saved: Pair<Option<f64>>,
+    pub usd_saved: ActualPlanned<Option<f64>>,
     /// What the resources held now would cost running all the time.
     #[serde(serialize_with = "cents_or_null")]
     pub usd_always_on: Option<f64>,
@@ -117,7 +117,7 @@ impl Figures {
                 }
             }
         }
-        figures.usd_saved = Pair { actual, planned };
+        figures.usd_saved = ActualPlanned { actual, planned };
         figures.usd_always_on = always_on;
         figures
     }
@@ -127,7 +127,7 @@ impl Figures {
     pub fn total<'a>(all: impl IntoIterator<Item = &'a Self>) -> Self {
         let add = |a: Option<f64>, b: Option<f64>| Some(a? + b?);
         let mut total = Self {
-            usd_saved: Pair {
+            usd_saved: ActualPlanned {
                 actual: Some(0.0),
                 planned: Some(0.0),
             },
@@ -147,12 +147,12 @@ impl Figures {
 
     /// The share of the always-on bill saved: (actual, planned), where the
     /// money is known and the bill is not zero.
-    pub fn shares(&self) -> Pair<Option<f64>> {
+    pub fn shares(&self) -> ActualPlanned<Option<f64>> {
         let share = |saved: Option<f64>| {
             let bill = self.usd_always_on.filter(|b| *b > 0.0)?;
             Some(saved? / bill)
         };
-        Pair {
+        ActualPlanned {
             actual: share(self.usd_saved.actual),
             planned: share(self.usd_saved.planned),
         }
@@ -175,16 +175,19 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn two_decimals<S: Serializer>(pair: &Pair<f64>, s: S) -> Result<S::Ok, S::Error> {
-    Pair {
+fn two_decimals<S: Serializer>(pair: &ActualPlanned<f64>, s: S) -> Result<S::Ok, S::Error> {
+    ActualPlanned {
         actual: round2(pair.actual),
         planned: round2(pair.planned),
     }
     .serialize(s)
 }
 
-fn two_decimals_or_null<S: Serializer>(pair: &Pair<Option<f64>>, s: S) -> Result<S::Ok, S::Error> {
-    Pair {
+fn two_decimals_or_null<S: Serializer>(
+    pair: &ActualPlanned<Option<f64>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    ActualPlanned {
         actual: pair.actual.map(round2),
         planned: pair.planned.map(round2),
     }
@@ -291,7 +294,7 @@ mod tests {
             |_, _, _| Priced::Unavailable(Outage::Status(500)),
         );
         assert!((figures.hours_stopped.actual - 100.0).abs() < 1e-9);
-        assert_eq!(figures.usd_saved, Pair::default());
+        assert_eq!(figures.usd_saved, ActualPlanned::default());
         assert_eq!(figures.usd_always_on, None);
         let json = serde_json::to_value(&figures).unwrap();
         assert_eq!(json["usd_saved"]["actual"], serde_json::Value::Null);

@@ -1,5 +1,5 @@
 //! One start or stop of a schedule, and where it comes from: what the
-//! timeline (`timeline.rs`) lists and override windows (`windows.rs`)
+//! timeline (`timeline.rs`) lists and override windows (`windows/`)
 //! hand back, so both read it from here.
 
 use crate::Action;

@@ -227,13 +227,13 @@ async fn run_worker() -> anyhow::Result<()> {
         sqs: sqs.clone(),
         url,
     });
-    let worker = App {
+    let app = App {
         services: Services::new(&sdk, &config),
         notifier: std::sync::Arc::new(Notifier::new(RetryPolicy::default())?),
         config,
     };
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-        let requeue = worker
+        let requeue = app
             .config
             .queue_url
             .clone()
@@ -241,19 +241,19 @@ async fn run_worker() -> anyhow::Result<()> {
                 sqs: sqs.clone(),
                 queue_url,
             });
-        return lambda::run(worker, dead_letters, requeue)
+        return lambda::run(app, dead_letters, requeue)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"));
     }
     let poller = Poller {
         sqs,
-        queue_url: worker.config.require_queue()?.to_owned(),
+        queue_url: app.config.require_queue()?.to_owned(),
         dead_letters,
         wait: std::time::Duration::from_secs(20),
         retry_cap: std::time::Duration::from_secs(30),
     };
-    tracing::info!(table = %worker.config.table, "worker polling");
-    poller.run(&worker, shutdown_signal()).await;
+    tracing::info!(table = %app.config.table, "worker polling");
+    poller.run(&app, shutdown_signal()).await;
     Ok(())
 }
 

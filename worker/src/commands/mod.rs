@@ -44,7 +44,7 @@ pub async fn execute(
         Found::Schedule(schedule, pairs) => (schedule, pairs),
         Found::Reply(reply) => return Ok(reply),
     };
-    let target = Target {
+    let asked = Asked {
         services,
         schedule: &schedule,
         pairs: &pairs,
@@ -52,36 +52,34 @@ pub async fn execute(
         now,
     };
     match op {
-        ScheduleOp::Status => read::status(&target).await,
-        ScheduleOp::Info { date } => read::info(&target, *date).await,
-        ScheduleOp::ExceptionInfo { date } => read::exception_info(&target, *date).await,
-        ScheduleOp::Next => read::next(&target).await,
-        ScheduleOp::History => read::history(&target).await,
+        ScheduleOp::Status => read::status(&asked).await,
+        ScheduleOp::Info { date } => read::info(&asked, *date).await,
+        ScheduleOp::ExceptionInfo { date } => read::exception_info(&asked, *date).await,
+        ScheduleOp::Next => read::next(&asked).await,
+        ScheduleOp::History => read::history(&asked).await,
         ScheduleOp::Savings { month } => {
             let one = std::slice::from_ref(&schedule);
             let reports = savings::report_for(services, one, &pairs, *month, now).await?;
             Ok(savings::reply(reports, config, *month, now))
         }
         ScheduleOp::ExceptionSet { date, action, time } => {
-            write::exception_set(&target, *date, *action, *time).await
+            write::exception_set(&asked, *date, *action, *time).await
         }
         ScheduleOp::ExceptionDel { date, action } => {
-            write::exception_del(&target, *date, *action).await
+            write::exception_del(&asked, *date, *action).await
         }
         ScheduleOp::ForceStart { end } => {
-            write::force(&target, Action::Start, *end, op.usage()).await
+            write::force(&asked, Action::Start, *end, op.usage()).await
         }
-        ScheduleOp::ForceStop { end } => {
-            write::force(&target, Action::Stop, *end, op.usage()).await
-        }
+        ScheduleOp::ForceStop { end } => write::force(&asked, Action::Stop, *end, op.usage()).await,
     }
 }
 
 /// One command about one schedule, with everything its handler needs.
-struct Target<'a> {
+struct Asked<'a> {
     services: &'a Services,
     schedule: &'a Schedule,
-    /// Every (target, region) pair: the commands that describe or act
+    /// Every (asked, region) pair: the commands that describe or act
     /// cover them all (SPEC §5 Targets).
     pairs: &'a [Pair],
     job: &'a CommandJob,

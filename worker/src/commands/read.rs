@@ -1,7 +1,7 @@
 //! The commands that only read: `list`, `status`, `info`, `exception info`,
 //! `next`, `history`.
 
-use super::Target;
+use super::Asked;
 use crate::adapters::fleet::Instance;
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
@@ -48,12 +48,10 @@ pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<R
 
 /// The schedule's resources in every pair, described side by side
 /// ([`in_every_pair`]), and the pairs that did not answer, each with why.
-async fn describe_everywhere(
-    target: &Target<'_>,
-) -> Result<(Vec<Instance>, Vec<String>), ExecError> {
-    let fleets = &target.services.fleets;
-    let tag = target.schedule.tag.as_str();
-    let outcomes = in_every_pair(target.pairs, |pair| async move {
+async fn describe_everywhere(asked: &Asked<'_>) -> Result<(Vec<Instance>, Vec<String>), ExecError> {
+    let fleets = &asked.services.fleets;
+    let tag = asked.schedule.tag.as_str();
+    let outcomes = in_every_pair(asked.pairs, |pair| async move {
         let fleet = fleets.fleet(pair).await?;
         Ok(fleet.describe_schedule(tag).await?)
     })
@@ -66,9 +64,9 @@ async fn describe_everywhere(
     Ok((outcomes.done.into_iter().flatten().collect(), unreachable))
 }
 
-pub(super) async fn status(target: &Target<'_>) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let (instances, unreachable) = describe_everywhere(target).await?;
+pub(super) async fn status(asked: &Asked<'_>) -> Result<Reply, ExecError> {
+    let schedule = asked.schedule;
+    let (instances, unreachable) = describe_everywhere(asked).await?;
     let mut blocks: Vec<InstanceBlock> = schedule
         .start_order()
         .map(|group| InstanceBlock {
@@ -134,10 +132,10 @@ fn loose_blocks(schedule: &Schedule, instances: &[Instance]) -> Vec<InstanceBloc
     .collect()
 }
 
-pub(super) async fn info(target: &Target<'_>, date: DateArg) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let data = target.services.timeline.load(&schedule.name).await?;
-    let date = date.resolve(target.now, schedule.timezone);
+pub(super) async fn info(asked: &Asked<'_>, date: DateArg) -> Result<Reply, ExecError> {
+    let schedule = asked.schedule;
+    let data = asked.services.timeline.load(&schedule.name).await?;
+    let date = date.resolve(asked.now, schedule.timezone);
     let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
     Ok(Reply::Info(InfoView {
         schedule: schedule.name.clone(),
@@ -148,10 +146,10 @@ pub(super) async fn info(target: &Target<'_>, date: DateArg) -> Result<Reply, Ex
     }))
 }
 
-pub(super) async fn exception_info(target: &Target<'_>, date: DateArg) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let data = target.services.timeline.load(&schedule.name).await?;
-    let date = date.resolve(target.now, schedule.timezone);
+pub(super) async fn exception_info(asked: &Asked<'_>, date: DateArg) -> Result<Reply, ExecError> {
+    let schedule = asked.schedule;
+    let data = asked.services.timeline.load(&schedule.name).await?;
+    let date = date.resolve(asked.now, schedule.timezone);
     let mut exceptions: Vec<_> = data
         .exceptions
         .into_iter()
@@ -165,20 +163,20 @@ pub(super) async fn exception_info(target: &Target<'_>, date: DateArg) -> Result
     }))
 }
 
-pub(super) async fn next(target: &Target<'_>) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let data = target.services.timeline.load(&schedule.name).await?;
+pub(super) async fn next(asked: &Asked<'_>) -> Result<Reply, ExecError> {
+    let schedule = asked.schedule;
+    let data = asked.services.timeline.load(&schedule.name).await?;
     let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
     Ok(Reply::Next(NextView {
         schedule: schedule.name.clone(),
         timezone: schedule.timezone,
-        events: timeline.upcoming(target.now, NEXT_HORIZON),
+        events: timeline.upcoming(asked.now, NEXT_HORIZON),
     }))
 }
 
-pub(super) async fn history(target: &Target<'_>) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let entries = target
+pub(super) async fn history(asked: &Asked<'_>) -> Result<Reply, ExecError> {
+    let schedule = asked.schedule;
+    let entries = asked
         .services
         .audit
         .recent(&schedule.name, HISTORY_LENGTH)

@@ -3,7 +3,7 @@
 //! crash writes the same items again (keys come from the job, not the
 //! clock), so a redelivery never adds a second override or audit record.
 
-use super::Target;
+use super::Asked;
 use crate::app::ExecError;
 use crate::limits::TAKEOVER_HORIZON;
 use crate::scheduler::reconcile::{reconcile_now, Reconciled};
@@ -20,16 +20,16 @@ use curfew_shared::Action;
 
 /// When the command was typed: JANDI's `createdAt` as the job carries it (so
 /// a redelivery is the same instant), else `now`.
-fn issued_at(target: &Target<'_>) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(&target.job.created_at)
+fn issued_at(asked: &Asked<'_>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&asked.job.created_at)
         .map(|t| t.to_utc())
-        .unwrap_or(target.now)
+        .unwrap_or(asked.now)
 }
 
-async fn audit(target: &Target<'_>) -> Result<(), ExecError> {
-    let job = target.job;
+async fn audit(asked: &Asked<'_>) -> Result<(), ExecError> {
+    let job = asked.job;
     let entry = AuditEntry {
-        at: issued_at(target),
+        at: issued_at(asked),
         writer: job
             .writer_name
             .clone()
@@ -37,35 +37,35 @@ async fn audit(target: &Target<'_>) -> Result<(), ExecError> {
         room: job.room.clone(),
         text: job.text.clone(),
     };
-    target
+    asked
         .services
         .audit
-        .record(&target.schedule.name, &job.key, &entry)
+        .record(&asked.schedule.name, &job.key, &entry)
         .await?;
     Ok(())
 }
 
 pub(super) async fn exception_set(
-    target: &Target<'_>,
+    asked: &Asked<'_>,
     date: DateArg,
     action: Action,
     time: Option<NaiveTime>,
 ) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let date = date.resolve(target.now, schedule.timezone);
-    let before = target.services.timeline.load(&schedule.name).await?;
+    let schedule = asked.schedule;
+    let date = date.resolve(asked.now, schedule.timezone);
+    let before = asked.services.timeline.load(&schedule.name).await?;
     let exception = Exception { date, action, time };
-    let replaced = target
+    let replaced = asked
         .services
         .timeline
-        .set_exception(&schedule.name, exception, &target.job.writer, target.now)
+        .set_exception(&schedule.name, exception, &asked.job.writer, asked.now)
         .await?;
-    audit(target).await?;
+    audit(asked).await?;
     let mut after = before.exceptions.clone();
     after.retain(|e| (e.date, e.action) != (date, action));
     after.push(exception);
     let warnings = warnings(
-        target,
+        asked,
         date,
         time,
         &before.exceptions,
@@ -83,21 +83,21 @@ pub(super) async fn exception_set(
 }
 
 pub(super) async fn exception_del(
-    target: &Target<'_>,
+    asked: &Asked<'_>,
     date: DateArg,
     action: Action,
 ) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let date = date.resolve(target.now, schedule.timezone);
-    let before = target.services.timeline.load(&schedule.name).await?;
-    let was = target
+    let schedule = asked.schedule;
+    let date = date.resolve(asked.now, schedule.timezone);
+    let before = asked.services.timeline.load(&schedule.name).await?;
+    let was = asked
         .services
         .timeline
         .delete_exception(&schedule.name, date, action)
         .await?;
     let change = match was {
         Some(was) => {
-            audit(target).await?;
+            audit(asked).await?;
             ExceptionChange::Deleted { was }
         }
         None => ExceptionChange::NothingToDelete,
@@ -107,7 +107,7 @@ pub(super) async fn exception_del(
     let warnings = match change {
         ExceptionChange::NothingToDelete => Vec::new(),
         _ => warnings(
-            target,
+            asked,
             date,
             None,
             &before.exceptions,
@@ -128,19 +128,19 @@ pub(super) async fn exception_del(
 /// What the writer should know about a change: it is already past, or it
 /// leaves the date with a start and no stop after it (where there was one).
 fn warnings(
-    target: &Target<'_>,
+    asked: &Asked<'_>,
     date: NaiveDate,
     time: Option<NaiveTime>,
     before: &[Exception],
     after: &[Exception],
     overrides: &[Override],
 ) -> Vec<ExceptionWarning> {
-    let schedule = target.schedule;
+    let schedule = asked.schedule;
     let tz = schedule.timezone;
     let mut warnings = Vec::new();
     let past = match time {
-        Some(time) => resolve(tz, date, time) < target.now,
-        None => resolve(tz, date, NaiveTime::MIN) + Duration::days(1) <= target.now,
+        Some(time) => resolve(tz, date, time) < asked.now,
+        None => resolve(tz, date, NaiveTime::MIN) + Duration::days(1) <= asked.now,
     };
     if past {
         warnings.push(ExceptionWarning::InPast);
@@ -170,24 +170,24 @@ fn dangling_start(plan: &DayPlan) -> bool {
 /// that cannot be (`until` a past instant, or more than 7 days ahead) is
 /// answered with the usage line, and nothing is written.
 pub(super) async fn force(
-    target: &Target<'_>,
+    asked: &Asked<'_>,
     action: Action,
     end: Option<ForceEnd>,
     usage: Usage,
 ) -> Result<Reply, ExecError> {
-    let schedule = target.schedule;
-    let services = target.services;
-    let issued = issued_at(target);
+    let schedule = asked.schedule;
+    let services = asked.services;
+    let issued = issued_at(asked);
     let forced = match Override::forced(action, issued, end, schedule.timezone) {
         Ok(forced) => forced,
         Err(reason) => return Ok(bad_end(end, reason, usage)),
     };
     services
         .timeline
-        .add_override(&schedule.name, &forced, &target.job.writer)
+        .add_override(&schedule.name, &forced, &asked.job.writer)
         .await?;
-    audit(target).await?;
-    let (data, outcomes) = reconcile_now(services, schedule, target.pairs, target.now).await?;
+    audit(asked).await?;
+    let (data, outcomes) = reconcile_now(services, schedule, asked.pairs, asked.now).await?;
     let mut what: Vec<String> = outcomes
         .done
         .iter()
@@ -228,7 +228,7 @@ pub(super) async fn force(
         unchanged,
         caught,
         waiting,
-        takeover: takeover(&timeline, &forced, target.now),
+        takeover: takeover(&timeline, &forced, asked.now),
     }))
 }
 

@@ -56,7 +56,7 @@ impl DeadLetters {
 /// must not wait for another. A poison message that reached the DLQ counts
 /// as finished.
 pub async fn handle(
-    worker: &App,
+    app: &App,
     dead_letters: Option<&DeadLetters>,
     messages: Vec<QueueMessage>,
 ) -> Vec<(QueueMessage, Verdict)> {
@@ -72,7 +72,7 @@ pub async fn handle(
     }
     let runs = groups
         .into_iter()
-        .map(|group| handle_group(worker, dead_letters, group));
+        .map(|group| handle_group(app, dead_letters, group));
     let mut verdicts: Vec<_> = futures::future::join_all(runs)
         .await
         .into_iter()
@@ -85,7 +85,7 @@ pub async fn handle(
 /// One group's messages in order: once one is not finished, the rest are
 /// held back behind it.
 async fn handle_group(
-    worker: &App,
+    app: &App,
     dead_letters: Option<&DeadLetters>,
     group: Vec<(usize, QueueMessage)>,
 ) -> Vec<(usize, QueueMessage, Verdict)> {
@@ -96,7 +96,7 @@ async fn handle_group(
             verdicts.push((n, message, Verdict::Retry(Retry::GroupHeldBack)));
             continue;
         }
-        let mut verdict = worker.handle(&message.body, Utc::now()).await;
+        let mut verdict = app.handle(&message.body, Utc::now()).await;
         if let (Verdict::Poison(reason), Some(dlq)) = (&verdict, dead_letters) {
             verdict = match dlq.send(&message, reason).await {
                 Ok(()) => Verdict::Done,

@@ -53,12 +53,12 @@ pub struct Requeue {
 
 /// Handles one event; every message not finished is reported for retry.
 pub async fn handle_event(
-    worker: &App,
+    app: &App,
     dead_letters: Option<&DeadLetters>,
     requeue: Option<&Requeue>,
     event: SqsEvent,
 ) -> Result<SqsBatchResponse, MalformedEvent> {
-    let verdicts = batch::handle(worker, dead_letters, messages(event)?).await;
+    let verdicts = batch::handle(app, dead_letters, messages(event)?).await;
     let mut response = SqsBatchResponse::default();
     for (message, verdict) in verdicts {
         if let (Verdict::Retry(retry), Some(requeue), Some(receipt)) =
@@ -77,23 +77,18 @@ pub async fn handle_event(
 
 /// Runs under the Lambda runtime until it stops us.
 pub async fn run(
-    worker: App,
+    app: App,
     dead_letters: Option<DeadLetters>,
     requeue: Option<Requeue>,
 ) -> Result<(), lambda_runtime::Error> {
-    let shared = Arc::new((worker, dead_letters, requeue));
+    let shared = Arc::new((app, dead_letters, requeue));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let shared = Arc::clone(&shared);
         async move {
-            let (worker, dead_letters, requeue) = &*shared;
-            handle_event(
-                worker,
-                dead_letters.as_ref(),
-                requeue.as_ref(),
-                event.payload,
-            )
-            .await
-            .map_err(lambda_runtime::Error::from)
+            let (app, dead_letters, requeue) = &*shared;
+            handle_event(app, dead_letters.as_ref(), requeue.as_ref(), event.payload)
+                .await
+                .map_err(lambda_runtime::Error::from)
         }
     }))
     .await

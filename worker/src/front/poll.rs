@@ -48,10 +48,10 @@ pub struct Poller {
 impl Poller {
     /// Receives one batch (up to 10) and handles it. Returns how many
     /// messages it received.
-    pub async fn poll_once(&self, worker: &App) -> Result<usize, String> {
+    pub async fn poll_once(&self, app: &App) -> Result<usize, String> {
         let messages = self.receive().await?;
         let count = messages.len();
-        self.process(worker, messages).await;
+        self.process(app, messages).await;
         Ok(count)
     }
 
@@ -59,7 +59,7 @@ impl Poller {
     /// short (SQS may already have handed its messages over, and they would
     /// hide for the visibility timeout): its messages are handled, then the
     /// loop ends. So a stop takes at most the long-poll wait plus one batch.
-    pub async fn run(&self, worker: &App, shutdown: impl Future<Output = ()>) {
+    pub async fn run(&self, app: &App, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let mut stopping = false;
         while !stopping {
@@ -73,7 +73,7 @@ impl Poller {
                 }
             };
             match received {
-                Ok(messages) => self.process(worker, messages).await,
+                Ok(messages) => self.process(app, messages).await,
                 Err(error) if !stopping => {
                     tracing::error!(%error, "receiving failed; retrying in 5 s");
                     tokio::select! {
@@ -110,11 +110,11 @@ impl Poller {
             .collect())
     }
 
-    async fn process(&self, worker: &App, messages: Vec<QueueMessage>) {
+    async fn process(&self, app: &App, messages: Vec<QueueMessage>) {
         if messages.is_empty() {
             return;
         }
-        let verdicts = batch::handle(worker, self.dead_letters.as_ref(), messages).await;
+        let verdicts = batch::handle(app, self.dead_letters.as_ref(), messages).await;
         let finished: Vec<DeleteMessageBatchRequestEntry> = verdicts
             .iter()
             .filter(|(_, verdict)| verdict.is_finished())

@@ -4,10 +4,10 @@
 //! state with a conditional write and carries out the starts and stops.
 
 pub mod act;
-mod ledger;
 mod notices;
 mod pair;
 pub mod reconcile;
+mod record;
 pub mod tick;
 
 #[cfg(test)]

@@ -146,16 +146,12 @@ fn misfiled(decision: &Decision) -> Option<Notice> {
 /// few ([`digest`]), so a tick over hundreds of schedules stays inside
 /// JANDI's 60 posts a minute; different webhooks are posted to side by side.
 /// Best effort: a notice that cannot be posted is logged, and the tick goes on.
-pub(super) async fn post_notices(worker: &App, outbox: Vec<(&Schedule, Notice)>) {
-    let lang = worker.config.lang;
+pub(super) async fn post_notices(app: &App, outbox: Vec<(&Schedule, Notice)>) {
+    let lang = app.config.lang;
     let ctx = Context::new(lang, DEFAULT_KEYWORD);
     let mut by_webhook: HashMap<&str, Vec<Message>> = HashMap::new();
     for (schedule, notice) in outbox {
-        let Some(url) = worker
-            .config
-            .routes
-            .for_room(schedule.notify_room.as_deref())
-        else {
+        let Some(url) = app.config.routes.for_room(schedule.notify_room.as_deref()) else {
             tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
             continue;
         };
@@ -173,7 +169,7 @@ pub(super) async fn post_notices(worker: &App, outbox: Vec<(&Schedule, Notice)>)
         .for_each_concurrent(TICK_CONCURRENCY, |(url, notices)| async move {
             let count = notices.len();
             for message in digest(notices, lang) {
-                if let Err(error) = worker.notifier.post(url, &message).await {
+                if let Err(error) = app.notifier.post(url, &message).await {
                     tracing::error!(notices = count, %error, "notice not delivered");
                     if error.is_transient() {
                         // That webhook is down: its other digests would each

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 /// Reconciles every enabled schedule in `pair` at `at`.
 pub(super) async fn reconcile_pair(
-    worker: &App,
+    app: &App,
     schedules: &[Schedule],
     pair: &Pair,
     timelines: &HashMap<String, TimelineData>,
@@ -37,7 +37,7 @@ pub(super) async fn reconcile_pair(
     if due.is_empty() {
         return Ok(());
     }
-    let services = &worker.services;
+    let services = &app.services;
     let described = async {
         let fleet = services.fleets.fleet(pair).await?;
         let instances = fleet.describe().await?;
@@ -46,7 +46,7 @@ pub(super) async fn reconcile_pair(
     let (fleet, instances) = match described.await {
         Ok(found) => found,
         Err(error) if pair.is_implicit() => return Err(error.into()),
-        Err(error) => return unreachable(worker, pair, due, error, at).await,
+        Err(error) => return unreachable(app, pair, due, error, at).await,
     };
     let mut fleet_by_tag = by_tag(instances);
     let due = due
@@ -59,11 +59,11 @@ pub(super) async fn reconcile_pair(
                 .unwrap_or_default(),
         })
         .collect();
-    let reconciliation = reconcile(&worker.services, fleet.as_ref(), pair, due, at).await;
+    let reconciliation = reconcile(&app.services, fleet.as_ref(), pair, due, at).await;
     for (schedule, error) in &reconciliation.failed {
         tracing::error!(schedule = %schedule.name, pair = %key, %error, "reconcile failed; the next tick tries again");
     }
-    post_notices(worker, reconciliation.notices).await;
+    post_notices(app, reconciliation.notices).await;
     Ok(())
 }
 
@@ -109,7 +109,7 @@ fn by_tag(fleet: Vec<Instance>) -> HashMap<String, Vec<Instance>> {
 /// on. A transient failure is retried by the queue; a permanent one (a
 /// role that cannot be assumed) is not, since the next tick tries anyway.
 async fn unreachable(
-    worker: &App,
+    app: &App,
     pair: &Pair,
     due: Vec<(&Schedule, TimelineData)>,
     error: FleetError,
@@ -117,7 +117,7 @@ async fn unreachable(
 ) -> Result<(), ExecError> {
     let key = pair.key();
     tracing::error!(pair = %key, %error, "pair unreachable");
-    let store = &worker.services.timeline;
+    let store = &app.services.timeline;
     let place = pair.place();
     let mut outbox = Vec::new();
     for (schedule, data) in due {
@@ -143,7 +143,7 @@ async fn unreachable(
             }
         }
     }
-    post_notices(worker, outbox).await;
+    post_notices(app, outbox).await;
     match error.class() {
         Class::Transient => Err(error.into()),
         Class::Permanent => Ok(()),

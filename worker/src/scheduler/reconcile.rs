@@ -101,7 +101,7 @@ pub(super) async fn reconcile<'s>(
         .iter()
         .map(|r| (r.schedule, &r.decision))
         .collect();
-    super::ledger::record(services, pair, &done, &reconciliation.failures, at).await;
+    super::record::record(services, pair, &done, &reconciliation.failures, at).await;
     let place = pair.place();
     for schedule in reachable_again {
         let place = place.clone();

@@ -23,14 +23,14 @@ use curfew_shared::target::{pairs, Pair};
 /// separate workers and a failing one holds up no other. Without a queue
 /// to send them to (a unit test, `curfew worker` without
 /// `CURFEW_QUEUE_URL`), the pairs run here, side by side.
-pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
-    if stale(worker, at, now) {
+pub async fn run(app: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
+    if stale(app, at, now) {
         return Ok(());
     }
-    let services = &worker.services;
+    let services = &app.services;
     let stored = services.schedules.load().await?;
     let pairs = pairs(&stored.target, services.fleets.home_region());
-    let schedules = valid(worker, stored.schedule);
+    let schedules = valid(app, stored.schedule);
     let timelines = services.timeline.load_all().await?;
     if pairs.len() > 1 {
         if let Some(queue) = &services.queue {
@@ -47,7 +47,7 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
     let done = futures::future::join_all(
         pairs
             .iter()
-            .map(|pair| reconcile_pair(worker, &schedules, pair, &timelines, at)),
+            .map(|pair| reconcile_pair(app, &schedules, pair, &timelines, at)),
     )
     .await;
     done.into_iter().collect()
@@ -55,11 +55,11 @@ pub async fn run(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<
 
 /// A pair's share of a tick (a pair job): the pair as stored now (a target
 /// removed since the tick fanned out is dropped), reconciled.
-pub async fn pair_job(worker: &App, job: &PairJob, now: DateTime<Utc>) -> Result<(), ExecError> {
-    if stale(worker, job.at, now) {
+pub async fn pair_job(app: &App, job: &PairJob, now: DateTime<Utc>) -> Result<(), ExecError> {
+    if stale(app, job.at, now) {
         return Ok(());
     }
-    let services = &worker.services;
+    let services = &app.services;
     let stored = services.schedules.load().await?;
     let pair = pairs(&stored.target, services.fleets.home_region())
         .into_iter()
@@ -68,9 +68,9 @@ pub async fn pair_job(worker: &App, job: &PairJob, now: DateTime<Utc>) -> Result
         tracing::warn!(target = %job.target, region = %job.region, "pair job of a target no longer stored; dropped");
         return Ok(());
     };
-    let schedules = valid(worker, stored.schedule);
+    let schedules = valid(app, stored.schedule);
     let timelines = services.timeline.load_all().await?;
-    reconcile_pair(worker, &schedules, &pair, &timelines, job.at).await
+    reconcile_pair(app, &schedules, &pair, &timelines, job.at).await
 }
 
 /// One pair job per pair, side by side; a send that fails fails the tick,
@@ -93,8 +93,8 @@ async fn fan_out(queue: &dyn Enqueue, pairs: &[Pair], at: DateTime<Utc>) -> Resu
 
 /// A tick older than `CURFEW_TICK_MAX_AGE` is dropped: acting on it now
 /// would start or stop at the wrong time.
-fn stale(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    let stale = worker
+fn stale(app: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let stale = app
         .config
         .tick_max_age
         .is_some_and(|max_age| now - at > max_age);
@@ -105,11 +105,11 @@ fn stale(worker: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 }
 
 /// Reconciles one schedule at `at` in every pair (a reconcile job).
-pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Result<(), ExecError> {
-    let services = &worker.services;
+pub async fn reconcile_job(app: &App, name: &str, at: DateTime<Utc>) -> Result<(), ExecError> {
+    let services = &app.services;
     let stored = services.schedules.load().await?;
     let pairs = pairs(&stored.target, services.fleets.home_region());
-    let schedules = valid(worker, stored.schedule);
+    let schedules = valid(app, stored.schedule);
     let Some(schedule) = find_by_name(&schedules, name, |s| s.name.as_str()) else {
         tracing::warn!(schedule = name, "reconcile of an unknown schedule dropped");
         return Ok(());
@@ -120,13 +120,13 @@ pub async fn reconcile_job(worker: &App, name: &str, at: DateTime<Utc>) -> Resul
         .iter_mut()
         .flat_map(|reconciliation| std::mem::take(&mut reconciliation.notices))
         .collect();
-    post_notices(worker, outbox).await;
+    post_notices(app, outbox).await;
     outcomes.retry()
 }
 
-fn valid(worker: &App, defs: Vec<ScheduleDef>) -> Vec<Schedule> {
+fn valid(app: &App, defs: Vec<ScheduleDef>) -> Vec<Schedule> {
     defs.into_iter()
-        .filter_map(|def| match def.validate(worker.config.default_tz) {
+        .filter_map(|def| match def.validate(app.config.default_tz) {
             Ok(schedule) => Some(schedule),
             Err(_) => {
                 tracing::error!(schedule = %def.name, "stored schedule is invalid; skipped");

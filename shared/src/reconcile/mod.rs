@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 mod capacity;
 mod caught;
-mod ledger;
+mod entries;
 pub mod restart;
 use crate::resource::GroupKind;
 use crate::schedule::{Event, Schedule, Timeline};
@@ -83,13 +83,13 @@ pub struct SchedulerState {
     pub unreachable: Option<DateTime<Utc>>,
     /// The resources curfew stopped and has not seen up since, and when it
     /// stopped them: a describe that finds one up records a start it did
-    /// not make (see `ledger`). Stored by instant (a stop acts on all of a
+    /// not make (see `entries`). Stored by instant (a stop acts on all of a
     /// schedule's resources at one), so the item grows by an id, not an id
     /// and a date, per resource.
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
-        with = "ledger::by_instant"
+        with = "entries::by_instant"
     )]
     pub stopped: BTreeMap<String, DateTime<Utc>>,
 }
@@ -276,7 +276,7 @@ pub fn decide(
         .retain(|db| !acting.iter().any(|i| i.id == db.id));
     restart::record(&mut decision, now);
     capacity::record(&mut decision, instances);
-    ledger::record(&mut decision, instances, now);
+    entries::record(&mut decision, instances, now);
     if decision.action == Some(Action::Start) && !decision.act.is_empty() {
         let ids = decision.act.iter().map(|i| i.id.clone());
         match &mut decision.state.verify {
