@@ -12,7 +12,7 @@ use curfew_shared::command::{parse, Command};
 use curfew_shared::jandi::{Message, OutgoingWebhook};
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
-use curfew_shared::reply::{render, Context, ErrorView, Reply};
+use curfew_shared::reply::{render, Card, Context, ErrorView, Reply};
 
 pub use curfew_shared::jandi::DEFAULT_KEYWORD;
 
@@ -46,7 +46,8 @@ impl Answer {
         }
     }
 
-    fn ok(message: Message, outcome: Outcome) -> Self {
+    fn ok(card: Card, outcome: Outcome) -> Self {
+        let message = Message::from(&card);
         Self {
             status: 200,
             message: Some(message),

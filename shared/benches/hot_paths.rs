@@ -98,15 +98,15 @@ fn status_reply(c: &mut Criterion) {
 /// A 09:00 tick over 1,000 schedules notifying one room: 1,000 notices
 /// (10 instances each) folded into the 50 digest messages it posts.
 fn notice_digests(c: &mut Criterion) {
-    use curfew_shared::jandi::{Color, Message};
-    use curfew_shared::reply::digest;
-    let notices: Vec<Message> = (0..1000)
+    use curfew_shared::jandi::Message;
+    use curfew_shared::reply::{digest, Card, Tone};
+    let notices: Vec<Card> = (0..1000)
         .map(|n| {
             let lines: Vec<String> = (0..10)
                 .map(|i| format!("web-{n}-{i} (i-0{n:05}{i:02}abcdef, ap-northeast-2a)"))
                 .collect();
-            Message::new(
-                Color::Ok,
+            Card::new(
+                Tone::Ok,
                 format!("s{n:04}: started 10 instance(s) (09:00 schedule)."),
             )
             .block("Started", lines.join("\n"))
@@ -116,7 +116,7 @@ fn notice_digests(c: &mut Criterion) {
         b.iter(|| {
             digest(black_box(notices.clone()), Lang::En)
                 .iter()
-                .map(|m| serde_json::to_vec(m).unwrap().len())
+                .map(|card| serde_json::to_vec(&Message::from(card)).unwrap().len())
                 .sum::<usize>()
         });
     });

@@ -1,6 +1,7 @@
 //! JANDI's wire formats (SPEC §4): what its outgoing webhook posts to the
 //! ingress, and what curfew posts to an incoming webhook.
 
+use crate::reply::{Card, Tone};
 use crate::Redacted;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -163,6 +164,23 @@ pub struct ConnectInfo {
     pub image_url: Option<String>,
 }
 
+impl From<&Card> for Message {
+    /// A reply or notice as JANDI shows it: the body, its colour, a
+    /// `connectInfo` block per block.
+    fn from(card: &Card) -> Self {
+        let color = match card.tone {
+            Tone::Ok => Color::Ok,
+            Tone::Warning => Color::Warning,
+            Tone::Error => Color::Error,
+        };
+        card.blocks
+            .iter()
+            .fold(Self::new(color, card.body.clone()), |message, block| {
+                message.block(block.title.clone(), block.text.clone())
+            })
+    }
+}
+
 impl Message {
     pub fn new(color: Color, body: impl Into<String>) -> Self {
         Self {
@@ -190,3 +208,33 @@ pub const DEFAULT_KEYWORD: &str = "서버";
 
 /// Headers an incoming webhook requires (SPEC §4).
 pub const INCOMING_ACCEPT: &str = "application/vnd.tosslab.jandi-v2+json";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_card_becomes_body_colour_and_a_connect_info_block_per_block() {
+        for (tone, hex) in [
+            (Tone::Ok, "#1DDB16"),
+            (Tone::Warning, "#FFBB00"),
+            (Tone::Error, "#FF0000"),
+        ] {
+            let card = Card::new(tone, "dev: started 1").block("Started", "web-1 (i-1)");
+            let json = serde_json::to_value(Message::from(&card)).unwrap();
+            assert_eq!(
+                json,
+                serde_json::json!({
+                    "body": "dev: started 1",
+                    "connectColor": hex,
+                    "connectInfo": [{"title": "Started", "description": "web-1 (i-1)"}]
+                })
+            );
+        }
+        let bare = serde_json::to_value(Message::from(&Card::new(Tone::Ok, "hi"))).unwrap();
+        assert_eq!(
+            bare,
+            serde_json::json!({"body": "hi", "connectColor": "#1DDB16"})
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! Posting replies and notices to a room's incoming webhook (SPEC §4).
 
 use super::PortFuture;
-use crate::jandi::Message;
+use crate::reply::Card;
 
 /// A post that did not go through. Says why, never where to (a webhook
 /// URL carries a secret token).
@@ -22,12 +22,10 @@ impl NotifyError {
     }
 }
 
-/// Posts a message to an incoming webhook. The JANDI adapter retries,
-/// paces and budgets its attempts; `curfew_testkit::MemoryNotifier` records.
+/// Posts a reply or notice to an incoming webhook, in the front's own
+/// shape: the callers hand over a [`Card`], never a front's wire type. The
+/// JANDI adapter renders, retries, paces and budgets its attempts;
+/// `curfew_testkit::MemoryNotifier` records what JANDI would receive.
 pub trait Notify: Send + Sync + std::fmt::Debug {
-    fn post<'a>(
-        &'a self,
-        url: &'a str,
-        message: &'a Message,
-    ) -> PortFuture<'a, Result<(), NotifyError>>;
+    fn post<'a>(&'a self, url: &'a str, card: &'a Card) -> PortFuture<'a, Result<(), NotifyError>>;
 }

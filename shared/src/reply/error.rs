@@ -1,8 +1,8 @@
 //! Errors: what was wrong, and how to write it right.
 
 use super::{pick, Context, ErrorView, Lang};
+use super::{Card, Tone};
 use crate::command::{Argument, CommandError};
-use crate::jandi::{Color, Message};
 use crate::value::ValueError;
 
 fn argument_text(what: Argument, lang: Lang) -> &'static str {
@@ -85,7 +85,7 @@ fn syntax_text(err: &CommandError, lang: Lang) -> String {
     }
 }
 
-pub(super) fn render(view: &ErrorView, ctx: &Context) -> Message {
+pub(super) fn render(view: &ErrorView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     match view {
         ErrorView::Syntax(err) => {
@@ -94,7 +94,7 @@ pub(super) fn render(view: &ErrorView, ctx: &Context) -> Message {
                 format!("충성! 명령을 이해하지 못하였습니다! {}", syntax_text(err, lang)),
                 syntax_text(err, lang),
             );
-            Message::new(Color::Error, body).block(
+            Card::new(Tone::Error, body).block(
                 pick(lang, "올바른 사용법", "Usage"),
                 err.usage().line(&ctx.keyword),
             )
@@ -121,11 +121,11 @@ pub(super) fn render(view: &ErrorView, ctx: &Context) -> Message {
             } else {
                 known.join("\n")
             };
-            Message::new(Color::Error, body)
+            Card::new(Tone::Error, body)
                 .block(pick(lang, "있는 스케줄", "Known schedules"), known)
         }
-        ErrorView::NotAllowed { writer } => Message::new(
-            Color::Error,
+        ErrorView::NotAllowed { writer } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!(
@@ -134,16 +134,16 @@ pub(super) fn render(view: &ErrorView, ctx: &Context) -> Message {
                 format!("{writer} may not change schedules (not in CURFEW_ADMINS)."),
             ),
         ),
-        ErrorView::Failed { what } => Message::new(
-            Color::Error,
+        ErrorView::Failed { what } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!("충성! 임무 수행에 실패하였습니다! {what}"),
                 format!("Failed: {what}"),
             ),
         ),
-        ErrorView::Replay { created_at } => Message::new(
-            Color::Error,
+        ErrorView::Replay { created_at } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!(

@@ -4,10 +4,10 @@ use super::{
     action_text, at_text, date_text, listing, pick, time_or_none_text, Context, ExceptionChange,
     ExceptionChangeView, ExceptionInfoView, ExceptionWarning, Lang,
 };
-use crate::jandi::{Color, Message};
+use super::{Card, Tone};
 use chrono_tz::Tz;
 
-pub(super) fn render_info(view: &ExceptionInfoView, ctx: &Context) -> Message {
+pub(super) fn render_info(view: &ExceptionInfoView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let date = date_text(view.date, lang);
     let lines: Vec<String> = view
@@ -72,7 +72,7 @@ fn warning_text(warning: ExceptionWarning, tz: Tz, lang: Lang) -> String {
     }
 }
 
-pub(super) fn render_change(view: &ExceptionChangeView, ctx: &Context) -> Message {
+pub(super) fn render_change(view: &ExceptionChangeView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let date = date_text(view.date, lang);
     let action = action_text(view.action, lang);
@@ -132,9 +132,8 @@ pub(super) fn render_change(view: &ExceptionChangeView, ctx: &Context) -> Messag
         .map(|w| warning_text(*w, view.timezone, lang))
         .collect();
     if warnings.is_empty() {
-        Message::new(Color::Ok, body)
+        Card::new(Tone::Ok, body)
     } else {
-        Message::new(Color::Warning, body)
-            .block(pick(lang, "주의", "Warnings"), warnings.join("\n"))
+        Card::new(Tone::Warning, body).block(pick(lang, "주의", "Warnings"), warnings.join("\n"))
     }
 }

@@ -4,7 +4,7 @@ use super::{
     action_text, at_text, pick, source_text, staying_text, Context, ForceView, InstanceRef, Lang,
     Takeover,
 };
-use crate::jandi::{Color, Message};
+use super::{Card, Tone};
 use crate::schedule::Event;
 use crate::Action;
 use chrono_tz::Tz;
@@ -17,7 +17,7 @@ fn refs(instances: &[InstanceRef]) -> String {
         .join("\n")
 }
 
-pub(super) fn render(view: &ForceView, ctx: &Context) -> Message {
+pub(super) fn render(view: &ForceView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let tz = view.timezone;
     let mut body = match view.action {
@@ -58,11 +58,11 @@ pub(super) fn render(view: &ForceView, ctx: &Context) -> Message {
     }
     let resumes = takeover_text(&view.takeover, tz, lang);
     let color = if view.waiting.is_empty() {
-        Color::Ok
+        Tone::Ok
     } else {
-        Color::Warning
+        Tone::Warning
     };
-    let mut message = Message::new(color, body);
+    let mut message = Card::new(color, body);
     if !view.acted.is_empty() {
         let title = match view.action {
             Action::Start => pick(lang, "기상시킨 서버", "Started"),

@@ -1,8 +1,8 @@
 //! `help`: every command with a one-line explanation, and the value formats.
 
 use super::{pick, Context, Lang};
+use super::{Card, Tone};
 use crate::command::Usage;
-use crate::jandi::{Color, Message};
 
 fn explain(usage: Usage, lang: Lang) -> &'static str {
     let (ko, en) = match usage {
@@ -49,7 +49,7 @@ fn explain(usage: Usage, lang: Lang) -> &'static str {
     pick(lang, ko, en)
 }
 
-pub(super) fn render(ctx: &Context) -> Message {
+pub(super) fn render(ctx: &Context) -> Card {
     let lang = ctx.lang;
     let commands: Vec<String> = Usage::ALL
         .iter()
@@ -68,8 +68,8 @@ pub(super) fn render(ctx: &Context) -> Message {
          until TIME = the next such time (today or tomorrow); until DATE TIME = that day (within 7 days)\n\
          When for/until ends, the schedule takes over: the state becomes what it says at that moment",
     );
-    Message::new(
-        Color::Ok,
+    Card::new(
+        Tone::Ok,
         pick(
             lang,
             "충성! 서버병이 수행할 수 있는 명령들입니다!",

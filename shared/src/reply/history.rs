@@ -1,9 +1,9 @@
 //! `history`: the latest changes, newest first.
 
+use super::Card;
 use super::{at_text, listing, pick, Context, HistoryView};
-use crate::jandi::Message;
 
-pub(super) fn render(view: &HistoryView, ctx: &Context) -> Message {
+pub(super) fn render(view: &HistoryView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let mut entries: Vec<_> = view.entries.iter().collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.at));

@@ -1,7 +1,7 @@
 //! `info`: one day's effective plan, with a 24-hour bar.
 
 use super::{at_text, date_text, pick, source_text, time_text, Context, InfoView, Lang};
-use crate::jandi::{Color, Message};
+use super::{Card, Tone};
 use crate::schedule::{DayPlan, Source};
 use crate::Action;
 
@@ -37,7 +37,7 @@ fn times_line(plan: &DayPlan, action: Action, lang: Lang) -> String {
     }
 }
 
-pub(super) fn render(view: &InfoView, ctx: &Context) -> Message {
+pub(super) fn render(view: &InfoView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let plan = &view.plan;
     let has_start = plan.times_of(Action::Start).next().is_some();
@@ -119,7 +119,7 @@ pub(super) fn render(view: &InfoView, ctx: &Context) -> Message {
         "█ 기상  ░ 취침  ▒ 전환",
         "█ running  ░ stopped  ▒ changing",
     );
-    Message::new(if warning { Color::Warning } else { Color::Ok }, body)
+    Card::new(if warning { Tone::Warning } else { Tone::Ok }, body)
         .block(pick(lang, "계획", "Plan"), details.join("\n"))
         .block(
             pick(lang, "24시간 타임라인", "24-hour timeline"),

@@ -1,7 +1,7 @@
 //! `list`: one line per schedule, then one per target.
 
+use super::Card;
 use super::{lines_or, listing, pick, Context, Lang, ListView, ScheduleLine, TargetLine};
-use crate::jandi::Message;
 
 fn row(line: &ScheduleLine, lang: Lang) -> String {
     let enabled = match (line.enabled, lang) {
@@ -36,7 +36,7 @@ fn target_row(line: &TargetLine, lang: Lang) -> String {
     format!("{} — {account}, {regions}", line.name)
 }
 
-pub(super) fn render(view: &ListView, ctx: &Context) -> Message {
+pub(super) fn render(view: &ListView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let lines = &view.schedules;
     let message = listing(

@@ -1,10 +1,12 @@
-//! Replies (SPEC §3): plain data in [`view`], rendered into JANDI messages in
-//! Korean (the seed's 서버병 voice, the default) or English.
+//! Replies (SPEC §3): plain data in [`view`], rendered into front-agnostic
+//! [`Card`]s in Korean (the seed's 서버병 voice, the default) or English;
+//! each chat front turns a card into its own wire shape (`crate::jandi`).
 //!
 //! [`render`] dispatches to one small module per reply kind; each picks its
 //! words with [`pick`]. Times are always shown in the schedule's time zone.
 
 mod accepted;
+mod card;
 mod digest;
 mod error;
 mod exception;
@@ -22,10 +24,10 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
+pub use card::{Block, Card, Tone};
 pub use digest::{digest, PER_DIGEST, SEPARATE_UP_TO};
 pub use view::*;
 
-use crate::jandi::Message;
 use crate::schedule::Source;
 use crate::Action;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
@@ -80,7 +82,7 @@ impl Context {
 }
 
 /// Turns a reply into the JANDI message sent to the room.
-pub fn render(reply: &Reply, ctx: &Context) -> Message {
+pub fn render(reply: &Reply, ctx: &Context) -> Card {
     match reply {
         Reply::Accepted { command } => accepted::render(command, ctx),
         Reply::Help => help::render(ctx),
@@ -224,15 +226,10 @@ pub(crate) fn lines_or(lines: Vec<String>, empty: &str) -> String {
 /// The shape of every listing reply (`list`, `next`, `history`, `exception
 /// info`): `empty` alone when there is nothing to list, else `heading` with
 /// the lines in one block titled `title`.
-pub(crate) fn listing(
-    lines: Vec<String>,
-    empty: String,
-    heading: String,
-    title: String,
-) -> Message {
+pub(crate) fn listing(lines: Vec<String>, empty: String, heading: String, title: String) -> Card {
     if lines.is_empty() {
-        Message::new(crate::jandi::Color::Ok, empty)
+        Card::new(Tone::Ok, empty)
     } else {
-        Message::new(crate::jandi::Color::Ok, heading).block(title, lines.join("\n"))
+        Card::new(Tone::Ok, heading).block(title, lines.join("\n"))
     }
 }

@@ -1,7 +1,7 @@
 //! `next`: the coming week's starts, stops and warnings.
 
+use super::Card;
 use super::{action_text, at_text, listing, pick, source_text, Context, Lang, NextView};
-use crate::jandi::Message;
 use crate::schedule::timeline::UpcomingKind;
 use crate::Action;
 
@@ -24,7 +24,7 @@ fn kind_text(kind: UpcomingKind, lang: Lang) -> String {
     }
 }
 
-pub(super) fn render(view: &NextView, ctx: &Context) -> Message {
+pub(super) fn render(view: &NextView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let lines: Vec<String> = view
         .events

@@ -4,7 +4,7 @@
 use super::{
     action_text, at_text, pick, source_text, Context, GroupWait, Lang, Notice, NoticeView, Placed,
 };
-use crate::jandi::{Color, Message};
+use super::{Card, Tone};
 use crate::schedule::Event;
 use crate::Action;
 use chrono_tz::Tz;
@@ -17,7 +17,7 @@ fn placed_lines(instances: &[Placed]) -> String {
         .join("\n")
 }
 
-pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
+pub(super) fn render(view: &NoticeView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let tz = view.timezone;
     let name = &view.schedule;
@@ -52,8 +52,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             action,
             minutes,
             resources,
-        } => Message::new(
-            Color::Error,
+        } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!(
@@ -70,8 +70,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             pick(lang, "처리하지 못한 서버", "Left as they are"),
             caught_lines(resources, lang),
         ),
-        Notice::StopWarning { stop, running } => Message::new(
-            Color::Warning,
+        Notice::StopWarning { stop, running } => Card::new(
+            Tone::Warning,
             pick(
                 lang,
                 format!(
@@ -90,8 +90,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             pick(lang, "실행 중인 서버", "Running"),
             placed_lines(running),
         ),
-        Notice::Failed { what } => Message::new(
-            Color::Error,
+        Notice::Failed { what } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!("{name} 명령 수행에 실패했습니다!"),
@@ -99,8 +99,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             ),
         )
         .block(pick(lang, "실패", "Failures"), what.join("\n")),
-        Notice::TimedOut { action, groups } => Message::new(
-            Color::Error,
+        Notice::TimedOut { action, groups } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!(
@@ -114,8 +114,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             ),
         )
         .block(pick(lang, "남은 그룹", "Groups left"), groups.join(", ")),
-        Notice::Restopped { instances } => Message::new(
-            Color::Warning,
+        Notice::Restopped { instances } => Card::new(
+            Tone::Warning,
             pick(
                 lang,
                 format!("충성! AWS가 7일 동안 취침 중이던 {name} DB를 스스로 기상시켜, 다시 취침시켰습니다! (정규 일과는 아직 취침입니다)"),
@@ -126,8 +126,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             pick(lang, "다시 취침시킨 DB", "Stopped again"),
             placed_lines(instances),
         ),
-        Notice::Misfiled { resources } => Message::new(
-            Color::Warning,
+        Notice::Misfiled { resources } => Card::new(
+            Tone::Warning,
             pick(
                 lang,
                 format!("{name}: 그룹 종류와 다른 자원이 있어 손대지 않았습니다! 태그를 확인해 주십시오!"),
@@ -138,8 +138,8 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             pick(lang, "종류가 다른 자원", "Wrong kind"),
             misfiled_lines(resources, lang),
         ),
-        Notice::Unreachable { place, error } => Message::new(
-            Color::Error,
+        Notice::Unreachable { place, error } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!("{name}: 작전 지역 {place}에 연락이 닿지 않습니다! 그곳의 서버는 연락이 닿을 때까지 그대로 둡니다! (다른 지역은 정상 작전 중)"),
@@ -147,16 +147,16 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Message {
             ),
         )
         .block(pick(lang, "원인", "Why"), error.clone()),
-        Notice::Reachable { place } => Message::new(
-            Color::Ok,
+        Notice::Reachable { place } => Card::new(
+            Tone::Ok,
             pick(
                 lang,
                 format!("{name}: 작전 지역 {place}와(과) 다시 연락이 닿았습니다! 정규 일과를 재개합니다!"),
                 format!("{name}: {place} answers again; its schedule is kept again."),
             ),
         ),
-        Notice::NotUp { instances } => Message::new(
-            Color::Error,
+        Notice::NotUp { instances } => Card::new(
+            Tone::Error,
             pick(
                 lang,
                 format!("{name} 기상 명령을 받고도 일어나지 않은 서버가 있습니다!"),
@@ -244,7 +244,7 @@ fn acted_message(
     acted: &[Placed],
     waiting: &[GroupWait],
     lang: Lang,
-) -> Message {
+) -> Card {
     let body = match action {
         Action::Start => pick(
             lang,
@@ -258,11 +258,11 @@ fn acted_message(
         ),
     };
     let color = if waiting.is_empty() {
-        Color::Ok
+        Tone::Ok
     } else {
-        Color::Warning
+        Tone::Warning
     };
-    let mut message = Message::new(color, body);
+    let mut message = Card::new(color, body);
     if !acted.is_empty() {
         let title = match action {
             Action::Start => pick(lang, "기상시킨 서버", "Started"),

@@ -2,11 +2,11 @@
 
 use super::info::ruler;
 use super::{pick, weekday_name, Context, Lang, SavingsBlock, SavingsView};
-use crate::jandi::{Color, Message};
+use super::{Card, Tone};
 use crate::savings::{share_text, usd_text, Figures, HeatMap, NoPrice, Outage, PriceKey};
 use chrono::Weekday;
 
-pub(super) fn render(view: &SavingsView, ctx: &Context) -> Message {
+pub(super) fn render(view: &SavingsView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let month = view.month;
     let Some(headline) = view
@@ -14,8 +14,8 @@ pub(super) fn render(view: &SavingsView, ctx: &Context) -> Message {
         .as_ref()
         .or(view.schedules.first().map(|b| &b.figures))
     else {
-        return Message::new(
-            Color::Ok,
+        return Card::new(
+            Tone::Ok,
             pick(
                 lang,
                 format!("보고드립니다! {month}에는 스케줄이 없습니다!"),
@@ -39,7 +39,7 @@ pub(super) fn render(view: &SavingsView, ctx: &Context) -> Message {
         .schedules
         .iter()
         .any(|b| !b.figures.unpriced.is_empty() || b.figures.usd_saved.actual.is_none());
-    let mut message = Message::new(if trouble { Color::Warning } else { Color::Ok }, body);
+    let mut message = Card::new(if trouble { Tone::Warning } else { Tone::Ok }, body);
     for block in &view.schedules {
         message = message.block(block.schedule.clone(), schedule_text(block, lang));
     }
@@ -244,11 +244,8 @@ mod tests {
     }
 
     fn text(view: &SavingsView, lang: Lang) -> String {
-        serde_json::to_string(&render(
-            &Reply::Savings(view.clone()),
-            &Context::new(lang, "서버"),
-        ))
-        .unwrap()
+        let card = render(&Reply::Savings(view.clone()), &Context::new(lang, "서버"));
+        serde_json::to_string(&crate::jandi::Message::from(&card)).unwrap()
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `status`: totals in the body, one block per group (or service).
 
 use super::{lines_or, pick, BlockTitle, Context, InstanceState, Lang, StatusView};
-use crate::jandi::{Color, Message};
+use super::{Card, Tone};
 use crate::resource::GroupKind;
 
 /// A state in the words of its kind: EC2 runs, a database is available,
@@ -37,7 +37,7 @@ fn title_text(title: &BlockTitle, lang: Lang) -> String {
     }
 }
 
-pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
+pub(super) fn render(view: &StatusView, ctx: &Context) -> Card {
     let lang = ctx.lang;
     let all = view.blocks.iter().flat_map(|b| &b.instances);
     let total = all.clone().count();
@@ -59,19 +59,19 @@ pub(super) fn render(view: &StatusView, ctx: &Context) -> Message {
     );
     let empty = pick(lang, "(인원 없음)", "(no instances)");
     let (color, body) = if view.unreachable.is_empty() {
-        (Color::Ok, body)
+        (Tone::Ok, body)
     } else {
         let missing = pick(
             lang,
             " 일부 작전 지역은 연락 두절로 빠져 있습니다!",
             " Some targets could not be reached and are missing.",
         );
-        (Color::Warning, format!("{body}{missing}"))
+        (Tone::Warning, format!("{body}{missing}"))
     };
     let message = view
         .blocks
         .iter()
-        .fold(Message::new(color, body), |message, block| {
+        .fold(Card::new(color, body), |message, block| {
             // A group's member of another kind is left alone: say so.
             let group_kind = match &block.title {
                 BlockTitle::Group { kind, .. } => Some(*kind),

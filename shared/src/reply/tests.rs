@@ -577,7 +577,7 @@ macro_rules! case {
     ($name:ident, $reply:expr, $lang:ident, $color:expr, [$($has:expr),* $(,)?] $(, ![$($hasnt:expr),* $(,)?])?) => {
         #[test]
         fn $name() {
-            let message = render(&$reply, &ctx(Lang::$lang));
+            let message = Message::from(&render(&$reply, &ctx(Lang::$lang)));
             let all = text(&message);
             assert_eq!(message.connect_color, $color, "colour of:\n{all}");
             $(assert!(all.contains($has), "expected {:?} in:\n{all}", $has);)*
@@ -1266,7 +1266,7 @@ case!(
 /// The keyword is used as configured, with or without its slash.
 #[test]
 fn usage_line_follows_the_keyword() {
-    let message = render(&bad_date(), &Context::new(Lang::En, "/srv"));
+    let message = Message::from(&render(&bad_date(), &Context::new(Lang::En, "/srv")));
     assert!(text(&message).contains("/srv <schedule> exception|e set|s DATE start|stop TIME|None"));
 }
 
@@ -1283,7 +1283,7 @@ fn bodies_stay_short() {
         force_start(),
     ] {
         for lang in [Lang::Ko, Lang::En] {
-            let message = render(&reply, &ctx(lang));
+            let message = Message::from(&render(&reply, &ctx(lang)));
             assert!(!message.body.contains('\n'), "{}", message.body);
             assert!(!message.connect_info.is_empty());
         }

@@ -2,6 +2,7 @@
 
 use curfew_shared::jandi::Message;
 use curfew_shared::ports::{Notify, NotifyError, PortFuture};
+use curfew_shared::reply::Card;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -34,18 +35,15 @@ impl MemoryNotifier {
 }
 
 impl Notify for MemoryNotifier {
-    fn post<'a>(
-        &'a self,
-        url: &'a str,
-        message: &'a Message,
-    ) -> PortFuture<'a, Result<(), NotifyError>> {
+    /// Records the card as JANDI would receive it.
+    fn post<'a>(&'a self, url: &'a str, card: &'a Card) -> PortFuture<'a, Result<(), NotifyError>> {
         Box::pin(async move {
             self.attempts.fetch_add(1, Ordering::SeqCst);
             if let Some(error) = self.answers.lock().ok().and_then(|mut a| a.pop_front()) {
                 return Err(error);
             }
             if let Ok(mut posted) = self.posted.lock() {
-                posted.push((url.to_owned(), message.clone()));
+                posted.push((url.to_owned(), Message::from(card)));
             }
             Ok(())
         })

@@ -10,6 +10,7 @@ use crate::limits::{
 };
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
 use curfew_shared::ports::{Notify, PortFuture};
+use curfew_shared::reply::Card;
 use curfew_shared::value::ConfigError;
 use curfew_shared::Redacted;
 use std::collections::{HashMap, VecDeque};
@@ -211,13 +212,9 @@ impl Notifier {
     }
 }
 
-/// The port, by [`Notifier::post`].
+/// The port, by [`Notifier::post`] of the card as JANDI shows it.
 impl Notify for Notifier {
-    fn post<'a>(
-        &'a self,
-        url: &'a str,
-        message: &'a Message,
-    ) -> PortFuture<'a, Result<(), NotifyError>> {
-        Box::pin(Self::post(self, url, message))
+    fn post<'a>(&'a self, url: &'a str, card: &'a Card) -> PortFuture<'a, Result<(), NotifyError>> {
+        Box::pin(async move { Self::post(self, url, &Message::from(card)).await })
     }
 }

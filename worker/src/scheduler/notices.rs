@@ -7,11 +7,11 @@
 
 use crate::app::App;
 use crate::limits::TICK_CONCURRENCY;
-use curfew_shared::jandi::{Message, DEFAULT_KEYWORD};
+use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::ports::FleetError;
 use curfew_shared::reconcile::{Decision, Instance};
 use curfew_shared::reply::{
-    digest, render, Caught, Context, InstanceState, Misfiled, Notice, NoticeView, Reply,
+    digest, render, Card, Caught, Context, InstanceState, Misfiled, Notice, NoticeView, Reply,
 };
 use curfew_shared::schedule::Schedule;
 use curfew_shared::Action;
@@ -149,7 +149,7 @@ fn misfiled(decision: &Decision) -> Option<Notice> {
 pub(super) async fn post_notices(app: &App, outbox: Vec<(&Schedule, Notice)>) {
     let lang = app.config.lang;
     let ctx = Context::new(lang, DEFAULT_KEYWORD);
-    let mut by_webhook: HashMap<&str, Vec<Message>> = HashMap::new();
+    let mut by_webhook: HashMap<&str, Vec<Card>> = HashMap::new();
     for (schedule, notice) in outbox {
         let Some(url) = app.config.routes.for_room(schedule.notify_room.as_deref()) else {
             tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
