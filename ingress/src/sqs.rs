@@ -2,7 +2,7 @@
 
 use aws_sdk_sqs::error::DisplayErrorContext;
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, QueueError};
+use curfew_shared::ports::{JobQueue, PortFuture, QueueError};
 
 /// Sends each job as one message: group = its schedule (SPEC §1),
 /// deduplication id = its idempotency key, so a JANDI retry within SQS's
@@ -20,16 +20,18 @@ impl SqsQueue {
 }
 
 impl JobQueue for SqsQueue {
-    async fn send(&self, job: &Job) -> Result<(), QueueError> {
-        self.client
-            .send_message()
-            .queue_url(&self.queue_url)
-            .message_body(job.encode())
-            .message_group_id(job.message_group())
-            .message_deduplication_id(job.idempotency_key())
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|error| QueueError(DisplayErrorContext(&error).to_string()))
+    fn send<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
+        Box::pin(async move {
+            self.client
+                .send_message()
+                .queue_url(&self.queue_url)
+                .message_body(job.encode())
+                .message_group_id(job.message_group())
+                .message_deduplication_id(job.idempotency_key())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|error| QueueError(DisplayErrorContext(&error).to_string()))
+        })
     }
 }

@@ -11,7 +11,7 @@ use crate::adapters::sqs::JobSender;
 use crate::config::WorkerConfig;
 use crate::error::Class;
 use curfew_shared::ports::{
-    AuditLog, Enqueue, FleetError, Fleets, JobClaims, Ledger, Notify, Prices, QueueError,
+    AuditLog, FleetError, Fleets, JobClaims, JobQueue, Ledger, Notify, Prices, QueueError,
     Schedules, StoreError, Timelines,
 };
 use std::sync::Arc;
@@ -41,7 +41,7 @@ pub struct Services {
     pub prices: Arc<dyn Prices>,
     /// Where a tick over several pairs puts its pair jobs; `None` (no
     /// `CURFEW_QUEUE_URL`): the tick reconciles every pair itself.
-    pub queue: Option<Arc<dyn Enqueue>>,
+    pub queue: Option<Arc<dyn JobQueue>>,
 }
 
 impl Services {
@@ -61,7 +61,7 @@ impl Services {
                     sqs: aws_sdk_sqs::Client::new(sdk),
                     url,
                 };
-                Arc::new(sender) as Arc<dyn Enqueue>
+                Arc::new(sender) as Arc<dyn JobQueue>
             }),
         }
     }

@@ -8,7 +8,7 @@ use crate::config::WorkerConfig;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{scheduled_event, CommandJob, Job};
-use curfew_shared::ports::Enqueue;
+use curfew_shared::ports::JobQueue;
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::Lang;
 use curfew_testkit::MemoryQueue;
@@ -73,7 +73,7 @@ impl World {
                 fleets: self.fleets.clone(),
                 ledger: self.ledger.clone(),
                 prices: self.prices.clone(),
-                queue: self.queue.clone().map(|queue| queue as Arc<dyn Enqueue>),
+                queue: self.queue.clone().map(|queue| queue as Arc<dyn JobQueue>),
             },
             config,
             notifier: self.notifier.clone(),

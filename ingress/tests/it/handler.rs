@@ -4,16 +4,17 @@ use chrono::{DateTime, Utc};
 use curfew_ingress::handler::Outcome;
 use curfew_ingress::{handle, Answer, Config};
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, QueueError};
+use curfew_shared::ports::{JobQueue, PortFuture, QueueError};
 use curfew_testkit::MemoryQueue;
 use serde_json::{json, Value};
 
 /// A queue that is down: every send fails.
+#[derive(Debug)]
 struct DownQueue;
 
 impl JobQueue for DownQueue {
-    async fn send(&self, _job: &Job) -> Result<(), QueueError> {
-        Err(QueueError("the queue is unreachable".to_owned()))
+    fn send<'a>(&'a self, _job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
+        Box::pin(async move { Err(QueueError("the queue is unreachable".to_owned())) })
     }
 }
 

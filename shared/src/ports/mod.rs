@@ -24,7 +24,7 @@ pub use fleet::{Fleet, FleetError, Fleets};
 pub use ledger::Ledger;
 pub use notify::{Notify, NotifyError};
 pub use prices::Prices;
-pub use queue::{Enqueue, JobQueue, QueueError};
+pub use queue::{JobQueue, QueueError};
 pub use schedules::Schedules;
 pub use timeline::{Replaced, StoredState, TimelineData, Timelines};
 

@@ -3,7 +3,7 @@
 //! pair jobs on the fakes.
 
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, QueueError};
+use curfew_shared::ports::{JobQueue, PortFuture, QueueError};
 
 /// A queue in memory: the in-process sink for handler tests and for
 /// measuring the ingress's own cost without a network.
@@ -23,11 +23,13 @@ impl MemoryQueue {
 }
 
 impl JobQueue for MemoryQueue {
-    async fn send(&self, job: &Job) -> Result<(), QueueError> {
-        self.jobs
-            .lock()
-            .map_err(|_| QueueError("the in-memory queue is poisoned".to_owned()))?
-            .push(job.clone());
-        Ok(())
+    fn send<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
+        Box::pin(async move {
+            self.jobs
+                .lock()
+                .map_err(|_| QueueError("the in-memory queue is poisoned".to_owned()))?
+                .push(job.clone());
+            Ok(())
+        })
     }
 }

@@ -5,7 +5,7 @@
 //! link the ingress, and `shared` holds no SDK).
 
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, QueueError};
+use curfew_shared::ports::{JobQueue, PortFuture, QueueError};
 
 /// The FIFO job queue (`CURFEW_QUEUE_URL`).
 #[derive(Debug, Clone)]
@@ -15,21 +15,23 @@ pub struct JobSender {
 }
 
 impl JobQueue for JobSender {
-    async fn send(&self, job: &Job) -> Result<(), QueueError> {
-        self.sqs
-            .send_message()
-            .queue_url(&self.url)
-            .message_body(job.encode())
-            .message_group_id(job.message_group())
-            .message_deduplication_id(job.idempotency_key())
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| {
-                QueueError(format!(
-                    "SendMessage: {}",
-                    aws_sdk_sqs::error::DisplayErrorContext(&e)
-                ))
-            })
+    fn send<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
+        Box::pin(async move {
+            self.sqs
+                .send_message()
+                .queue_url(&self.url)
+                .message_body(job.encode())
+                .message_group_id(job.message_group())
+                .message_deduplication_id(job.idempotency_key())
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| {
+                    QueueError(format!(
+                        "SendMessage: {}",
+                        aws_sdk_sqs::error::DisplayErrorContext(&e)
+                    ))
+                })
+        })
     }
 }

@@ -12,7 +12,7 @@ use crate::scheduler::pair::{due, reconcile_pair};
 use crate::scheduler::reconcile::reconcile_now;
 use chrono::{DateTime, Utc};
 use curfew_shared::job::{Job, PairJob};
-use curfew_shared::ports::Enqueue;
+use curfew_shared::ports::JobQueue;
 use curfew_shared::schedule::model::find_by_name;
 use curfew_shared::schedule::{Schedule, ScheduleDef};
 use curfew_shared::target::{pairs, Pair};
@@ -76,14 +76,14 @@ pub async fn pair_job(app: &App, job: &PairJob, now: DateTime<Utc>) -> Result<()
 /// One pair job per pair, side by side; a send that fails fails the tick,
 /// whose redelivery sends again (the jobs already sent are deduplicated by
 /// their keys).
-async fn fan_out(queue: &dyn Enqueue, pairs: &[Pair], at: DateTime<Utc>) -> Result<(), ExecError> {
+async fn fan_out(queue: &dyn JobQueue, pairs: &[Pair], at: DateTime<Utc>) -> Result<(), ExecError> {
     let sends = pairs.iter().map(|pair| async move {
         let job = Job::Pair(PairJob {
             target: pair.target.clone(),
             region: pair.region.clone(),
             at,
         });
-        queue.enqueue(&job).await
+        queue.send(&job).await
     });
     for sent in futures::future::join_all(sends).await {
         sent?;
