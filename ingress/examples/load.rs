@@ -13,7 +13,7 @@
 //! first answer. A benchmark: it prints figures and asserts nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use curfew_ingress::sqs::SqsQueue;
+use curfew_aws::SqsQueue;
 use curfew_ingress::Config;
 use curfew_shared::job::Job;
 use curfew_shared::ports::{JobQueue, PortFuture, QueueError};

@@ -10,7 +10,6 @@
 pub mod config;
 pub mod handler;
 pub mod http;
-pub mod sqs;
 pub mod token;
 
 pub use config::Config;

@@ -4,7 +4,7 @@
 //! the Lambda runtime when `AWS_LAMBDA_RUNTIME_API` is set, else plain HTTP
 //! on `CURFEW_INGRESS_ADDR` (Ctrl-C or SIGTERM stops it).
 
-use curfew_ingress::sqs::SqsQueue;
+use curfew_aws::SqsQueue;
 use curfew_ingress::{http, Config};
 use std::process::ExitCode;
 use std::sync::Arc;

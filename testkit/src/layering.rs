@@ -56,13 +56,13 @@ fn src(krate: &str) -> PathBuf {
 
 fn graph(krate: &str) -> ModuleGraph {
     let graph = ModuleGraph::read(&src(krate)).unwrap();
-    assert!(graph.files().count() > 5, "read {krate}'s sources");
+    assert!(graph.files().count() > 2, "read {krate}'s sources");
     graph
 }
 
 #[test]
 fn no_files_form_a_cycle_in_any_crate() {
-    for krate in ["shared", "worker", "ingress", "testkit"] {
+    for krate in ["shared", "worker", "worker/aws", "ingress", "testkit"] {
         let cycles = graph(krate).cycles();
         assert!(cycles.is_empty(), "{krate}: {cycles:#?}");
     }

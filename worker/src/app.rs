@@ -7,9 +7,9 @@ use crate::adapters::dynamodb::{
 };
 use crate::adapters::fleet::AwsFleets;
 use crate::adapters::pricing::AwsPrices;
-use crate::adapters::sqs::JobSender;
 use crate::config::WorkerConfig;
-use crate::error::Class;
+use curfew_aws::SqsQueue;
+use curfew_shared::ports::Class;
 use curfew_shared::ports::{
     AuditLog, FleetError, Fleets, JobClaims, JobQueue, Ledger, Notify, Prices, QueueError,
     Schedules, StoreError, Timelines,
@@ -57,11 +57,8 @@ impl Services {
             claims: Arc::new(ClaimStore::new(dynamodb, table)),
             fleets: Arc::new(AwsFleets::new(sdk, config.tags.clone())),
             queue: config.queue_url.clone().map(|url| {
-                let sender = JobSender {
-                    sqs: aws_sdk_sqs::Client::new(sdk),
-                    url,
-                };
-                Arc::new(sender) as Arc<dyn JobQueue>
+                let queue = SqsQueue::new(aws_sdk_sqs::Client::new(sdk), url);
+                Arc::new(queue) as Arc<dyn JobQueue>
             }),
         }
     }
@@ -90,7 +87,8 @@ impl ExecError {
         match self {
             Self::Store(error) => error.class(),
             Self::Fleet(error) => error.class(),
-            Self::Queue(_) | Self::Contention(_) => Class::Transient,
+            Self::Queue(error) => error.class(),
+            Self::Contention(_) => Class::Transient,
         }
     }
 }

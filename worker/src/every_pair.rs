@@ -4,7 +4,7 @@
 //! and the others go on.
 
 use crate::app::ExecError;
-use crate::error::Class;
+use curfew_shared::ports::Class;
 use curfew_shared::target::Pair;
 
 /// What running one step in every pair side by side gave: the result of

@@ -22,7 +22,6 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod error;
 pub mod every_pair;
 pub mod front;
 pub mod handler;

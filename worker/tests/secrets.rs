@@ -9,7 +9,7 @@
 #[path = "it/pipeline/stack.rs"]
 mod stack;
 
-use curfew_ingress::sqs::SqsQueue;
+use curfew_aws::SqsQueue;
 use curfew_shared::job::scheduled_event;
 use curfew_testkit::local_aws;
 use stack::{now_text, payload, Stack, TOKEN};

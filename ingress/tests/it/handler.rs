@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use curfew_ingress::handler::Outcome;
 use curfew_ingress::{handle, Answer, Config};
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, PortFuture, QueueError};
+use curfew_shared::ports::{CallError, Class, JobQueue, PortFuture, QueueError};
 use curfew_testkit::MemoryQueue;
 use serde_json::{json, Value};
 
@@ -14,7 +14,15 @@ struct DownQueue;
 
 impl JobQueue for DownQueue {
     fn send<'a>(&'a self, _job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
-        Box::pin(async move { Err(QueueError("the queue is unreachable".to_owned())) })
+        Box::pin(async move {
+            Err(QueueError(CallError {
+                operation: "SendMessage",
+                class: Class::Transient,
+                code: None,
+                message: "the queue is unreachable".to_owned(),
+                source: Box::new(std::io::Error::other("unreachable")),
+            }))
+        })
     }
 }
 

@@ -3,8 +3,8 @@
 
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use chrono::Utc;
+use curfew_aws::SqsQueue;
 use curfew_ingress::handler::Outcome;
-use curfew_ingress::sqs::SqsQueue;
 use curfew_ingress::{handle, Config};
 use curfew_shared::job::Job;
 use serde_json::json;

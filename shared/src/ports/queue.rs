@@ -1,7 +1,7 @@
 //! The job queue: the ingress's only network call, and where a tick over
 //! several pairs puts its pair jobs.
 
-use super::PortFuture;
+use super::{CallError, PortFuture};
 use crate::job::Job;
 
 /// Puts a job on the queue: the ingress's only network call, and a tick's
@@ -12,7 +12,16 @@ pub trait JobQueue: Send + Sync + std::fmt::Debug {
     fn send<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>>;
 }
 
-/// The queue refused or could not be reached. The text is safe to log.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The queue refused or could not be reached: the call's error, with its
+/// class (a throttled or unreachable queue is worth a retry, a refused
+/// one is not). Its text is safe to log.
+#[derive(Debug, thiserror::Error)]
 #[error("could not enqueue the job: {0}")]
-pub struct QueueError(pub String);
+pub struct QueueError(#[source] pub CallError);
+
+impl QueueError {
+    /// Whether a later try may succeed.
+    pub const fn class(&self) -> super::Class {
+        self.0.class
+    }
+}

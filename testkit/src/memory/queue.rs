@@ -2,8 +2,9 @@
 //! tests, measuring the ingress's own cost without a network, and a tick's
 //! pair jobs on the fakes.
 
+use super::injected;
 use curfew_shared::job::Job;
-use curfew_shared::ports::{JobQueue, PortFuture, QueueError};
+use curfew_shared::ports::{Class, JobQueue, PortFuture, QueueError};
 
 /// A queue in memory: the in-process sink for handler tests and for
 /// measuring the ingress's own cost without a network.
@@ -27,7 +28,7 @@ impl JobQueue for MemoryQueue {
         Box::pin(async move {
             self.jobs
                 .lock()
-                .map_err(|_| QueueError("the in-memory queue is poisoned".to_owned()))?
+                .map_err(|_| QueueError(injected("SendMessage", Class::Permanent, "MemoryQueue")))?
                 .push(job.clone());
             Ok(())
         })

@@ -3,7 +3,7 @@
 //!
 //! Without them a call that hangs waits as long as the Lambda lets it, and
 //! the batch times out with every message in it. With them a stuck call
-//! fails as a timeout, which [`crate::error::classify`] calls transient:
+//! fails as a timeout, which [`curfew_aws::classify`] calls transient:
 //! the job is retried a little later, and the other jobs go on.
 
 use crate::limits::{

@@ -8,4 +8,3 @@ pub mod dynamodb;
 pub mod fleet;
 pub mod jandi;
 pub mod pricing;
-pub mod sqs;

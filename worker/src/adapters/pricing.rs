@@ -14,7 +14,6 @@
 
 use crate::adapters::dynamodb::items::text;
 use crate::adapters::dynamodb::s;
-use crate::error::aws_error;
 use crate::limits::{PRICE_CACHE_LIFETIME, PRICING_CONCURRENCY};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_pricing::config::Region;
@@ -23,6 +22,7 @@ use aws_sdk_pricing::types::{Filter, FilterType};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use chrono::{DateTime, SecondsFormat, Utc};
+use curfew_aws::aws_error;
 use curfew_shared::ports::{CallError, PortFuture, Prices};
 use curfew_shared::savings::{hourly_usd, Outage, PriceKey, Quote};
 use futures::StreamExt;

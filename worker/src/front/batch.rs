@@ -137,8 +137,8 @@ pub async fn retry_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Class;
     use crate::fakes::{at, command_job, World};
+    use curfew_shared::ports::Class;
 
     fn message(id: &str, group: &str, text: &str, minute: u32) -> QueueMessage {
         QueueMessage {

@@ -13,12 +13,12 @@ use crate::adapters::dynamodb::Claim;
 use crate::adapters::jandi::NotifyError;
 use crate::app::{App, ExecError};
 use crate::commands::execute;
-use crate::error::Class;
 use crate::limits::{DONE_TTL, FAILED_RETRY, HELD_RETRY};
 use crate::scheduler::tick;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
+use curfew_shared::ports::Class;
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
 
 /// What became of a message.

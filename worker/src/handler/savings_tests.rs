@@ -2,10 +2,10 @@
 //! money, what was not priced, an outage of the price list, bad months.
 //! The same over a whole month on moto: `tests/it/scheduler/savings.rs`.
 
-use crate::error::Class;
 use crate::fakes::{at, command_job, World};
 use crate::handler::Verdict;
 use chrono::{DateTime, Utc};
+use curfew_shared::ports::Class;
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState::Running;
 use curfew_shared::reply::Lang;

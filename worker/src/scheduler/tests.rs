@@ -4,9 +4,9 @@
 
 use super::reconcile::reconcile_now;
 use super::tick::run;
-use crate::error::Class;
 use crate::fakes::{at, World, WEBHOOK};
 use crate::limits::STATE_WRITE_ATTEMPTS;
+use curfew_shared::ports::Class;
 use curfew_shared::ports::NotifyError;
 use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::InstanceState::{Running, Stopped};

@@ -126,7 +126,7 @@ async fn a_failing_call_names_the_operation_and_the_instances_and_is_permanent()
         ("StartDBInstance", &["no-such-db".to_owned()][..])
     );
     // A missing instance fails the same way every time: not retried.
-    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
+    assert_eq!(error.class(), curfew_shared::ports::Class::Permanent);
     assert_eq!(error.source.code.as_deref(), Some("DBInstanceNotFound"));
     assert!(
         std::error::Error::source(&error).is_some(),
@@ -212,7 +212,7 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
         (error.source.operation, error.ids.as_slice()),
         ("StartDBCluster", &missing[..])
     );
-    assert_eq!(error.class(), curfew_worker::error::Class::Permanent);
+    assert_eq!(error.class(), curfew_shared::ports::Class::Permanent);
 }
 
 /// An Auto Scaling group of `schedule` in eu-north-1 (this test's region).

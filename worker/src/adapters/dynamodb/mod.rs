@@ -17,10 +17,10 @@ pub use timeline::TimelineStore;
 
 pub use curfew_shared::ports::StoreError;
 
-use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use curfew_aws::aws_error;
 
 /// A string attribute.
 pub(crate) fn s(text: impl Into<String>) -> aws_sdk_dynamodb::types::AttributeValue {

@@ -23,10 +23,10 @@ pub use asg::CAPACITY_TAG;
 pub use ecs::DESIRED_TAG;
 pub use pairs::{AwsFleets, SESSION_NAME};
 
-use crate::error::aws_error;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use curfew_aws::aws_error;
 use curfew_shared::ports::{Fleet, FleetError, PortFuture};
 use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::Capacity;

@@ -3,8 +3,8 @@
 //! worker's poller, and a real HTTP server standing in for JANDI.
 
 use chrono::{SecondsFormat, Utc};
+use curfew_aws::SqsQueue;
 use curfew_ingress::handler::{Answer, Outcome};
-use curfew_ingress::sqs::SqsQueue;
 use curfew_shared::schedule::SchedulesFile;
 use curfew_testkit::{demo_fleet, sdk_at, DemoFleet, WebhookSink};
 use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};

@@ -1,12 +1,14 @@
-//! The SQS FIFO queue behind the [`JobQueue`] port.
+//! The SQS FIFO queue behind the [`JobQueue`] port: the one sender of
+//! jobs, for the ingress (a command) and the worker (a tick's pair jobs).
 
-use aws_sdk_sqs::error::DisplayErrorContext;
+use crate::aws_error;
 use curfew_shared::job::Job;
 use curfew_shared::ports::{JobQueue, PortFuture, QueueError};
 
-/// Sends each job as one message: group = its schedule (SPEC §1),
+/// Sends each job as one message: group = its schedule or pair (SPEC §1),
 /// deduplication id = its idempotency key, so a JANDI retry within SQS's
-/// five-minute window is dropped by the queue itself.
+/// five-minute window, or a tick delivered twice, is dropped by the queue
+/// itself.
 #[derive(Debug, Clone)]
 pub struct SqsQueue {
     client: aws_sdk_sqs::Client,
@@ -30,8 +32,8 @@ impl JobQueue for SqsQueue {
                 .message_deduplication_id(job.idempotency_key())
                 .send()
                 .await
-                .map(|_| ())
-                .map_err(|error| QueueError(DisplayErrorContext(&error).to_string()))
+                .map(drop)
+                .map_err(|error| QueueError(aws_error("SendMessage", error)))
         })
     }
 }

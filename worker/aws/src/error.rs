@@ -17,7 +17,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-pub use curfew_shared::ports::{CallError, Class};
+use curfew_shared::ports::{CallError, Class};
 
 /// The [`CallError`] of `operation` from its SDK error, classified.
 pub fn aws_error<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> CallError
