@@ -14,7 +14,7 @@ use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
 use curfew_shared::reply::{render, Card, Context, ErrorView, Reply};
 
-pub use curfew_shared::jandi::DEFAULT_KEYWORD;
+use curfew_shared::jandi::DEFAULT_KEYWORD;
 
 /// An HTTP answer: a status and, for 200, the JANDI message.
 #[derive(Debug, Clone, PartialEq, Eq)]

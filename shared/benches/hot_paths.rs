@@ -9,10 +9,10 @@ use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::reconcile::{is_due, Outlook, SchedulerState};
 use curfew_shared::reply::{
-    render, BlockTitle, Context, InstanceBlock, InstanceLine, InstanceState, Lang, Reply,
-    StatusView,
+    render, BlockTitle, Context, InstanceBlock, InstanceLine, Lang, Reply, StatusView,
 };
 use curfew_shared::resource::GroupKind;
+use curfew_shared::resource::InstanceState;
 use curfew_shared::schedule::{parse_schedules, Timeline};
 use std::hint::black_box;
 

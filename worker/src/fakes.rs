@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{scheduled_event, CommandJob, Job};
 use curfew_shared::ports::JobQueue;
-use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::Lang;
+use curfew_shared::resource::Instance;
 use curfew_testkit::MemoryQueue;
 use curfew_testkit::{
     MemoryAudit, MemoryClaims, MemoryFleet, MemoryFleets, MemoryLedger, MemoryNotifier,

@@ -8,7 +8,7 @@
 //! whose calls went through) with the pair's region after acting.
 
 use super::{Decision, Instance};
-use crate::reply::InstanceState;
+use crate::resource::InstanceState;
 use crate::savings::{LedgerEntry, Origin};
 use crate::Action;
 use chrono::{DateTime, Utc};

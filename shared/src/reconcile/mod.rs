@@ -12,7 +12,7 @@
 //! the fleet, carries out the [`Decision`] and writes the new state with a
 //! conditional write, so two workers never both apply one event.
 
-pub use crate::resource::Instance;
+use crate::resource::Instance;
 use crate::resource::{Capacity, GroupWait, InstanceState};
 use std::collections::BTreeMap;
 

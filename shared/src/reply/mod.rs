@@ -28,6 +28,7 @@ pub use card::{Block, Card, Tone};
 pub use digest::{digest, PER_DIGEST, SEPARATE_UP_TO};
 pub use view::*;
 
+use crate::resource::{GroupWait, InstanceRef, InstanceState, Placed};
 use crate::schedule::Source;
 use crate::Action;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};

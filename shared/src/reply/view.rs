@@ -4,7 +4,7 @@
 
 use crate::command::{Command, CommandError};
 use crate::resource::GroupKind;
-pub use crate::resource::{GroupWait, InstanceRef, InstanceState, Placed};
+use crate::resource::{GroupWait, InstanceRef, InstanceState, Placed};
 use crate::schedule::timeline::Upcoming;
 use crate::schedule::{DayPlan, Event, Exception, Handback};
 use crate::Action;

@@ -5,9 +5,9 @@
 
 use super::{injected, Faults};
 use curfew_shared::ports::{Class, Fleet, FleetError, PortFuture};
-use curfew_shared::reconcile::Instance;
-use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::GroupKind;
+use curfew_shared::resource::Instance;
+use curfew_shared::resource::InstanceState;
 use curfew_shared::resource::{Capacity, Scale};
 use curfew_shared::Action;
 use std::collections::BTreeSet;

@@ -85,7 +85,7 @@ impl Default for RetryPolicy {
     }
 }
 
-pub use curfew_shared::ports::NotifyError;
+use curfew_shared::ports::NotifyError;
 
 /// Posts messages to incoming webhooks.
 #[derive(Debug)]

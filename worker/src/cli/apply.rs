@@ -2,8 +2,10 @@
 //! and targets match the file. Idempotent: applying the same file twice
 //! changes nothing.
 
-use crate::adapters::dynamodb::{ScheduleStore, StoreError};
+use crate::adapters::dynamodb::ScheduleStore;
+
 use chrono::Utc;
+use curfew_shared::ports::StoreError;
 use curfew_shared::schedule::{ScheduleDef, SchedulesFile};
 use curfew_shared::target::TargetDef;
 use std::collections::BTreeMap;

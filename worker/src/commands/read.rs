@@ -2,7 +2,6 @@
 //! `next`, `history`.
 
 use super::Asked;
-use crate::adapters::fleet::Instance;
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
 use crate::every_pair::in_every_pair;
@@ -12,6 +11,7 @@ use curfew_shared::reply::{
     NextView, Reply, ScheduleLine, StatusView, TargetLine,
 };
 use curfew_shared::resource::GroupKind;
+use curfew_shared::resource::Instance;
 use curfew_shared::schedule::{DayPlan, Schedule, Timeline};
 use curfew_shared::value::DateArg;
 

@@ -15,8 +15,8 @@ use crate::limits::LEDGER_LOOK_BACK;
 use chrono::{DateTime, Utc};
 use curfew_shared::command::{Argument, CommandError, Usage};
 use curfew_shared::ports::TimelineData;
-use curfew_shared::reconcile::Instance;
 use curfew_shared::reply::{ErrorView, Reply, SavingsBlock, SavingsView};
+use curfew_shared::resource::Instance;
 use curfew_shared::savings::{
     heat_map, planned_off_hours, stopped_hours, Figures, HeatMap, Held, Month, NoPrice, Outage,
     PriceKey, Priced, Quote, Savings, Stopped, Unpriced,

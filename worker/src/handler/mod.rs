@@ -9,8 +9,6 @@
 //! redoes it: every effect is keyed by the job (override, audit record,
 //! exception) or guarded by the scheduler state, so redoing is safe.
 
-use crate::adapters::dynamodb::Claim;
-use crate::adapters::jandi::NotifyError;
 use crate::app::{App, ExecError};
 use crate::commands::execute;
 use crate::limits::{DONE_TTL, FAILED_RETRY, HELD_RETRY};
@@ -18,7 +16,9 @@ use crate::scheduler::tick;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
+use curfew_shared::ports::Claim;
 use curfew_shared::ports::Class;
+use curfew_shared::ports::NotifyError;
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
 
 /// What became of a message.

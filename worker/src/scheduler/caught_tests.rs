@@ -4,8 +4,8 @@
 
 use super::tick::run;
 use crate::fakes::{at, World};
-use curfew_shared::reply::InstanceState::{Running, Starting, Stopped};
 use curfew_shared::resource::GroupKind::{Ec2, Rds};
+use curfew_shared::resource::InstanceState::{Running, Starting, Stopped};
 use curfew_testkit::instance;
 
 const DEV: &str = "[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n\

@@ -9,10 +9,12 @@ use crate::app::App;
 use crate::limits::TICK_CONCURRENCY;
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::ports::FleetError;
-use curfew_shared::reconcile::{Decision, Instance};
+use curfew_shared::reconcile::Decision;
 use curfew_shared::reply::{
-    digest, render, Card, Caught, Context, InstanceState, Misfiled, Notice, NoticeView, Reply,
+    digest, render, Card, Caught, Context, Misfiled, Notice, NoticeView, Reply,
 };
+use curfew_shared::resource::Instance;
+use curfew_shared::resource::InstanceState;
 use curfew_shared::schedule::Schedule;
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};

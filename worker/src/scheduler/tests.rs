@@ -8,9 +8,9 @@ use crate::fakes::{at, World, WEBHOOK};
 use crate::limits::STATE_WRITE_ATTEMPTS;
 use curfew_shared::ports::Class;
 use curfew_shared::ports::NotifyError;
-use curfew_shared::reconcile::Instance;
-use curfew_shared::reply::InstanceState::{Running, Stopped};
 use curfew_shared::resource::GroupKind::{Asg, Ec2, Ecs, Rds, RdsCluster};
+use curfew_shared::resource::Instance;
+use curfew_shared::resource::InstanceState::{Running, Stopped};
 use curfew_shared::resource::Scale;
 use curfew_testkit::instance;
 
@@ -377,7 +377,7 @@ async fn a_hibernating_schedule_hibernates_the_instances_configured_for_it_and_s
         "timezone = \"Asia/Seoul\"\nhibernate = true\n",
         1,
     );
-    let ready = curfew_shared::reconcile::Instance {
+    let ready = curfew_shared::resource::Instance {
         hibernates: true,
         ..instance(Ec2, "i-ready", "dev", None, Running)
     };

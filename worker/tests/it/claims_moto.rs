@@ -2,7 +2,8 @@
 //! crashed worker's lease taken over, a done key never redone.
 
 use chrono::{DateTime, Duration, Utc};
-use curfew_worker::adapters::dynamodb::{Claim, ClaimStore};
+use curfew_shared::ports::Claim;
+use curfew_worker::adapters::dynamodb::ClaimStore;
 use curfew_worker::cli::setup;
 
 async fn claims(name: &str) -> Option<ClaimStore> {

@@ -2,10 +2,10 @@
 //! with one describe call per service, and start / stop take effect.
 
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
-use curfew_shared::reconcile::Instance;
-use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::Capacity;
 use curfew_shared::resource::GroupKind;
+use curfew_shared::resource::Instance;
+use curfew_shared::resource::InstanceState;
 use curfew_shared::Action::{Start, Stop};
 use curfew_testkit::{
     aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, local_aws,
@@ -57,7 +57,7 @@ async fn tagged_instances_are_found_with_one_call_per_service_and_stop_and_start
         .unwrap();
     let sdk = sdk_at(&proxy.endpoint()).await;
     let fleet = AwsFleet::new(&sdk, TagKeys::default());
-    let mine = |all: Vec<curfew_worker::adapters::fleet::Instance>| -> Vec<_> {
+    let mine = |all: Vec<curfew_shared::resource::Instance>| -> Vec<_> {
         all.into_iter().filter(|i| i.schedule == schedule).collect()
     };
 
@@ -154,7 +154,7 @@ async fn an_aurora_cluster_is_one_resource_and_its_members_are_never_acted_on_al
     )
     .await;
     let fleet = AwsFleet::new(&sdk, TagKeys::default());
-    let mine = |all: Vec<curfew_worker::adapters::fleet::Instance>| -> Vec<_> {
+    let mine = |all: Vec<curfew_shared::resource::Instance>| -> Vec<_> {
         all.into_iter().filter(|i| i.schedule == schedule).collect()
     };
 
@@ -236,7 +236,7 @@ async fn an_asg_is_scaled_to_zero_with_its_capacity_in_its_tag_and_scaled_back_t
     asg(&sdk, &web, &schedule, (1, 2, 4)).await;
     asg(&sdk, &idle, &schedule, (0, 0, 2)).await;
     let fleet = AwsFleet::new(&sdk, TagKeys::default());
-    let state_of = |all: &[curfew_worker::adapters::fleet::Instance], name: &str| {
+    let state_of = |all: &[curfew_shared::resource::Instance], name: &str| {
         all.iter()
             .find(|i| i.id == name)
             .map(|i| (i.kind, i.state.clone()))
@@ -377,7 +377,7 @@ async fn an_ecs_service_goes_to_zero_with_its_count_saved_and_comes_back() {
     ecs_service(&sdk, &cluster, "idle", 0, &tags).await;
     let fleet = AwsFleet::new(&sdk, TagKeys::default());
     let (web, idle) = (format!("{cluster}/web"), format!("{cluster}/idle"));
-    let state_of = |all: &[curfew_worker::adapters::fleet::Instance], id: &str| {
+    let state_of = |all: &[curfew_shared::resource::Instance], id: &str| {
         all.iter()
             .find(|i| i.id == id)
             .map(|i| (i.kind, i.state.clone()))

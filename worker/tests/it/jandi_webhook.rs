@@ -1,7 +1,8 @@
 //! Posting to a real HTTP server standing in for JANDI's incoming webhook.
 
 use curfew_shared::jandi::{Color, Message};
-use curfew_worker::adapters::jandi::{Notifier, NotifyError, RetryPolicy, Routes};
+use curfew_shared::ports::NotifyError;
+use curfew_worker::adapters::jandi::{Notifier, RetryPolicy, Routes};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;

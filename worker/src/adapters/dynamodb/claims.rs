@@ -9,7 +9,7 @@
 use super::{s, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
-pub use curfew_shared::ports::Claim;
+use curfew_shared::ports::Claim;
 use curfew_shared::ports::{JobClaims, PortFuture};
 
 const DONE: &str = "done";

@@ -10,12 +10,12 @@ pub mod seed;
 mod timeline;
 
 pub use audit::AuditStore;
-pub use claims::{Claim, ClaimStore};
+pub use claims::ClaimStore;
 pub use ledger::LedgerStore;
 pub use schedules::ScheduleStore;
 pub use timeline::TimelineStore;
 
-pub use curfew_shared::ports::StoreError;
+use curfew_shared::ports::StoreError;
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;

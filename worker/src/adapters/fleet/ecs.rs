@@ -11,8 +11,8 @@
 use super::{fleet_error, scaled_state, AwsFleet, Instance};
 use aws_sdk_ecs::types::{Service, ServiceField, Tag};
 use curfew_shared::ports::FleetError;
-use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::GroupKind;
+use curfew_shared::resource::InstanceState;
 use curfew_shared::resource::{Capacity, Scale};
 use curfew_shared::Action;
 

@@ -28,12 +28,12 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use curfew_aws::aws_error;
 use curfew_shared::ports::{Fleet, FleetError, PortFuture};
-use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::Capacity;
 use curfew_shared::resource::GroupKind;
+use curfew_shared::resource::InstanceState;
 use curfew_shared::Action;
 
-pub use curfew_shared::reconcile::Instance;
+use curfew_shared::resource::Instance;
 
 /// The tag keys (`CURFEW_TAG_KEY`, `CURFEW_GROUP_TAG_KEY`).
 #[derive(Debug, Clone)]

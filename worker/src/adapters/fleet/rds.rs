@@ -5,9 +5,9 @@
 
 use super::{fleet_error, AwsFleet, Instance};
 use curfew_shared::ports::FleetError;
-use curfew_shared::reply::InstanceState;
 use curfew_shared::resource::Billing;
 use curfew_shared::resource::GroupKind;
+use curfew_shared::resource::InstanceState;
 use curfew_shared::Action;
 use std::collections::BTreeMap;
 

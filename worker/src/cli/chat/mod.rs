@@ -8,7 +8,8 @@ mod payload;
 pub mod print;
 mod webhook;
 
-pub use payload::{payload, Identity, DEFAULT_KEYWORD};
+use curfew_shared::jandi::DEFAULT_KEYWORD;
+pub use payload::{payload, Identity};
 pub use print::Shown;
 pub use webhook::serve;
 

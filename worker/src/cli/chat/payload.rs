@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 /// Also the keyword used when a line does not start with `/<keyword>`, so
 /// `dev status` can be typed without it.
-pub use curfew_shared::jandi::DEFAULT_KEYWORD;
+use curfew_shared::jandi::DEFAULT_KEYWORD;
 
 /// Who the console pretends to be in JANDI. The token is the ingress's
 /// only secret: [`Redacted`].
