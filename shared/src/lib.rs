@@ -12,7 +12,6 @@
 
 pub mod action;
 pub mod command;
-pub mod import;
 pub mod jandi;
 pub mod job;
 pub mod ports;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// `shared`: values at the bottom, then resources, the schedule and its
 /// timeline, reconciling and savings, the chat protocol (grammar, replies,
 /// the fronts' wire types, jobs), and the ports the worker implements.
-const SHARED: [(&str, u8); 17] = [
+const SHARED: [(&str, u8); 16] = [
     ("value", 0),
     ("action", 0),
     ("redacted", 0),
@@ -23,7 +23,6 @@ const SHARED: [(&str, u8); 17] = [
     ("reply", 4),
     ("jandi", 4),
     ("job", 4),
-    ("import", 4),
     ("ports", 5),
     ("lib", 6),
     ("main", 6),
@@ -32,10 +31,11 @@ const SHARED: [(&str, u8); 17] = [
 
 /// `worker` (docs/ARCHITECTURE.md): commands may use the scheduler, which
 /// may not use commands.
-const WORKER: [(&str, u8); 12] = [
+const WORKER: [(&str, u8); 13] = [
     ("limits", 0),
     ("error", 0),
     ("adapters", 1),
+    ("import", 1),
     ("config", 2),
     ("app", 3),
     ("every_pair", 3),

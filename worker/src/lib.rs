@@ -25,6 +25,7 @@ pub mod config;
 pub mod every_pair;
 pub mod front;
 pub mod handler;
+pub mod import;
 pub mod limits;
 pub mod scheduler;
 

@@ -268,7 +268,7 @@ impl Base {
 
 /// The latest of the sorted `events` at or before `at`, if it is within
 /// [`LOOK_BACK`]: where there is one, it gives the state at `at`.
-pub(crate) fn latest_within_look_back(events: &[Event], at: DateTime<Utc>) -> Option<&Event> {
+pub fn latest_within_look_back(events: &[Event], at: DateTime<Utc>) -> Option<&Event> {
     events
         .iter()
         .take_while(|e| e.at <= at)

@@ -1,6 +1,6 @@
 //! `curfew import legacy|aws-instance-scheduler` (SPEC §5 "Import"): read
 //! an existing installation's tables with paginated Scans, turn them into
-//! a schedules file (`curfew_shared::import`), print the report on stderr,
+//! a schedules file (the pure mapping in `crate::import`), print the report on stderr,
 //! and write the file (`--out`, else stdout) or apply it (`--apply`, with
 //! the seed's exceptions). Nothing is written or applied when an item was
 //! left out. Exit status: 0 everything mapped, 3 something reported, 1 an
@@ -9,11 +9,11 @@
 use super::apply;
 use crate::adapters::dynamodb::items::{self, Item};
 use crate::adapters::dynamodb::{instance_scheduler, seed, ScheduleStore, TimelineStore};
+use crate::import::legacy::Seed;
+use crate::import::{self as mapping, Imported};
 use anyhow::Context as _;
 use chrono::Utc;
 use chrono_tz::Tz;
-use curfew_shared::import::legacy::Seed;
-use curfew_shared::import::{self as shared_import, Imported};
 use curfew_shared::schedule::render_schedules;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,7 +62,7 @@ pub async fn run(source: ImportSource) -> anyhow::Result<ExitCode> {
             output,
         } => {
             let seed = read_seed(&client, &prefix).await?;
-            let imported = shared_import::legacy::import(&seed, timezone);
+            let imported = mapping::legacy::import(&seed, timezone);
             (imported, output, "curfew import legacy")
         }
         ImportSource::AwsInstanceScheduler { table, output } => {
@@ -70,7 +70,7 @@ pub async fn run(source: ImportSource) -> anyhow::Result<ExitCode> {
             let table = instance_scheduler::table(&items).map_err(anyhow::Error::msg)?;
             let tag_key = super::config_of(&["CURFEW_TAG_KEY"])?.tags.schedule;
             let today = Utc::now().date_naive();
-            let imported = shared_import::instance_scheduler::import(&table, &tag_key, today);
+            let imported = mapping::instance_scheduler::import(&table, &tag_key, today);
             (imported, output, "curfew import aws-instance-scheduler")
         }
     };

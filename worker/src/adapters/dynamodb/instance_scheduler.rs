@@ -1,11 +1,11 @@
 //! An Instance Scheduler on AWS config table's items (SPEC §5 "Import")
-//! read into `curfew_shared::import::instance_scheduler`'s types: `type`
+//! read into `crate::import::instance_scheduler`'s types: `type`
 //! and `name` on every item, day expressions and period names as string
 //! sets (a plain string or a list is taken too: hand-edited tables have
 //! them), booleans as `BOOL` or `true` / `false`.
 
 use super::items::{flag, key, strings, text, Item};
-use curfew_shared::import::instance_scheduler::{IsConfig, IsPeriod, IsSchedule, IsTable};
+use crate::import::instance_scheduler::{IsConfig, IsPeriod, IsSchedule, IsTable};
 
 /// Sorts the scanned items by their `type`.
 pub fn table(items: &[Item]) -> Result<IsTable, String> {

@@ -1,12 +1,12 @@
 //! The 2017 bot's items (SPEC §5 "Import", issue 16) read into
-//! `curfew_shared::import::legacy`'s types. The seed was written by hand
+//! `crate::import::legacy`'s types. The seed was written by hand
 //! and by a Python bot, so each attribute is taken in every shape it was
 //! seen to have: booleans as `BOOL` or as the strings `true` / `false`,
 //! `Dependency` as a list, a string set or one comma-separated string.
 //! An item without its key attribute is refused, naming it.
 
 use super::items::{flag, key, strings, text, Item};
-use curfew_shared::import::legacy::{SeedException, SeedGroup, SeedSchedule};
+use crate::import::legacy::{SeedException, SeedGroup, SeedSchedule};
 
 /// A `Schedule` item.
 pub fn seed_schedule(item: &Item) -> Result<SeedSchedule, String> {

@@ -19,11 +19,11 @@
 //! import turns it into periods) beats them all. *Any* changes nothing, so
 //! the state it leaves is the last *running* or *stopped* before it.
 
-use crate::schedule::timeline::{latest_within_look_back, LOOK_BACK};
-use crate::schedule::{Period, Schedule, Timeline};
-use crate::value::local_time::resolve;
-use crate::Action;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _};
+use curfew_shared::schedule::timeline::{latest_within_look_back, LOOK_BACK};
+use curfew_shared::schedule::{Period, Schedule, Timeline};
+use curfew_shared::value::local_time::resolve;
+use curfew_shared::Action;
 
 /// What Instance Scheduler wants of a period, or of a schedule, at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +154,7 @@ pub fn first_difference(schedule: &Schedule, from: NaiveDate, days: u32) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::SchedulesFile;
+    use curfew_shared::schedule::SchedulesFile;
 
     fn schedule(periods: &str) -> Schedule {
         let text = format!("[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n{periods}");

@@ -22,8 +22,8 @@
 
 use super::equivalence::first_difference;
 use super::{two_times, Imported, Report, ReportItem};
-use crate::schedule::{PeriodDef, ScheduleDef, SchedulesFile};
 use chrono::NaiveDate;
+use curfew_shared::schedule::{PeriodDef, ScheduleDef, SchedulesFile};
 use std::collections::HashMap;
 
 /// A `type = period` item.

@@ -12,10 +12,10 @@
 //! written or applied from a partial result ([`Report::blocks`]).
 
 use super::{time_or_none, two_times, Imported, Report, ReportItem};
-use crate::action::Action;
-use crate::schedule::{Exception, GroupDef, PeriodDef, ScheduleDef, SchedulesFile};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use curfew_shared::schedule::{Exception, GroupDef, PeriodDef, ScheduleDef, SchedulesFile};
+use curfew_shared::Action;
 
 /// A `Schedule` item.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

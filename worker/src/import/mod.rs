@@ -1,8 +1,9 @@
 //! Import (SPEC §5 "Import", issue 16): an existing installation's items,
 //! already read, turned into a schedules file, the exceptions to set, and
 //! a report of every item and attribute, so that everything still goes
-//! through `apply`'s validation. Pure: the worker's `curfew import` reads
-//! the tables (paginated Scans) and writes or applies the result.
+//! through `apply`'s validation. Pure, and not the domain: it lives with
+//! the worker whose `curfew import` reads the tables (paginated Scans, in
+//! `adapters/dynamodb/`) and writes or applies the result (`cli/import.rs`).
 //!
 //! Two sources: the 2017 bot's three tables ([`legacy`]) and an Instance
 //! Scheduler on AWS config table ([`instance_scheduler`]), whose periods
@@ -12,9 +13,9 @@ pub mod equivalence;
 pub mod instance_scheduler;
 pub mod legacy;
 
-use crate::schedule::{Exception, SchedulesFile};
 use chrono::NaiveTime;
 use chrono_tz::Tz;
+use curfew_shared::schedule::{Exception, SchedulesFile};
 
 /// What an import produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
