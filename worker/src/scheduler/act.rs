@@ -24,7 +24,7 @@ use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// Decides one schedule's reconcile in the pair `pair` (its key, `""` for
-/// the implicit pair) at `now` and writes its state. Returns the decision
+/// the implicit pair) at the instant `at` and writes its state. Returns the decision
 /// to carry out (its state is already stored). The fleet was described, so
 /// the pair is reachable: a mark saying otherwise is cleared.
 pub async fn decide_and_save(
@@ -34,12 +34,12 @@ pub async fn decide_and_save(
     schedule: &Schedule,
     mut data: TimelineData,
     mut instances: Vec<Instance>,
-    now: DateTime<Utc>,
+    at: DateTime<Utc>,
 ) -> Result<Decision, ExecError> {
     for _ in 0..STATE_WRITE_ATTEMPTS {
         let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
-        let outlook = Outlook::of(&timeline, now);
-        let mut decision = decide(schedule, &outlook, &data.state.state, &instances, now);
+        let outlook = Outlook::of(&timeline, at);
+        let mut decision = decide(schedule, &outlook, &data.state.state, &instances, at);
         decision.state.unreachable = None;
         if !decision.changes(&data.state.state)
             || store

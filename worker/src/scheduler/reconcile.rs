@@ -128,7 +128,7 @@ pub(super) async fn reconcile<'s>(
     reconciliation
 }
 
-/// Reconciles one schedule at `now` outside a tick (a `force_*` command, a
+/// Reconciles one schedule at the instant `at` outside a tick (a `force_*` command, a
 /// reconcile job) in every pair ([`in_every_pair`]): its timeline data
 /// read once (returned with the outcomes), its instances described in each
 /// pair, then [`reconcile`]. A pair whose decision could not be saved is a
@@ -137,7 +137,7 @@ pub async fn reconcile_now<'s>(
     services: &Services,
     schedule: &'s Schedule,
     pairs: &[Pair],
-    now: DateTime<Utc>,
+    at: DateTime<Utc>,
 ) -> Result<(TimelineData, Outcomes<Reconciliation<'s>>), ExecError> {
     let data = services.timeline.load(&schedule.name).await?;
     let outcomes = in_every_pair(pairs, |pair| {
@@ -150,7 +150,7 @@ pub async fn reconcile_now<'s>(
                 data,
                 instances,
             }];
-            let mut reconciliation = reconcile(services, fleet.as_ref(), pair, due, now).await;
+            let mut reconciliation = reconcile(services, fleet.as_ref(), pair, due, at).await;
             match reconciliation.failed.pop() {
                 Some((_, error)) => Err(error),
                 None => Ok(reconciliation),

@@ -23,6 +23,9 @@ use curfew_shared::target::{pairs, Pair};
 /// separate workers and a failing one holds up no other. Without a queue
 /// to send them to (a unit test, `curfew worker` without
 /// `CURFEW_QUEUE_URL`), the pairs run here, side by side.
+///
+/// `at` is the evaluation instant everywhere below (the scheduler names it
+/// `at` throughout); `now` is only the wall clock that tells a stale tick.
 pub async fn run(app: &App, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), ExecError> {
     if stale(app, at, now) {
         return Ok(());
