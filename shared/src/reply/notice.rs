@@ -32,44 +32,14 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Card {
             caught,
         } => {
             let why = acted_why(event.as_ref(), *enforced, tz, lang);
-            let mut message = acted_message(name, *action, &why, acted, waiting, lang);
-            if !hibernated.is_empty() {
-                message = message.block(
-                    pick(lang, "최대 절전(hibernate)", "Hibernated"),
-                    placed_lines(hibernated),
-                );
-            }
-            if !caught.is_empty() {
-                let title = match action {
-                    Action::Start => pick(lang, "멈추는 대로 기상", "Started once at rest"),
-                    Action::Stop => pick(lang, "멈추는 대로 취침", "Stopped once at rest"),
-                };
-                message = message.block(title, caught_lines(caught, lang));
-            }
-            message
+            let message = acted_message(name, *action, &why, acted, waiting, lang);
+            hibernated_and_caught(message, *action, hibernated, caught, lang)
         }
         Notice::NotAtRest {
             action,
             minutes,
             resources,
-        } => Card::new(
-            Tone::Error,
-            pick(
-                lang,
-                format!(
-                    "{name}: {minutes}분 동안 다른 상태로 움직이던 서버가 멈추지 않아 {}하지 못했습니다! 직접 확인해 주십시오!",
-                    action_text(*action, lang)
-                ),
-                format!(
-                    "{name}: these were on their way elsewhere and did not come to rest within {minutes} minutes, so the {} left them as they are; check them.",
-                    action_text(*action, lang)
-                ),
-            ),
-        )
-        .block(
-            pick(lang, "처리하지 못한 서버", "Left as they are"),
-            caught_lines(resources, lang),
-        ),
+        } => not_at_rest(name, *action, *minutes, resources, lang),
         Notice::StopWarning { stop, running } => Card::new(
             Tone::Warning,
             pick(
@@ -168,6 +138,60 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Card {
             placed_lines(instances),
         ),
     }
+}
+
+/// A start or stop's notice with the blocks of what hibernated and what
+/// was caught mid-way (acted on once at rest), where there are some.
+fn hibernated_and_caught(
+    mut message: Card,
+    action: Action,
+    hibernated: &[Placed],
+    caught: &[super::Caught],
+    lang: Lang,
+) -> Card {
+    if !hibernated.is_empty() {
+        message = message.block(
+            pick(lang, "최대 절전(hibernate)", "Hibernated"),
+            placed_lines(hibernated),
+        );
+    }
+    if !caught.is_empty() {
+        let title = match action {
+            Action::Start => pick(lang, "멈추는 대로 기상", "Started once at rest"),
+            Action::Stop => pick(lang, "멈추는 대로 취침", "Stopped once at rest"),
+        };
+        message = message.block(title, caught_lines(caught, lang));
+    }
+    message
+}
+
+/// Caught resources that never came to rest within `minutes`: left as
+/// they are, and said once.
+fn not_at_rest(
+    name: &str,
+    action: Action,
+    minutes: u32,
+    resources: &[super::Caught],
+    lang: Lang,
+) -> Card {
+    Card::new(
+        Tone::Error,
+        pick(
+            lang,
+            format!(
+                "{name}: {minutes}분 동안 다른 상태로 움직이던 서버가 멈추지 않아 {}하지 못했습니다! 직접 확인해 주십시오!",
+                action_text(action, lang)
+            ),
+            format!(
+                "{name}: these were on their way elsewhere and did not come to rest within {minutes} minutes, so the {} left them as they are; check them.",
+                action_text(action, lang)
+            ),
+        ),
+    )
+    .block(
+        pick(lang, "처리하지 못한 서버", "Left as they are"),
+        caught_lines(resources, lang),
+    )
 }
 
 /// `name (id) : starting`, one a line.
