@@ -11,8 +11,7 @@ use curfew_shared::reconcile::{is_due, Outlook, SchedulerState};
 use curfew_shared::reply::{
     render, BlockTitle, Context, InstanceBlock, InstanceLine, Lang, Reply, StatusView,
 };
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::InstanceState;
+use curfew_shared::resource::{GroupKind, InstanceState};
 use curfew_shared::schedule::{parse_schedules, Timeline};
 use std::hint::black_box;
 

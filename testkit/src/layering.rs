@@ -4,6 +4,7 @@
 //! `cargo test -p curfew-testkit --lib layering`. And every source file is
 //! named in docs/ARCHITECTURE.md, so the document stays true.
 
+use crate::modules::sources;
 use crate::ModuleGraph;
 use std::path::{Path, PathBuf};
 
@@ -104,7 +105,7 @@ fn every_source_file_is_named_in_the_architecture_document() {
     let mut missing = Vec::new();
     for krate in ["shared", "worker", "ingress", "testkit"] {
         let mut files = Vec::new();
-        rust_files(&root.join(krate), &mut files);
+        sources(&root.join(krate), &mut files).unwrap();
         for file in files {
             let relative = file
                 .strip_prefix(&root)
@@ -144,15 +145,4 @@ fn every_source_file_is_named_in_the_architecture_document() {
         missing.is_empty(),
         "name these in docs/ARCHITECTURE.md: {missing:#?}"
     );
-}
-
-fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, found);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            found.push(path);
-        }
-    }
 }

@@ -193,7 +193,8 @@ impl<'g> Tarjan<'g> {
     }
 }
 
-fn sources(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Every `.rs` file under `dir`.
+pub(crate) fn sources(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
@@ -279,12 +280,11 @@ fn uses_naming(code: &str, name: &str) -> Vec<Vec<String>> {
 /// Every path of this crate named in `code`: each `use` tree expanded, and
 /// each inline `crate::` / `super::` / `self::` path.
 fn paths_in(code: &str) -> Vec<Vec<String>> {
+    // A glob names its module (`use super::*` uses the parent).
     let mut paths: Vec<Vec<String>> = use_trees(code)
         .iter()
         .flat_map(|tree| expand(tree))
-        .map(|(path, _)| path)
-        .filter(|path| !matches!(path.last().map(String::as_str), Some("*")) || path.len() > 1)
-        .map(|mut path| {
+        .map(|(mut path, _)| {
             if path.last().map(String::as_str) == Some("*") {
                 path.pop();
             }
@@ -539,12 +539,12 @@ fn char_literal_end(chars: &[char], i: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// The graph of `files` written to a folder of this test's own (tests
+    /// run side by side).
     fn graph(files: &[(&str, &str)]) -> ModuleGraph {
-        let dir = std::env::temp_dir().join(format!(
-            "curfew-modules-{}-{}",
-            std::process::id(),
-            files.len()
-        ));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("curfew-modules-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         for (path, text) in files {
             let path = dir.join(path);
@@ -574,6 +574,19 @@ mod tests {
             "comments and strings are no edges"
         );
         assert!(g.cycles().is_empty());
+    }
+
+    #[test]
+    fn an_edge_from_a_lower_layer_to_a_higher_one_points_up() {
+        let g = graph(&[
+            ("lib.rs", "mod low; mod high; mod free;\n"),
+            ("low/mod.rs", "mod part;\npub struct L;\n"),
+            ("low/part.rs", "use crate::high::H; use super::L;\n"),
+            ("high.rs", "use crate::low::L; pub struct H;\n"),
+            ("free.rs", "use crate::high::H;\n"),
+        ]);
+        let ranks = [("low", 0), ("high", 1)];
+        assert_eq!(g.upward(&ranks), ["low/part.rs -> high.rs"]);
     }
 
     #[test]

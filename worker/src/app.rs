@@ -9,9 +9,8 @@ use crate::adapters::fleet::AwsFleets;
 use crate::adapters::pricing::AwsPrices;
 use crate::config::WorkerConfig;
 use curfew_aws::SqsQueue;
-use curfew_shared::ports::Class;
 use curfew_shared::ports::{
-    AuditLog, FleetError, Fleets, JobClaims, JobQueue, Ledger, Notify, Prices, QueueError,
+    AuditLog, Class, FleetError, Fleets, JobClaims, JobQueue, Ledger, Notify, Prices, QueueError,
     Schedules, StoreError, Timelines,
 };
 use std::sync::Arc;
@@ -89,6 +88,28 @@ impl ExecError {
             Self::Fleet(error) => error.class(),
             Self::Queue(error) => error.class(),
             Self::Contention(_) => Class::Transient,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use curfew_shared::ports::CallError;
+
+    /// A refused queue is dead-lettered, a throttled one retried: the
+    /// queue's error keeps the class its call had.
+    #[test]
+    fn a_queue_failure_keeps_the_class_of_its_call() {
+        for class in [Class::Transient, Class::Permanent] {
+            let error = ExecError::from(QueueError(CallError {
+                operation: "SendMessage",
+                class,
+                code: None,
+                message: "refused".to_owned(),
+                source: Box::new(std::io::Error::other("refused")),
+            }));
+            assert_eq!(error.class(), class);
         }
     }
 }

@@ -2,9 +2,7 @@
 //! schedule tag, acted on by kind.
 
 use super::{CallError, Class, PortFuture};
-use crate::resource::Capacity;
-use crate::resource::GroupKind;
-use crate::resource::Instance;
+use crate::resource::{Capacity, GroupKind, Instance};
 use crate::target::Pair;
 use crate::Action;
 use std::sync::Arc;

@@ -87,8 +87,7 @@ impl Decision {
 mod tests {
     use super::super::{decide, Outlook};
     use super::*;
-    use crate::resource::GroupKind;
-    use crate::resource::Scale;
+    use crate::resource::{GroupKind, Scale};
     use crate::schedule::{parse_schedules, Event, Schedule, Source};
     use chrono::{DateTime, TimeZone, Utc};
 

@@ -18,8 +18,7 @@
 //! draining too), unless the zero is a person's.
 
 use super::{opposite, target, Instance};
-use crate::resource::GroupKind;
-use crate::resource::InstanceState;
+use crate::resource::{GroupKind, InstanceState};
 use crate::Action;
 
 /// What an event does with one resource now.
@@ -85,24 +84,16 @@ mod tests {
     use super::*;
     use crate::resource::{Capacity, Scale};
 
+    /// The reconcile tests' instance, of `kind`, sized `now` if scaled.
     fn resource(kind: GroupKind, state: InstanceState, now: Option<Capacity>) -> Instance {
         Instance {
             kind,
-            id: "r".to_owned(),
-            name: "r".to_owned(),
-            schedule: "dev".to_owned(),
-            group: None,
-            state,
-            zone: None,
-            hibernates: false,
-            place: None,
-            billing: Default::default(),
-            launched: None,
             scale: now.map(|now| Scale {
                 now,
                 saved: None,
                 arn: None,
             }),
+            ..crate::reconcile::tests::instance("r", None, state)
         }
     }
 

@@ -12,20 +12,18 @@
 //! the fleet, carries out the [`Decision`] and writes the new state with a
 //! conditional write, so two workers never both apply one event.
 
-use crate::resource::Instance;
-use crate::resource::{Capacity, GroupWait, InstanceState};
-use std::collections::BTreeMap;
-
 mod capacity;
 mod caught;
 mod entries;
 pub mod restart;
-use crate::resource::GroupKind;
+
+use crate::resource::{Capacity, GroupKind, GroupWait, Instance, InstanceState};
 use crate::schedule::{Event, Schedule, Timeline};
 use crate::Action;
 use caught::{stance, Stance};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 impl Instance {
     /// Whether the instance is where `action` wants it (EC2 `running` / RDS

@@ -9,8 +9,7 @@
 //! fleet is described then even in an otherwise idle week.
 
 use super::{Decision, Instance, SchedulerState};
-use crate::resource::GroupKind;
-use crate::resource::InstanceState;
+use crate::resource::{GroupKind, InstanceState};
 use crate::Action;
 use chrono::{DateTime, Duration, Utc};
 

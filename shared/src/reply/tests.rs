@@ -4,8 +4,11 @@ use super::*;
 use crate::command::{parse, Argument, Command, CommandError, ScheduleOp, Usage};
 use crate::jandi::Message;
 use crate::resource::GroupKind;
-use crate::schedule::timeline::{Upcoming, UpcomingKind};
-use crate::schedule::{parse_schedules, DayPlan, Event, Exception, Handback, Source, Timeline};
+use crate::schedule::{
+    parse_schedules,
+    timeline::{Upcoming, UpcomingKind},
+    DayPlan, Event, Exception, Handback, Source, Timeline,
+};
 use crate::value::ValueError;
 use crate::Action;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};

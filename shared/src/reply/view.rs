@@ -3,10 +3,8 @@
 //! chosen language. No SDK type appears here.
 
 use crate::command::{Command, CommandError};
-use crate::resource::GroupKind;
-use crate::resource::{GroupWait, InstanceRef, InstanceState, Placed};
-use crate::schedule::timeline::Upcoming;
-use crate::schedule::{DayPlan, Event, Exception, Handback};
+use crate::resource::{GroupKind, GroupWait, InstanceRef, InstanceState, Placed};
+use crate::schedule::{timeline::Upcoming, DayPlan, Event, Exception, Handback};
 use crate::Action;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;

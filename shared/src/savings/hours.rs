@@ -1,8 +1,7 @@
 //! Hours stopped: actual (from the ledger) and planned (from the timeline).
 
 use super::{LedgerEntry, Origin};
-use crate::resource::Billing;
-use crate::resource::GroupKind;
+use crate::resource::{Billing, GroupKind};
 use crate::schedule::Timeline;
 use crate::Action;
 use chrono::{DateTime, Utc};

@@ -1,7 +1,6 @@
 //! One line of the ledger: a start or stop of one resource.
 
-use crate::resource::Billing;
-use crate::resource::GroupKind;
+use crate::resource::{Billing, GroupKind};
 use crate::Action;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -6,8 +6,7 @@
 //! a product attribute. Each `PriceList` element is a JSON document in a
 //! string, with `product.attributes` and `terms.OnDemand.*.priceDimensions`.
 
-use crate::resource::Billing;
-use crate::resource::GroupKind;
+use crate::resource::{Billing, GroupKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;

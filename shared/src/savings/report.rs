@@ -2,8 +2,7 @@
 //! figures `savings` shows and `curfew savings --json` prints (SPEC §9).
 
 use super::{Month, NoPrice, Outage, Stopped, Window};
-use crate::resource::Billing;
-use crate::resource::GroupKind;
+use crate::resource::{Billing, GroupKind};
 use serde::{Serialize, Serializer};
 
 /// What a resource's hour costs, as far as it is known.

@@ -7,8 +7,7 @@
 
 use super::days::DayRule;
 use crate::resource::GroupKind;
-use crate::value::local_time;
-use crate::value::{ForDuration, ForceEnd, ValueError};
+use crate::value::{local_time, ForDuration, ForceEnd, ValueError};
 use crate::Action;
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;

@@ -5,10 +5,7 @@
 
 use super::{injected, Faults};
 use curfew_shared::ports::{Class, Fleet, FleetError, PortFuture};
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::Instance;
-use curfew_shared::resource::InstanceState;
-use curfew_shared::resource::{Capacity, Scale};
+use curfew_shared::resource::{Capacity, GroupKind, Instance, InstanceState, Scale};
 use curfew_shared::Action;
 use std::collections::BTreeSet;
 use std::sync::Mutex;

@@ -11,8 +11,9 @@ use anyhow::{anyhow, bail, Context as _};
 use chrono::{DateTime, Duration, SubsecRound as _, Utc};
 use chrono_tz::Tz;
 use curfew_shared::ports::{Schedules, Timelines};
-use curfew_shared::schedule::model::find_by_name;
-use curfew_shared::schedule::{parse_schedules, Event, Handback, Schedule, Timeline};
+use curfew_shared::schedule::{
+    model::find_by_name, parse_schedules, Event, Handback, Schedule, Timeline,
+};
 use curfew_shared::Action;
 use serde::Serialize;
 use std::io::Write;
@@ -240,13 +241,17 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
-    fn plan(schedule: &str, from: &str, days: u32, json: bool) -> anyhow::Result<String> {
+    /// `plan SCHEDULE --file FILE --from FROM --days DAYS [--json]`.
+    fn plan_in(
+        file: PathBuf,
+        schedule: &str,
+        from: &str,
+        days: u32,
+        json: bool,
+    ) -> anyhow::Result<String> {
         let args = PlanArgs {
             schedule: schedule.to_owned(),
-            file: Some(PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../examples/schedules.toml"
-            ))),
+            file: Some(file),
             from: Some(from.to_owned()),
             days,
             json,
@@ -256,24 +261,21 @@ mod tests {
         Ok(String::from_utf8(out)?)
     }
 
+    /// Over the example schedules file.
+    fn plan(schedule: &str, from: &str, days: u32, json: bool) -> anyhow::Result<String> {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/schedules.toml");
+        plan_in(PathBuf::from(file), schedule, from, days, json)
+    }
+
     /// `plan NAME --file` over a file holding `toml` (one schedule, `NAME`).
     fn plan_toml(name: &str, toml: &str, from: &str, days: u32, json: bool) -> String {
         let dir = std::env::temp_dir().join(format!("curfew-plan-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join(format!("{name}.toml"));
         std::fs::write(&file, toml).unwrap();
-        let args = PlanArgs {
-            schedule: name.to_owned(),
-            file: Some(file),
-            from: Some(from.to_owned()),
-            days,
-            json,
-        };
-        let mut out = Vec::new();
-        let result = run_file(&args, &mut out);
+        let result = plan_in(file, name, from, days, json);
         std::fs::remove_dir_all(&dir).unwrap();
-        result.unwrap();
-        String::from_utf8(out).unwrap()
+        result.unwrap()
     }
 
     fn keys(line: &str) -> Vec<String> {
@@ -403,35 +405,17 @@ mod tests {
 
     #[test]
     fn a_schedule_that_runs_all_the_time_says_so() {
-        let dir = std::env::temp_dir().join(format!("curfew-plan-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("always.toml");
-        std::fs::write(
-            &file,
-            "[[schedule]]\nname = \"always\"\ntimezone = \"Asia/Seoul\"\n[[schedule.period]]\ndays = \"all\"\n",
-        )
-        .unwrap();
-        let args = |json| PlanArgs {
-            schedule: "always".to_owned(),
-            file: Some(file.clone()),
-            from: Some("2026-12-04T00:00:00+09:00".to_owned()),
-            days: 7,
-            json,
-        };
-        let mut out = Vec::new();
-        run_file(&args(false), &mut out).unwrap();
+        let always = "[[schedule]]\nname = \"always\"\ntimezone = \"Asia/Seoul\"\n[[schedule.period]]\ndays = \"all\"\n";
+        let from = "2026-12-04T00:00:00+09:00";
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            plan_toml("always", always, from, 7, false),
             "always: running throughout the 7 day(s) from 2026-12-04 Fri 00:00 +09:00 (no start or stop)\n"
         );
-        let mut out = Vec::new();
-        run_file(&args(true), &mut out).unwrap();
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            plan_toml("always", always, from, 7, true),
             "{\"at\":\"2026-12-04T00:00:00+09:00\",\"state\":\"running\",\"enabled\":true}\n",
             "--json says the state even with no event"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -14,8 +14,10 @@ use chrono::{DateTime, Utc};
 use curfew_shared::command::{Command, ScheduleOp};
 use curfew_shared::job::CommandJob;
 use curfew_shared::reply::{ErrorView, Reply};
-use curfew_shared::schedule::model::{closest_name, find_by_name};
-use curfew_shared::schedule::{Schedule, ScheduleDef};
+use curfew_shared::schedule::{
+    model::{closest_name, find_by_name},
+    Schedule, ScheduleDef,
+};
 use curfew_shared::target::{pairs, Pair};
 use curfew_shared::Action;
 

@@ -10,8 +10,7 @@ use curfew_shared::reply::{
     BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,
     NextView, Reply, ScheduleLine, StatusView, TargetLine,
 };
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::Instance;
+use curfew_shared::resource::{GroupKind, Instance};
 use curfew_shared::schedule::{DayPlan, Schedule, Timeline};
 use curfew_shared::value::DateArg;
 

@@ -271,8 +271,7 @@ pub(super) fn reply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use curfew_shared::resource::Billing;
-    use curfew_shared::resource::GroupKind;
+    use curfew_shared::resource::{Billing, GroupKind};
 
     #[test]
     fn a_group_at_zero_is_priced_as_the_ledger_last_saw_it() {

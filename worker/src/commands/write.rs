@@ -14,8 +14,7 @@ use curfew_shared::reply::{
     Reply, Takeover,
 };
 use curfew_shared::schedule::{DayPlan, Exception, Override, Source, Timeline};
-use curfew_shared::value::local_time::resolve;
-use curfew_shared::value::{DateArg, ForceEnd, ValueError};
+use curfew_shared::value::{local_time::resolve, DateArg, ForceEnd, ValueError};
 use curfew_shared::Action;
 
 /// When the command was typed: JANDI's `createdAt` as the job carries it (so

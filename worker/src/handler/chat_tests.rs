@@ -7,8 +7,10 @@ use super::Verdict;
 use crate::fakes::{at, command_job, World};
 use chrono::{DateTime, Duration, Utc};
 use curfew_shared::ports::Class;
-use curfew_shared::resource::GroupKind::{Ec2, Ecs, Rds, RdsCluster};
-use curfew_shared::resource::InstanceState::{Running, Stopped};
+use curfew_shared::resource::{
+    GroupKind::{Ec2, Ecs, Rds, RdsCluster},
+    InstanceState::{Running, Stopped},
+};
 use curfew_shared::Action;
 use curfew_testkit::instance;
 

@@ -16,9 +16,7 @@ use crate::scheduler::tick;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
-use curfew_shared::ports::Claim;
-use curfew_shared::ports::Class;
-use curfew_shared::ports::NotifyError;
+use curfew_shared::ports::{Claim, Class, NotifyError};
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
 
 /// What became of a message.

@@ -7,10 +7,12 @@ use crate::handler::Verdict;
 use chrono::{DateTime, Utc};
 use curfew_shared::ports::Class;
 use curfew_shared::reply::Lang;
-use curfew_shared::resource::Billing;
-use curfew_shared::resource::GroupKind::{Ec2, Ecs, Rds};
-use curfew_shared::resource::Instance;
-use curfew_shared::resource::InstanceState::Running;
+use curfew_shared::resource::{
+    Billing,
+    GroupKind::{Ec2, Ecs, Rds},
+    Instance,
+    InstanceState::Running,
+};
 use curfew_shared::savings::{NoPrice, Origin, Outage, PriceKey, PriceService, Quote};
 use curfew_shared::Action;
 use curfew_testkit::{instance, HOME_REGION};

@@ -20,8 +20,10 @@
 //! the state it leaves is the last *running* or *stopped* before it.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _};
-use curfew_shared::schedule::timeline::{latest_within_look_back, LOOK_BACK};
-use curfew_shared::schedule::{Period, Schedule, Timeline};
+use curfew_shared::schedule::{
+    timeline::{latest_within_look_back, LOOK_BACK},
+    Period, Schedule, Timeline,
+};
 use curfew_shared::value::local_time::resolve;
 use curfew_shared::Action;
 

@@ -15,9 +15,7 @@ use crate::limits::{EC2_BATCH, EC2_CONCURRENCY, RDS_CONCURRENCY, STATE_WRITE_ATT
 use chrono::{DateTime, Utc};
 use curfew_shared::ports::{Fleet, FleetError, TimelineData, Timelines};
 use curfew_shared::reconcile::{decide, Decision, Outlook};
-use curfew_shared::resource::Capacity;
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::Instance;
+use curfew_shared::resource::{Capacity, GroupKind, Instance};
 use curfew_shared::schedule::{Schedule, Timeline};
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};

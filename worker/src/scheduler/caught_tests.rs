@@ -2,14 +2,14 @@
 //! a call on a resource on its way somewhere, as AWS does, so the stop has
 //! to wait for it to come to rest.
 
+use super::tests::office_hours;
 use super::tick::run;
 use crate::fakes::{at, World};
-use curfew_shared::resource::GroupKind::{Ec2, Rds};
-use curfew_shared::resource::InstanceState::{Running, Starting, Stopped};
+use curfew_shared::resource::{
+    GroupKind::{Ec2, Rds},
+    InstanceState::{Running, Starting, Stopped},
+};
 use curfew_testkit::instance;
-
-const DEV: &str = "[[schedule]]\nname = \"dev\"\ntimezone = \"Asia/Seoul\"\n\
-                   [[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
 
 async fn tick(app: &crate::app::App, instant: &str) {
     run(app, at(instant), at(instant)).await.unwrap();
@@ -20,7 +20,7 @@ async fn tick(app: &crate::app::App, instant: &str) {
 #[tokio::test]
 async fn a_database_starting_at_the_stop_is_stopped_when_available_with_one_notice() {
     let world = World::new(
-        DEV,
+        &office_hours(&["dev"]),
         vec![
             instance(Ec2, "i-1", "dev", None, Stopped),
             instance(Rds, "db-1", "dev", None, Starting),
@@ -50,7 +50,10 @@ async fn a_database_starting_at_the_stop_is_stopped_when_available_with_one_noti
 /// One that never comes to rest is told once, past `start_timeout_minutes`.
 #[tokio::test]
 async fn a_database_that_never_comes_to_rest_is_told_once() {
-    let world = World::new(DEV, vec![instance(Rds, "db-1", "dev", None, Starting)]);
+    let world = World::new(
+        &office_hours(&["dev"]),
+        vec![instance(Rds, "db-1", "dev", None, Starting)],
+    );
     let app = world.app();
     for minute in [0, 1, 29, 30, 31, 45] {
         tick(&app, &format!("2026-12-09T10:{minute:02}:00Z")).await;
@@ -74,7 +77,10 @@ async fn a_database_that_never_comes_to_rest_is_told_once() {
 /// 22:00 stays up until the next stop.
 #[tokio::test]
 async fn an_instance_started_by_hand_after_the_stop_is_left_until_the_next_stop() {
-    let world = World::new(DEV, vec![instance(Ec2, "i-1", "dev", None, Running)]);
+    let world = World::new(
+        &office_hours(&["dev"]),
+        vec![instance(Ec2, "i-1", "dev", None, Running)],
+    );
     let app = world.app();
     tick(&app, "2026-12-09T10:00:00Z").await;
     assert_eq!(world.fleet.state("i-1"), Some(Stopped));

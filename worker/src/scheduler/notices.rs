@@ -13,8 +13,7 @@ use curfew_shared::reconcile::Decision;
 use curfew_shared::reply::{
     digest, render, Card, Caught, Context, Misfiled, Notice, NoticeView, Reply,
 };
-use curfew_shared::resource::Instance;
-use curfew_shared::resource::InstanceState;
+use curfew_shared::resource::{Instance, InstanceState};
 use curfew_shared::schedule::Schedule;
 use curfew_shared::Action;
 use futures::stream::{self, StreamExt};
@@ -52,9 +51,11 @@ pub(super) fn notices(
         });
     }
     notices.extend(misfiled(decision));
-    if !decision.not_at_rest.is_empty() {
+    // Given up on by the rollout of `action`, which is there whenever
+    // something is.
+    if let Some(action) = decision.action.filter(|_| !decision.not_at_rest.is_empty()) {
         notices.push(Notice::NotAtRest {
-            action: decision.action.unwrap_or(Action::Stop),
+            action,
             minutes: schedule.start_timeout_minutes,
             resources: decision.not_at_rest.iter().map(caught).collect(),
         });
@@ -170,8 +171,8 @@ pub(super) async fn post_notices(app: &App, outbox: Vec<(&Schedule, Notice)>) {
     stream::iter(by_webhook)
         .for_each_concurrent(TICK_CONCURRENCY, |(url, notices)| async move {
             let count = notices.len();
-            for message in digest(notices, lang) {
-                if let Err(error) = app.notifier.post(url, &message).await {
+            for card in digest(notices, lang) {
+                if let Err(error) = app.notifier.post(url, &card).await {
                     tracing::error!(notices = count, %error, "notice not delivered");
                     if error.is_transient() {
                         // That webhook is down: its other digests would each

@@ -7,8 +7,10 @@
 use super::tick::{pair_job, run};
 use crate::fakes::{at, command_job, World};
 use curfew_shared::job::{Job, PairJob};
-use curfew_shared::resource::GroupKind::Ec2;
-use curfew_shared::resource::InstanceState::{Running, Stopped};
+use curfew_shared::resource::{
+    GroupKind::Ec2,
+    InstanceState::{Running, Stopped},
+};
 use curfew_testkit::{instance, MemoryFleet, MemoryQueue};
 use std::sync::Arc;
 

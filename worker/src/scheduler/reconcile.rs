@@ -63,11 +63,15 @@ pub(super) async fn reconcile<'s>(
 ) -> Reconciliation<'s> {
     let key = pair.key();
     let store = services.timeline.as_ref();
+    let key = key.as_str();
+    // Each schedule's data moves into its decision; its instances are kept
+    // for the notices.
     let decided: Vec<(Due<'s>, bool, Result<Decision, ExecError>)> = stream::iter(due)
-        .map(|due| async {
+        .map(|mut due| async move {
             let was_unreachable = due.data.state.state.unreachable.is_some();
-            let (data, instances) = (due.data.clone(), due.instances.clone());
-            let decided = decide_and_save(store, fleet, &key, due.schedule, data, instances, at);
+            let data = std::mem::take(&mut due.data);
+            let instances = due.instances.clone();
+            let decided = decide_and_save(store, fleet, key, due.schedule, data, instances, at);
             (due, was_unreachable, decided.await)
         })
         .buffer_unordered(TICK_CONCURRENCY)

@@ -6,12 +6,13 @@ use super::reconcile::reconcile_now;
 use super::tick::run;
 use crate::fakes::{at, World, WEBHOOK};
 use crate::limits::STATE_WRITE_ATTEMPTS;
-use curfew_shared::ports::Class;
-use curfew_shared::ports::NotifyError;
-use curfew_shared::resource::GroupKind::{Asg, Ec2, Ecs, Rds, RdsCluster};
-use curfew_shared::resource::Instance;
-use curfew_shared::resource::InstanceState::{Running, Stopped};
-use curfew_shared::resource::Scale;
+use curfew_shared::ports::{Class, NotifyError};
+use curfew_shared::resource::{
+    GroupKind::{Asg, Ec2, Ecs, Rds, RdsCluster},
+    Instance,
+    InstanceState::{Running, Stopped},
+    Scale,
+};
 use curfew_testkit::instance;
 
 /// The tick of `instant` (RFC 3339), handled at that instant.
@@ -20,7 +21,7 @@ async fn tick(app: &crate::app::App, instant: &str) {
 }
 
 /// `names`, each on weekdays 09:00-19:00 in Seoul.
-fn office_hours(names: &[&str]) -> String {
+pub(super) fn office_hours(names: &[&str]) -> String {
     names
         .iter()
         .map(|name| {

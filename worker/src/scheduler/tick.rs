@@ -13,8 +13,7 @@ use crate::scheduler::reconcile::reconcile_now;
 use chrono::{DateTime, Utc};
 use curfew_shared::job::{Job, PairJob};
 use curfew_shared::ports::JobQueue;
-use curfew_shared::schedule::model::find_by_name;
-use curfew_shared::schedule::{Schedule, ScheduleDef};
+use curfew_shared::schedule::{model::find_by_name, Schedule, ScheduleDef};
 use curfew_shared::target::{pairs, Pair};
 
 /// Reconciles every enabled schedule at `at` (the tick's `time`): inline

@@ -2,10 +2,7 @@
 //! with one describe call per service, and start / stop take effect.
 
 use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
-use curfew_shared::resource::Capacity;
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::Instance;
-use curfew_shared::resource::InstanceState;
+use curfew_shared::resource::{Capacity, GroupKind, Instance, InstanceState};
 use curfew_shared::Action::{Start, Stop};
 use curfew_testkit::{
     aurora_cluster, auto_scaling_group, auto_scaling_group_now, ecs_service, local_aws,

@@ -38,7 +38,7 @@ fn event(action: Action, hour: u32) -> Event {
     }
 }
 
-fn instance(id: &str, group: Option<&str>, state: InstanceState) -> Instance {
+pub(super) fn instance(id: &str, group: Option<&str>, state: InstanceState) -> Instance {
     Instance {
         kind: if group == Some("db") {
             GroupKind::Rds

@@ -9,8 +9,7 @@
 use super::{s, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
-use curfew_shared::ports::Claim;
-use curfew_shared::ports::{JobClaims, PortFuture};
+use curfew_shared::ports::{Claim, JobClaims, PortFuture};
 
 const DONE: &str = "done";
 const IN_PROGRESS: &str = "in_progress";

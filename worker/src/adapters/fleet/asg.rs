@@ -13,9 +13,7 @@
 use super::{fleet_error, scaled_state, AwsFleet, Instance};
 use aws_sdk_autoscaling::types::{AutoScalingGroup, Filter, LifecycleState, Tag};
 use curfew_shared::ports::FleetError;
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::InstanceState;
-use curfew_shared::resource::{Billing, Capacity, Scale};
+use curfew_shared::resource::{Billing, Capacity, GroupKind, InstanceState, Scale};
 use curfew_shared::Action;
 
 /// The tag that keeps a stopped group's capacity: `min,desired,max`.

@@ -5,9 +5,7 @@
 use super::{fleet_error, AwsFleet, Instance};
 use chrono::DateTime;
 use curfew_shared::ports::FleetError;
-use curfew_shared::resource::Billing;
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::InstanceState;
+use curfew_shared::resource::{Billing, GroupKind, InstanceState};
 use curfew_shared::Action;
 
 fn ec2_state(name: Option<&aws_sdk_ec2::types::InstanceStateName>) -> InstanceState {

@@ -11,9 +11,7 @@
 use super::{fleet_error, scaled_state, AwsFleet, Instance};
 use aws_sdk_ecs::types::{Service, ServiceField, Tag};
 use curfew_shared::ports::FleetError;
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::InstanceState;
-use curfew_shared::resource::{Capacity, Scale};
+use curfew_shared::resource::{Capacity, GroupKind, InstanceState, Scale};
 use curfew_shared::Action;
 
 /// The tag that keeps a stopped service's desired count.

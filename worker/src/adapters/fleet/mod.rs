@@ -28,9 +28,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use curfew_aws::aws_error;
 use curfew_shared::ports::{Fleet, FleetError, PortFuture};
-use curfew_shared::resource::Capacity;
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::InstanceState;
+use curfew_shared::resource::{Capacity, GroupKind, InstanceState};
 use curfew_shared::Action;
 
 use curfew_shared::resource::Instance;

@@ -5,9 +5,7 @@
 
 use super::{fleet_error, AwsFleet, Instance};
 use curfew_shared::ports::FleetError;
-use curfew_shared::resource::Billing;
-use curfew_shared::resource::GroupKind;
-use curfew_shared::resource::InstanceState;
+use curfew_shared::resource::{Billing, GroupKind, InstanceState};
 use curfew_shared::Action;
 use std::collections::BTreeMap;
 

@@ -5,28 +5,16 @@
 //! service of desired 2 reads as its tasks never coming up, which is the
 //! case under test there.
 
+use super::overrides::WEEKDAYS;
 use super::stack::{kst, Stack};
 use curfew_testkit::{demo_fleet, ec2_states, ecs_service, local_aws, rds_status, sdk_in};
 use curfew_worker::adapters::fleet::{AwsFleets, TagKeys};
 use std::sync::Arc;
 
-/// No groups declared: every resource acts with the event itself.
-const PLAIN: &str = r#"
-[[schedule]]
-name = "dev"
-tag = "{tag}"
-timezone = "Asia/Seoul"
-stop_warning_minutes = 0
-[[schedule.period]]
-days = "weekdays"
-start = "09:00"
-stop = "19:00"
-"#;
-
 #[tokio::test]
 async fn what_is_on_its_way_up_at_the_stop_is_stopped_once_it_is_up() {
     let Some(endpoint) = local_aws() else { return };
-    let stack = Stack::start(&endpoint, PLAIN).await;
+    let stack = Stack::start(&endpoint, WEEKDAYS).await;
     let fleet = demo_fleet(&stack.sdk, &stack.tag, false).await;
     // Monday 18:59: the 09:00 start is applied (everything is up already).
     stack.tick(kst(7, 18, 59)).await;
@@ -103,7 +91,7 @@ async fn what_is_on_its_way_up_at_the_stop_is_stopped_once_it_is_up() {
 async fn a_service_whose_tasks_never_came_up_is_scaled_to_zero_at_the_stop() {
     const REGION: &str = "sa-east-1";
     let Some(endpoint) = local_aws() else { return };
-    let mut stack = Stack::start(&endpoint, PLAIN).await;
+    let mut stack = Stack::start(&endpoint, WEEKDAYS).await;
     let direct = sdk_in(&endpoint, REGION).await;
     let cluster = format!("{}-ecs", stack.tag);
     ecs_service(&direct, &cluster, "api", 2, &[("ScheduleName", &stack.tag)]).await;

@@ -91,9 +91,7 @@ async fn app_starts_only_once_db_is_available_and_the_notices_say_so() {
 #[tokio::test]
 async fn a_failing_instance_is_isolated_and_the_rest_of_its_batch_starts() {
     use curfew_shared::reconcile::Decision;
-    use curfew_shared::resource::GroupKind;
-    use curfew_shared::resource::Instance;
-    use curfew_shared::resource::InstanceState;
+    use curfew_shared::resource::{GroupKind, Instance, InstanceState};
     use curfew_worker::scheduler::act::act;
     let Some(endpoint) = local_aws() else { return };
     let stack = Stack::start(&endpoint, GROUPED).await;
