@@ -28,6 +28,7 @@ async fn main() -> ExitCode {
         Ok(config) => config,
         Err(error) => {
             tracing::error!(%error, "bad configuration");
+            curfew_aws::report_init_error("Curfew.ConfigError", &error.to_string()).await;
             return ExitCode::from(2);
         }
     };

@@ -7,6 +7,8 @@
 //! For the benchmarks it also times moto's answers per operation and can
 //! serve `DescribeInstances` in AWS's page sizes (the `paging` module).
 //! [`WebhookSink`] is a real HTTP server standing in for JANDI.
+//! [`RuntimeApi`] is a real HTTP server standing in for the Lambda Runtime
+//! API, so a test can run a built function binary and invoke it as Lambda does.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod fleet;
@@ -17,6 +19,7 @@ mod memory;
 mod modules;
 mod paging;
 mod pricing;
+mod runtime_api;
 mod webhook;
 pub use fleet::{
     any_image, demo_fleet, ec2_instance, ec2_instance_of, ec2_states, rds_instance, rds_status,
@@ -31,6 +34,7 @@ pub use memory::{
 };
 pub use modules::ModuleGraph;
 pub use pricing::{GetProductsRequest, PriceListStandIn};
+pub use runtime_api::{Invocation, RuntimeApi};
 pub use webhook::WebhookSink;
 
 use http_body_util::{BodyExt, Full};

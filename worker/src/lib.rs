@@ -10,7 +10,8 @@
 //! commands   the chat commands        scheduler  ticks and reconciles
 //! handler    one queue message in, a verdict out
 //! front      Lambda's SQS batch, the long-polling worker
-//! cli        `curfew ...` (clap, anyhow and the chat console live here)
+//! cli        `curfew ...` (clap, anyhow and the chat console live here;
+//!            the `cli` feature, off in the Lambda zip)
 //! ```
 #![cfg_attr(
     test,
@@ -19,6 +20,7 @@
 
 pub mod adapters;
 pub mod app;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod commands;
 pub mod config;

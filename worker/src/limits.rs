@@ -45,6 +45,11 @@ pub const OVERRIDE_TTL_AFTER_END: Duration = Duration::days(9);
 /// How long the ledger keeps a start or stop: 13 months, so `savings` can
 /// compare a month with the same month a year before.
 pub const LEDGER_KEEP_MONTHS: u32 = 13;
+/// Items in one `BatchWriteItem`: DynamoDB's own limit.
+pub const LEDGER_BATCH: usize = 25;
+/// `BatchWriteItem` calls for one batch while DynamoDB leaves items
+/// unprocessed: the first and four more after 50, 100, 200, 400 ms.
+pub const LEDGER_BATCH_CALLS: u32 = 5;
 /// How far before a month `savings` reads the ledger: a stop made last
 /// month and still in force counts from the month's first hour. A
 /// resource stopped longer than this before the month, and not started

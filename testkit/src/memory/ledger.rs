@@ -2,7 +2,7 @@
 
 use super::{poisoned, Faults};
 use chrono::{DateTime, Utc};
-use curfew_shared::ports::{Class, Ledger, PortFuture, StoreError};
+use curfew_shared::ports::{Class, Ledger, LedgerItem, PortFuture, StoreError, Unrecorded};
 use curfew_shared::savings::LedgerEntry;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -38,7 +38,8 @@ impl MemoryLedger {
             .unwrap_or_default()
     }
 
-    /// How many writes were made (one per acting schedule and pair).
+    /// How many writes were made (one per reconcile that acted in a pair,
+    /// whatever its number of schedules: the adapter batches them).
     pub fn writes(&self) -> usize {
         self.writes.lock().map(|w| *w).unwrap_or_default()
     }
@@ -47,18 +48,28 @@ impl MemoryLedger {
 impl Ledger for MemoryLedger {
     fn record<'a>(
         &'a self,
-        schedule: &'a str,
         pair: &'a str,
         at: DateTime<Utc>,
-        entries: &'a [LedgerEntry],
-    ) -> PortFuture<'a, Result<(), StoreError>> {
+        written: &'a [LedgerItem],
+    ) -> PortFuture<'a, Result<(), Unrecorded>> {
         Box::pin(async move {
-            self.faults.check("PutItem", "MemoryLedger")?;
-            let mut items = self.items.lock().map_err(|_| poisoned("MemoryLedger"))?;
-            items
-                .entry(schedule.to_owned())
-                .or_default()
-                .insert((at, pair.to_owned()), entries.to_vec());
+            let unrecorded = |error| Unrecorded {
+                schedules: written.iter().map(|i| i.schedule.clone()).collect(),
+                error,
+            };
+            self.faults
+                .check("BatchWriteItem", "MemoryLedger")
+                .map_err(unrecorded)?;
+            let mut items = self
+                .items
+                .lock()
+                .map_err(|_| unrecorded(poisoned("MemoryLedger")))?;
+            for item in written {
+                items
+                    .entry(item.schedule.clone())
+                    .or_default()
+                    .insert((at, pair.to_owned()), item.entries.clone());
+            }
             if let Ok(mut writes) = self.writes.lock() {
                 *writes += 1;
             }

@@ -193,9 +193,10 @@ pub(super) async fn run(
         let wall = started.elapsed();
         tokio::time::sleep(Duration::from_millis(200)).await;
         let calls = proxy.calls();
-        // Each pair's describe pages, actions and state writes: the
-        // single-pair floor without the job's two reads and two claim writes.
-        let fleet_floor = tick.floor(size) - 4 - tick.states_written;
+        // Each pair's describe pages and actions: the single-pair floor
+        // without the job's two reads and two claim writes, its state
+        // writes and its ledger writes.
+        let fleet_floor = tick.floor(size) - 4 - tick.states_written - tick.ledger_writes();
         let pairs: Vec<(String, usize, usize)> = places
             .iter()
             .map(|place| {
@@ -209,8 +210,9 @@ pub(super) async fn run(
             .collect();
         let table_calls = calls.iter().filter(|c| c.service == "dynamodb").count();
         // The tick: two Query pages and its claim; a pair job: the same,
-        // and one state write per schedule that acted there.
-        let per_pair = 4 + tick.states_written;
+        // one state write per schedule that acted there, and its ledger
+        // writes.
+        let per_pair = 4 + tick.states_written + tick.ledger_writes();
         let table_floor = 4 + if due { places.len() * per_pair } else { 0 };
         let assume_role = calls.iter().filter(|c| c.operation == "AssumeRole").count();
         let shown: Vec<String> = pairs

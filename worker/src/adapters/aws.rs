@@ -11,7 +11,7 @@ use crate::limits::{
 };
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::ConfigLoader;
+use aws_config::{BehaviorVersion, ConfigLoader, SdkConfig};
 use curfew_shared::value::ConfigError;
 use std::time::Duration;
 
@@ -69,6 +69,20 @@ pub fn configured(loader: ConfigLoader, timeouts: Timeouts) -> ConfigLoader {
                 .build(),
         )
         .retry_config(RetryConfig::standard().with_max_attempts(AWS_MAX_ATTEMPTS))
+}
+
+/// The SDK configuration, loaded once: region, credentials and
+/// `AWS_ENDPOINT_URL` (a local AWS) from the environment, with curfew's
+/// timeouts and retries ([`configured`]); `CURFEW_AWS_ATTEMPT_TIMEOUT`
+/// (seconds) lengthens them for a slow local AWS ([`Timeouts`]).
+pub async fn sdk_config() -> Result<SdkConfig, ConfigError> {
+    let timeouts =
+        Timeouts::from_env_value(std::env::var("CURFEW_AWS_ATTEMPT_TIMEOUT").ok().as_deref())?;
+    Ok(
+        configured(aws_config::defaults(BehaviorVersion::latest()), timeouts)
+            .load()
+            .await,
+    )
 }
 
 #[cfg(test)]

@@ -88,14 +88,7 @@ enum Command {
 /// Parses the command line and runs the command (the binary's whole `main`).
 pub async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_ansi(false)
-        .with_writer(std::io::stderr)
-        .init();
+    crate::front::init_logs();
     let command = match cli.command {
         Some(command) => command,
         None if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() => Command::Worker,
@@ -220,6 +213,11 @@ async fn run_export() -> anyhow::Result<()> {
 }
 
 async fn run_worker() -> anyhow::Result<()> {
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        return lambda::serve_from_env()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"));
+    }
     let config = WorkerConfig::from_env()?;
     let sdk = sdk_config().await?;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
@@ -232,19 +230,6 @@ async fn run_worker() -> anyhow::Result<()> {
         notifier: std::sync::Arc::new(Notifier::new(RetryPolicy::default())?),
         config,
     };
-    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-        let requeue = app
-            .config
-            .queue_url
-            .clone()
-            .map(|queue_url| lambda::Requeue {
-                sqs: sqs.clone(),
-                queue_url,
-            });
-        return lambda::run(app, dead_letters, requeue)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"));
-    }
     let poller = Poller {
         sqs,
         queue_url: app.config.require_queue()?.to_owned(),
@@ -342,19 +327,9 @@ async fn shutdown_signal() {
     tracing::info!("shutting down after the batch in hand");
 }
 
-/// The SDK configuration, loaded once: region, credentials and
-/// `AWS_ENDPOINT_URL` (a local AWS) from the environment, with curfew's
-/// timeouts and retries ([`aws::configured`]); `CURFEW_AWS_ATTEMPT_TIMEOUT`
-/// (seconds) lengthens them for a slow local AWS ([`aws::Timeouts`]).
+/// The SDK configuration with curfew's timeouts ([`aws::sdk_config`]).
 pub async fn sdk_config() -> anyhow::Result<aws_config::SdkConfig> {
-    let timeouts =
-        aws::Timeouts::from_env_value(std::env::var("CURFEW_AWS_ATTEMPT_TIMEOUT").ok().as_deref())?;
-    Ok(aws::configured(
-        aws_config::defaults(aws_config::BehaviorVersion::latest()),
-        timeouts,
-    )
-    .load()
-    .await)
+    Ok(aws::sdk_config().await?)
 }
 
 /// The worker's configuration with only `names` read from the environment

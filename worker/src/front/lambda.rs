@@ -3,7 +3,10 @@
 //! failed until its effects are durable; after a failure the rest of its
 //! group fails too, so FIFO order survives the retry.
 
-use crate::app::App;
+use crate::adapters::aws::sdk_config;
+use crate::adapters::jandi::{Notifier, RetryPolicy};
+use crate::app::{App, Services};
+use crate::config::WorkerConfig;
 use crate::front::batch::{self, DeadLetters, QueueMessage};
 use crate::handler::Verdict;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
@@ -75,18 +78,71 @@ pub async fn handle_event(
     Ok(response)
 }
 
+/// The `curfew` binary built without the operator CLI (the Lambda zip:
+/// scripts/build-lambda): logs, then [`serve_from_env`].
+pub async fn main() -> std::process::ExitCode {
+    super::init_logs();
+    match serve_from_env().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "the worker stopped");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The worker as Lambda runs it: the app built from the environment once
+/// (the template's variables), then one SQS event after another in this
+/// process until Lambda stops it. A configuration it cannot start with is
+/// reported to Lambda as the init error, naming the variable, and returned.
+pub async fn serve_from_env() -> Result<(), lambda_runtime::Error> {
+    let (app, dead_letters, requeue) = match from_env().await {
+        Ok(parts) => parts,
+        Err(error) => {
+            curfew_aws::report_init_error("Curfew.ConfigError", &error.to_string()).await;
+            return Err(error);
+        }
+    };
+    run(app, dead_letters, requeue).await
+}
+
+/// The app, the DLQ and the queue from the environment. The queue is
+/// required: a tick sends its pair jobs there, and a failed message is
+/// made visible again through it after seconds, not after the queue's
+/// visibility timeout (360 s in the template).
+async fn from_env() -> Result<(App, Option<DeadLetters>, Requeue), lambda_runtime::Error> {
+    let config = WorkerConfig::from_env()?;
+    let queue_url = config.require_queue()?.to_owned();
+    let sdk = sdk_config().await?;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let dead_letters = config.dlq_url.clone().map(|url| DeadLetters {
+        sqs: sqs.clone(),
+        url,
+    });
+    let requeue = Requeue {
+        sqs: sqs.clone(),
+        queue_url,
+    };
+    let app = App {
+        services: Services::new(&sdk, &config),
+        notifier: Arc::new(Notifier::new(RetryPolicy::default())?),
+        config,
+    };
+    Ok((app, dead_letters, requeue))
+}
+
 /// Runs under the Lambda runtime until it stops us.
-pub async fn run(
+async fn run(
     app: App,
     dead_letters: Option<DeadLetters>,
-    requeue: Option<Requeue>,
+    requeue: Requeue,
 ) -> Result<(), lambda_runtime::Error> {
     let shared = Arc::new((app, dead_letters, requeue));
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
         let shared = Arc::clone(&shared);
         async move {
             let (app, dead_letters, requeue) = &*shared;
-            handle_event(app, dead_letters.as_ref(), requeue.as_ref(), event.payload)
+            handle_event(app, dead_letters.as_ref(), Some(requeue), event.payload)
                 .await
                 .map_err(lambda_runtime::Error::from)
         }

@@ -1,21 +1,19 @@
 //! Writing the ledger after acting (SPEC §6 Savings): each reconcile's
-//! starts and stops whose calls went through, and the starts it saw, in
-//! one item per schedule and pair, so a tick adds at most one write per
-//! acting schedule.
+//! starts and stops whose calls went through, and the starts it saw, one
+//! item per schedule and pair, all of a pair's written together (25 a
+//! `BatchWriteItem`), so a tick adds ⌈acting schedules / 25⌉ writes a pair.
 
 use crate::app::Services;
-use crate::limits::TICK_CONCURRENCY;
 use chrono::{DateTime, Utc};
-use curfew_shared::ports::FleetError;
+use curfew_shared::ports::{FleetError, LedgerItem};
 use curfew_shared::reconcile::Decision;
 use curfew_shared::savings::{LedgerEntry, Origin};
 use curfew_shared::schedule::Schedule;
 use curfew_shared::target::Pair;
-use futures::stream::{self, StreamExt};
 use std::collections::HashMap;
 
 /// Records the ledger entries of `done` (schedule, its decision) in `pair`
-/// at `at`, leaving out the calls in `failures`. A write that fails is
+/// at `at`, leaving out the calls in `failures`. What cannot be written is
 /// logged: the calls are made and a redelivery would not make them again,
 /// so the job is not failed for it.
 pub(crate) async fn record(
@@ -26,21 +24,20 @@ pub(crate) async fn record(
     at: DateTime<Utc>,
 ) {
     let key = pair.key();
-    let writes: Vec<(&Schedule, Vec<LedgerEntry>)> = done
+    let items: Vec<LedgerItem> = done
         .iter()
-        .map(|(schedule, decision)| (*schedule, entries(decision, pair, failures)))
-        .filter(|(_, entries)| !entries.is_empty())
-        .collect();
-    stream::iter(writes)
-        .for_each_concurrent(TICK_CONCURRENCY, |(schedule, entries)| {
-            let key = &key;
-            async move {
-                if let Err(error) = services.ledger.record(&schedule.name, key, at, &entries).await {
-                    tracing::error!(schedule = %schedule.name, pair = %key, %error, entries = entries.len(), "ledger entries not recorded");
-                }
-            }
+        .map(|(schedule, decision)| LedgerItem {
+            schedule: schedule.name.clone(),
+            entries: entries(decision, pair, failures),
         })
-        .await;
+        .filter(|item| !item.entries.is_empty())
+        .collect();
+    if items.is_empty() {
+        return;
+    }
+    if let Err(unrecorded) = services.ledger.record(&key, at, &items).await {
+        tracing::error!(pair = %key, error = %unrecorded, "ledger entries not recorded");
+    }
 }
 
 /// The decision's entries with the pair's region and target, less the

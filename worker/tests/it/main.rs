@@ -15,6 +15,7 @@ mod crash;
 mod fleet_moto;
 mod import_moto;
 mod jandi_webhook;
+mod ledger_moto;
 mod pipeline;
 mod pricing_moto;
 mod scheduler;

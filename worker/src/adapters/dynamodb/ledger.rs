@@ -1,15 +1,18 @@
 //! The ledger of starts and stops (SPEC §6 Savings): `pk = LEDGER#<schedule>`,
 //! `sk = <RFC 3339 instant>#<pair>` (docs/DYNAMODB.md), one item per
-//! reconcile that acted (its entries in a list), so a tick adds one write
-//! per acting schedule and pair, and a redone job rewrites its own item.
-//! `savings` reads a month with one Query (paged) per schedule.
+//! schedule and reconcile that acted (its entries in a list), written 25 a
+//! `BatchWriteItem` (SPEC §6: ⌈acting schedules / 25⌉ writes per pair), and
+//! a redone job rewrites its own items. `savings` reads a month with one
+//! Query (paged) per schedule.
 
 use super::{s, StoreError};
-use crate::limits::LEDGER_KEEP_MONTHS;
-use aws_sdk_dynamodb::types::AttributeValue;
+use crate::limits::{LEDGER_BATCH, LEDGER_BATCH_CALLS, LEDGER_KEEP_MONTHS};
+use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use chrono::{DateTime, Months, SecondsFormat, Utc};
-use curfew_shared::ports::{Ledger, PortFuture};
+use curfew_shared::ports::{CallError, Class, Ledger, LedgerItem, PortFuture, Unrecorded};
 use curfew_shared::savings::LedgerEntry;
+use std::future::Future;
+use std::time::Duration;
 
 /// Reads and writes the ledger.
 #[derive(Debug, Clone)]
@@ -32,33 +35,57 @@ impl LedgerStore {
         Self { client, table }
     }
 
-    /// Writes the entries of one reconcile as one item.
+    /// Writes the items of one reconcile, [`LEDGER_BATCH`] a call. A
+    /// chunk that fails leaves the others to be written: each item is
+    /// worth recording on its own.
     pub async fn record(
         &self,
-        schedule: &str,
         pair: &str,
         at: DateTime<Utc>,
-        entries: &[LedgerEntry],
-    ) -> Result<(), StoreError> {
-        let corrupt = |e: serde_dynamo::Error| StoreError::Corrupt {
-            name: schedule.to_owned(),
-            message: e.to_string(),
-        };
-        let list = serde_dynamo::to_attribute_value(entries).map_err(corrupt)?;
-        let expires = at
-            .checked_add_months(Months::new(LEDGER_KEEP_MONTHS))
-            .unwrap_or(at);
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .item("pk", s(partition(schedule)))
-            .item("sk", s(format!("{}#{pair}", instant(at))))
-            .item("entries", list)
-            .item("ttl", AttributeValue::N(expires.timestamp().to_string()))
+        items: &[LedgerItem],
+    ) -> Result<(), Unrecorded> {
+        let mut requests = Vec::with_capacity(items.len());
+        let mut left = Vec::new();
+        let mut last_error = None;
+        for item in items {
+            match put_request(pair, at, item) {
+                Ok(request) => requests.push(request),
+                Err(error) => {
+                    left.push(item.schedule.clone());
+                    last_error = Some(error);
+                }
+            }
+        }
+        for chunk in requests.chunks(LEDGER_BATCH) {
+            if let Err((unwritten, error)) =
+                write_all(chunk.to_vec(), |batch| self.batch_write(batch)).await
+            {
+                left.extend(unwritten.iter().filter_map(schedule_of));
+                last_error = Some(error);
+            }
+        }
+        match last_error {
+            None => Ok(()),
+            Some(error) => Err(Unrecorded {
+                schedules: left,
+                error,
+            }),
+        }
+    }
+
+    /// One `BatchWriteItem`: the requests DynamoDB left unprocessed.
+    async fn batch_write(&self, batch: Vec<WriteRequest>) -> Result<Vec<WriteRequest>, StoreError> {
+        let output = self
+            .client
+            .batch_write_item()
+            .request_items(&self.table, batch)
             .send()
             .await
-            .map_err(|e| super::failed("PutItem", e))?;
-        Ok(())
+            .map_err(|e| super::failed("BatchWriteItem", e))?;
+        Ok(output
+            .unprocessed_items
+            .and_then(|mut tables| tables.remove(&self.table))
+            .unwrap_or_default())
     }
 
     /// The entries of the items recorded in `[from, to)`: every sort key
@@ -99,16 +126,96 @@ impl LedgerStore {
     }
 }
 
-/// The port, by the write and the Query above.
+/// The put of one schedule's item: its key, its entries, and its expiry.
+fn put_request(
+    pair: &str,
+    at: DateTime<Utc>,
+    item: &LedgerItem,
+) -> Result<WriteRequest, StoreError> {
+    let list =
+        serde_dynamo::to_attribute_value(&item.entries).map_err(|e| StoreError::Corrupt {
+            name: item.schedule.clone(),
+            message: e.to_string(),
+        })?;
+    let expires = at
+        .checked_add_months(Months::new(LEDGER_KEEP_MONTHS))
+        .unwrap_or(at);
+    let put = PutRequest::builder()
+        .item("pk", s(partition(&item.schedule)))
+        .item("sk", s(format!("{}#{pair}", instant(at))))
+        .item("entries", list)
+        .item("ttl", AttributeValue::N(expires.timestamp().to_string()))
+        .build()
+        .map_err(|e| StoreError::Corrupt {
+            name: item.schedule.clone(),
+            message: e.to_string(),
+        })?;
+    Ok(WriteRequest::builder().put_request(put).build())
+}
+
+/// The schedule a put request is for, from its partition key.
+fn schedule_of(request: &WriteRequest) -> Option<String> {
+    match request.put_request()?.item().get("pk")? {
+        AttributeValue::S(pk) => pk.strip_prefix("LEDGER#").map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// Sends `pending` with `send` until nothing is left unprocessed, at most
+/// [`LEDGER_BATCH_CALLS`] calls, waiting longer after each (DynamoDB leaves
+/// items unprocessed when a partition is throttled, and asks for backoff).
+/// A call that fails has had the SDK's own retries: what it held is left.
+async fn write_all<F, Fut>(
+    mut pending: Vec<WriteRequest>,
+    mut send: F,
+) -> Result<(), (Vec<WriteRequest>, StoreError)>
+where
+    F: FnMut(Vec<WriteRequest>) -> Fut,
+    Fut: Future<Output = Result<Vec<WriteRequest>, StoreError>>,
+{
+    for call in 0..LEDGER_BATCH_CALLS {
+        if call > 0 {
+            tokio::time::sleep(backoff(call)).await;
+        }
+        match send(pending.clone()).await {
+            Ok(unprocessed) if unprocessed.is_empty() => return Ok(()),
+            Ok(unprocessed) => pending = unprocessed,
+            Err(error) => return Err((pending, error)),
+        }
+    }
+    let error = StoreError::Call(CallError {
+        operation: "BatchWriteItem",
+        class: Class::Transient,
+        code: Some("UnprocessedItems".to_owned()),
+        message: format!(
+            "{} item(s) still unprocessed after {LEDGER_BATCH_CALLS} calls",
+            pending.len()
+        ),
+        source: Box::new(LeftUnprocessed(pending.len())),
+    });
+    Err((pending, error))
+}
+
+/// 50 ms, 100 ms, 200 ms, ...: under a second in all, so a throttled
+/// table never holds up the tick's notices for long.
+fn backoff(call: u32) -> Duration {
+    Duration::from_millis(50_u64.saturating_mul(1 << call.saturating_sub(1).min(10)))
+}
+
+/// What DynamoDB kept leaving unprocessed.
+#[derive(Debug, thiserror::Error)]
+#[error("DynamoDB left {0} item(s) unprocessed")]
+struct LeftUnprocessed(usize);
+
+/// The port, by the batched writes and the Query above.
 impl Ledger for LedgerStore {
     fn record<'a>(
         &'a self,
-        schedule: &'a str,
         pair: &'a str,
         at: DateTime<Utc>,
-        entries: &'a [LedgerEntry],
-    ) -> PortFuture<'a, Result<(), StoreError>> {
-        Box::pin(Self::record(self, schedule, pair, at, entries))
+        items: &'a [LedgerItem],
+    ) -> PortFuture<'a, Result<(), Unrecorded>> {
+        Box::pin(Self::record(self, pair, at, items))
     }
 
     fn read<'a>(
@@ -118,5 +225,102 @@ impl Ledger for LedgerStore {
         to: DateTime<Utc>,
     ) -> PortFuture<'a, Result<Vec<LedgerEntry>, StoreError>> {
         Box::pin(Self::read(self, schedule, from, to))
+    }
+}
+
+/// The retries of unprocessed items, on a fake `BatchWriteItem`.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    fn requests(schedules: &[&str]) -> Vec<WriteRequest> {
+        let at = "2026-12-07T10:00:00Z".parse().unwrap();
+        schedules
+            .iter()
+            .map(|name| {
+                let item = LedgerItem {
+                    schedule: (*name).to_owned(),
+                    entries: Vec::new(),
+                };
+                put_request("000000000000/ap-northeast-2", at, &item).unwrap()
+            })
+            .collect()
+    }
+
+    fn names(requests: &[WriteRequest]) -> Vec<String> {
+        requests.iter().filter_map(schedule_of).collect()
+    }
+
+    /// A `BatchWriteItem` that leaves the first request of each call
+    /// unprocessed `times` times, and records what each call was sent.
+    struct Throttled {
+        times: usize,
+        sent: Mutex<Vec<Vec<String>>>,
+    }
+
+    impl Throttled {
+        async fn send(&self, batch: Vec<WriteRequest>) -> Result<Vec<WriteRequest>, StoreError> {
+            let mut sent = self.sent.lock().unwrap();
+            sent.push(names(&batch));
+            Ok(if sent.len() <= self.times {
+                batch.into_iter().take(1).collect()
+            } else {
+                Vec::new()
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn unprocessed_items_are_sent_again_until_written() {
+        let fake = Throttled {
+            times: 2,
+            sent: Mutex::default(),
+        };
+        write_all(requests(&["dev", "qa", "staging"]), |b| fake.send(b))
+            .await
+            .unwrap();
+        assert_eq!(
+            *fake.sent.lock().unwrap(),
+            [vec!["dev", "qa", "staging"], vec!["dev"], vec!["dev"]],
+            "only what was left unprocessed is sent again"
+        );
+    }
+
+    #[tokio::test]
+    async fn items_still_unprocessed_after_the_last_call_are_returned() {
+        let fake = Throttled {
+            times: usize::MAX,
+            sent: Mutex::default(),
+        };
+        let (left, error) = write_all(requests(&["dev", "qa"]), |b| fake.send(b))
+            .await
+            .unwrap_err();
+        assert_eq!(names(&left), ["dev"]);
+        assert_eq!(fake.sent.lock().unwrap().len(), LEDGER_BATCH_CALLS as usize);
+        assert_eq!(error.class(), Class::Transient);
+        assert!(error.to_string().contains("still unprocessed"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_call_returns_what_it_held() {
+        let (left, error) = write_all(requests(&["dev", "qa"]), |_| async {
+            Err(StoreError::Corrupt {
+                name: "t".to_owned(),
+                message: "refused".to_owned(),
+            })
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(names(&left), ["dev", "qa"]);
+        assert!(error.to_string().contains("refused"));
+    }
+
+    #[test]
+    fn the_backoff_doubles_and_stays_under_a_second_in_all() {
+        let waits: Vec<Duration> = (1..LEDGER_BATCH_CALLS).map(backoff).collect();
+        assert_eq!(waits.first(), Some(&Duration::from_millis(50)));
+        assert!(waits.windows(2).all(|w| w[1] == w[0] * 2), "{waits:?}");
+        assert!(waits.iter().sum::<Duration>() < Duration::from_secs(1));
     }
 }

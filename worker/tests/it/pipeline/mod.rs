@@ -7,5 +7,6 @@ mod commands;
 mod delivery;
 mod faults;
 mod groups;
+mod lambda_runtime;
 /// Also the crash tests' stack (crash.rs).
 pub(crate) mod stack;
