@@ -120,7 +120,7 @@ async fn from_env() -> Result<(App, Option<DeadLetters>, Requeue), lambda_runtim
         url,
     });
     let requeue = Requeue {
-        sqs: sqs.clone(),
+        sqs,
         queue_url,
     };
     let app = App {
