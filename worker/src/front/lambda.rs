@@ -119,10 +119,7 @@ async fn from_env() -> Result<(App, Option<DeadLetters>, Requeue), lambda_runtim
         sqs: sqs.clone(),
         url,
     });
-    let requeue = Requeue {
-        sqs,
-        queue_url,
-    };
+    let requeue = Requeue { sqs, queue_url };
     let app = App {
         services: Services::new(&sdk, &config),
         notifier: Arc::new(Notifier::new(RetryPolicy::default())?),
