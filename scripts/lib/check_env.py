@@ -60,9 +60,6 @@ LOCAL_ONLY: dict[tuple[str, str], str] = {
         "at this address"
     ),
     ("CURFEW_AWS_ATTEMPT_TIMEOUT", "worker/src/adapters/aws.rs"): (
-        "the same variable, parsed here (see the entry below)"
-    ),
-    ("CURFEW_AWS_ATTEMPT_TIMEOUT", "worker/src/cli/mod.rs"): (
         "the benchmarks lengthen the AWS call timeouts for moto, which answers "
         "a 10,000-instance DescribeInstances in about 90 s; on AWS a page takes "
         "a second or two and the defaults (10 s an attempt, 25 s a call) apply"
