@@ -47,6 +47,9 @@ pub const OVERRIDE_TTL_AFTER_END: Duration = Duration::days(9);
 pub const LEDGER_KEEP_MONTHS: u32 = 13;
 /// Items in one `BatchWriteItem`: DynamoDB's own limit.
 pub const LEDGER_BATCH: usize = 25;
+/// `BatchWriteItem` calls in flight at once for one reconcile's ledger: a
+/// 1,000-schedule tick writes its 40 batches in 10 rounds.
+pub const LEDGER_BATCHES_AT_ONCE: usize = 4;
 /// `BatchWriteItem` calls for one batch while DynamoDB leaves items
 /// unprocessed: the first and four more after 50, 100, 200, 400 ms.
 pub const LEDGER_BATCH_CALLS: u32 = 5;

@@ -6,11 +6,12 @@
 //! Query (paged) per schedule.
 
 use super::{s, StoreError};
-use crate::limits::{LEDGER_BATCH, LEDGER_BATCH_CALLS, LEDGER_KEEP_MONTHS};
+use crate::limits::{LEDGER_BATCH, LEDGER_BATCHES_AT_ONCE, LEDGER_BATCH_CALLS, LEDGER_KEEP_MONTHS};
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
 use chrono::{DateTime, Months, SecondsFormat, Utc};
 use curfew_shared::ports::{CallError, Class, Ledger, LedgerItem, PortFuture, Unrecorded};
 use curfew_shared::savings::LedgerEntry;
+use futures::stream::{self, StreamExt};
 use std::future::Future;
 use std::time::Duration;
 
@@ -35,19 +36,50 @@ impl LedgerStore {
         Self { client, table }
     }
 
-    /// Writes the items of one reconcile, [`LEDGER_BATCH`] a call. A
-    /// chunk that fails leaves the others to be written: each item is
-    /// worth recording on its own.
+    /// Writes the items of one reconcile, [`LEDGER_BATCH`] a call and
+    /// [`LEDGER_BATCHES_AT_ONCE`] calls at a time. A chunk that fails
+    /// leaves the others to be written: each item is worth recording.
     pub async fn record(
         &self,
         pair: &str,
         at: DateTime<Utc>,
         items: &[LedgerItem],
     ) -> Result<(), Unrecorded> {
-        let mut requests = Vec::with_capacity(items.len());
+        // The futures first (each builds its requests when it runs): a
+        // closure inside the stream would not be general enough to be Send.
+        let chunks: Vec<_> = items
+            .chunks(LEDGER_BATCH)
+            .map(|chunk| self.record_chunk(pair, at, chunk))
+            .collect();
+        let outcomes: Vec<_> = stream::iter(chunks)
+            .buffer_unordered(LEDGER_BATCHES_AT_ONCE)
+            .collect()
+            .await;
+        let failed = outcomes.into_iter().filter_map(Result::err);
+        let mut schedules = Vec::new();
+        let mut last_error = None;
+        for (left, error) in failed {
+            schedules.extend(left);
+            last_error = Some(error);
+        }
+        match last_error {
+            None => Ok(()),
+            Some(error) => Err(Unrecorded { schedules, error }),
+        }
+    }
+
+    /// One chunk: its requests are built here, so only the chunks on their
+    /// way are in memory as DynamoDB items. Returns the schedules left out.
+    async fn record_chunk(
+        &self,
+        pair: &str,
+        at: DateTime<Utc>,
+        chunk: &[LedgerItem],
+    ) -> Result<(), (Vec<String>, StoreError)> {
+        let mut requests = Vec::with_capacity(chunk.len());
         let mut left = Vec::new();
         let mut last_error = None;
-        for item in items {
+        for item in chunk {
             match put_request(pair, at, item) {
                 Ok(request) => requests.push(request),
                 Err(error) => {
@@ -56,9 +88,9 @@ impl LedgerStore {
                 }
             }
         }
-        for chunk in requests.chunks(LEDGER_BATCH) {
+        if !requests.is_empty() {
             if let Err((unwritten, error)) =
-                write_all(chunk.to_vec(), |batch| self.batch_write(batch)).await
+                write_all(requests, |batch| self.batch_write(batch)).await
             {
                 left.extend(unwritten.iter().filter_map(schedule_of));
                 last_error = Some(error);
@@ -66,10 +98,7 @@ impl LedgerStore {
         }
         match last_error {
             None => Ok(()),
-            Some(error) => Err(Unrecorded {
-                schedules: left,
-                error,
-            }),
+            Some(error) => Err((left, error)),
         }
     }
 
