@@ -10,6 +10,7 @@
 pub mod config;
 pub mod handler;
 pub mod http;
+pub mod signature;
 pub mod token;
 
 pub use config::Config;

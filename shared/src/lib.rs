@@ -1,7 +1,7 @@
 //! curfew's pure domain: everything that can be decided without a network.
 //!
 //! The chat command grammar ([`command`]), the schedule model and its timeline
-//! ([`schedule`]), the JANDI wire types ([`jandi`]), reply rendering in Korean
+//! ([`schedule`]), the JANDI and Slack wire types ([`jandi`], [`slack`]), reply rendering in Korean
 //! and English ([`reply`]) and the job envelopes that travel over SQS ([`job`]).
 //! Every function here takes its clock as an argument, so the whole domain is
 //! testable with no AWS and no sleeping.
@@ -21,6 +21,7 @@ pub mod reply;
 pub mod resource;
 pub mod savings;
 pub mod schedule;
+pub mod slack;
 pub mod target;
 pub mod value;
 

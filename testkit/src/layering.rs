@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// `shared`: values at the bottom, then resources, the schedule and its
 /// timeline, reconciling and savings, the chat protocol (grammar, replies,
 /// the fronts' wire types, jobs), and the ports the worker implements.
-const SHARED: [(&str, u8); 16] = [
+const SHARED: [(&str, u8); 17] = [
     ("value", 0),
     ("action", 0),
     ("redacted", 0),
@@ -23,6 +23,7 @@ const SHARED: [(&str, u8); 16] = [
     ("command", 4),
     ("reply", 4),
     ("jandi", 4),
+    ("slack", 4),
     ("job", 4),
     ("ports", 5),
     ("lib", 6),

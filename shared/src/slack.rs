@@ -1,0 +1,338 @@
+//! Slack's wire shapes (SPEC §4.2): a slash command as Slack posts it
+//! (form-encoded, decoded with `serde_urlencoded`), and a reply [`Card`] as
+//! Block Kit messages within Slack's limits. The ingress verifies a request
+//! before anything here reads it; the worker posts what [`messages`] makes.
+
+use crate::redacted::Redacted;
+use crate::reply::{Card, Tone};
+use serde::{Deserialize, Serialize};
+
+/// Blocks in one message (Slack's limit).
+pub const MAX_BLOCKS: usize = 50;
+/// Characters in a section's text (Slack's limit).
+pub const MAX_SECTION_CHARS: usize = 3000;
+/// Characters in a header's text (Slack's limit).
+pub const MAX_HEADER_CHARS: usize = 150;
+
+/// A slash command's form fields (`application/x-www-form-urlencoded`).
+/// Fields curfew does not read are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SlashCommand {
+    #[serde(default)]
+    pub team_id: Option<String>,
+    #[serde(default)]
+    pub team_domain: Option<String>,
+    #[serde(default)]
+    pub channel_id: Option<String>,
+    #[serde(default)]
+    pub channel_name: Option<String>,
+    pub user_id: String,
+    #[serde(default)]
+    pub user_name: Option<String>,
+    /// The command as the app defines it, e.g. `/curfew`.
+    pub command: String,
+    /// What follows the command (may be empty).
+    #[serde(default)]
+    pub text: String,
+    /// Where the reply goes. It lets anyone post to the channel for 30
+    /// minutes: a secret, never logged.
+    #[serde(default)]
+    pub response_url: Option<Redacted<String>>,
+}
+
+/// Why a body is not a slash command.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a Slack slash command: {0}")]
+pub struct FormError(String);
+
+impl SlashCommand {
+    /// Decodes a form-encoded body.
+    pub fn from_form(body: &[u8]) -> Result<Self, FormError> {
+        serde_urlencoded::from_bytes(body).map_err(|e| FormError(e.to_string()))
+    }
+
+    /// The line as the grammar reads it: the command and its text, e.g.
+    /// `/curfew dev status`.
+    pub fn line(&self) -> String {
+        if self.text.trim().is_empty() {
+            self.command.clone()
+        } else {
+            format!("{} {}", self.command, self.text.trim())
+        }
+    }
+}
+
+/// Who sees a reply: the whole channel, or only the one who asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseType {
+    InChannel,
+    Ephemeral,
+}
+
+/// One Block Kit message: `text` is the fallback notifications and
+/// screen readers show, `blocks` what the channel sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_type: Option<ResponseType>,
+    pub text: String,
+    pub blocks: Vec<Block>,
+}
+
+/// The Block Kit blocks curfew uses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    Header { text: Text },
+    Section { text: Text },
+    Context { elements: Vec<Text> },
+    Divider,
+}
+
+/// A text object. curfew's text is plain (resource names carry `_` and
+/// `*`, which `mrkdwn` would read as formatting).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: String,
+}
+
+impl Text {
+    fn plain(text: impl Into<String>) -> Self {
+        Self {
+            kind: "plain_text".to_owned(),
+            text: text.into(),
+        }
+    }
+}
+
+/// The card as Block Kit: the tone and body in a section, each titled
+/// block as a header and its text in sections of at most
+/// [`MAX_SECTION_CHARS`], split into messages of at most [`MAX_BLOCKS`]
+/// (a header stays with its first section). Every message carries the
+/// body as its fallback `text`, and the later ones say which part they are.
+pub fn messages(card: &Card, response_type: Option<ResponseType>) -> Vec<Message> {
+    let lead = format!("{} {}", tone_mark(card.tone), card.body);
+    let mut groups: Vec<Vec<Block>> = vec![sections(&lead)];
+    for block in &card.blocks {
+        let mut group = vec![Block::Header {
+            text: Text::plain(cut(&block.title, MAX_HEADER_CHARS)),
+        }];
+        group.extend(sections(&block.text));
+        groups.push(group);
+    }
+    let mut pages: Vec<Vec<Block>> = vec![Vec::new()];
+    for group in groups {
+        for (n, block) in group.into_iter().enumerate() {
+            let room = pages.last().map_or(0, |page| MAX_BLOCKS - page.len());
+            // A header needs room for itself and its first section.
+            let needed = if n == 0 { 2 } else { 1 };
+            if room < needed {
+                pages.push(Vec::new());
+            }
+            if let Some(page) = pages.last_mut() {
+                page.push(block);
+            }
+        }
+    }
+    let count = pages.len();
+    pages
+        .into_iter()
+        .enumerate()
+        .map(|(n, blocks)| Message {
+            response_type,
+            text: if count == 1 {
+                card.body.clone()
+            } else {
+                format!("{} ({}/{count})", card.body, n + 1)
+            },
+            blocks,
+        })
+        .collect()
+}
+
+/// How the tone reads at a glance (Slack shows no colour on a message).
+const fn tone_mark(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Ok => "✅",
+        Tone::Warning => "⚠️",
+        Tone::Error => "❌",
+    }
+}
+
+/// `text` in sections of at most [`MAX_SECTION_CHARS`], cut between lines
+/// where it can be (a single longer line is cut between characters).
+fn sections(text: &str) -> Vec<Block> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        let mut line = line.to_owned();
+        loop {
+            let joined = current.chars().count() + usize::from(!current.is_empty());
+            if joined + line.chars().count() <= MAX_SECTION_CHARS {
+                if !current.is_empty() {
+                    current.push('\n');
+                }
+                current.push_str(&line);
+                break;
+            }
+            if !current.is_empty() {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            let head = cut(&line, MAX_SECTION_CHARS);
+            line = line.chars().skip(head.chars().count()).collect();
+            parts.push(head);
+        }
+    }
+    if !current.is_empty() || parts.is_empty() {
+        parts.push(current);
+    }
+    parts
+        .into_iter()
+        .map(|text| Block::Section {
+            // Slack refuses an empty text.
+            text: Text::plain(if text.is_empty() {
+                " ".to_owned()
+            } else {
+                text
+            }),
+        })
+        .collect()
+}
+
+/// The first `max` characters of `text`.
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// Slack's own example request (api.slack.com, "Verifying requests
+    /// from Slack"), as the form it is.
+    const EXAMPLE: &str = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+
+    #[test]
+    fn slacks_example_decodes_and_hides_its_response_url() {
+        let command = SlashCommand::from_form(EXAMPLE.as_bytes()).unwrap();
+        assert_eq!(command.command, "/webhook-collect");
+        assert_eq!(command.channel_id.as_deref(), Some("G8PSS9T3V"));
+        assert_eq!(command.user_name.as_deref(), Some("roadrunner"));
+        assert_eq!(command.text, "");
+        assert_eq!(command.line(), "/webhook-collect");
+        assert_eq!(
+            command.response_url.as_ref().unwrap().expose(),
+            "https://hooks.slack.com/commands/T1DC2JH3J/397700885554/96rGlfmibIGlgcZRskXaIFfN"
+        );
+        assert!(!format!("{command:?}").contains("hooks.slack.com"));
+    }
+
+    #[test]
+    fn text_with_spaces_and_hangul_is_decoded_into_the_line() {
+        let form = "user_id=U1&command=%2Fcurfew&text=dev+force_start+for+2h&channel_name=%EC%84%9C%EB%B2%84";
+        let command = SlashCommand::from_form(form.as_bytes()).unwrap();
+        assert_eq!(command.line(), "/curfew dev force_start for 2h");
+        assert_eq!(command.channel_name.as_deref(), Some("서버"));
+    }
+
+    #[test]
+    fn a_body_without_user_or_command_is_refused() {
+        for body in ["", "text=hi", "user_id=U1", "command=%2Fcurfew", "%%%"] {
+            assert!(
+                SlashCommand::from_form(body.as_bytes()).is_err(),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_card_is_a_section_then_a_header_and_section_per_block() {
+        let card =
+            Card::new(Tone::Ok, "dev: running").block("Instances", "web-1 running\nweb-2 stopped");
+        let [message] = messages(&card, Some(ResponseType::InChannel))
+            .try_into()
+            .unwrap();
+        let json = serde_json::to_value(&message).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "response_type": "in_channel",
+                "text": "dev: running",
+                "blocks": [
+                    {"type": "section", "text": {"type": "plain_text", "text": "✅ dev: running"}},
+                    {"type": "header", "text": {"type": "plain_text", "text": "Instances"}},
+                    {"type": "section", "text": {"type": "plain_text", "text": "web-1 running\nweb-2 stopped"}},
+                ]
+            })
+        );
+    }
+
+    #[test]
+    fn a_long_reply_is_split_within_slacks_limits() {
+        // 300 resources over 4 pairs, as a big status shows them.
+        let mut card = Card::new(Tone::Warning, "dev: 300 resources");
+        for pair in 0..4 {
+            let lines: Vec<String> = (0..75)
+                .map(|n| {
+                    format!(
+                        "i-{pair}{n:016x} web-{n} running t3.medium [123456789012/ap-northeast-2]"
+                    )
+                })
+                .collect();
+            card = card.block(format!("pair {pair}"), lines.join("\n"));
+        }
+        for n in 0..60 {
+            card = card.block(format!("group {n}"), "a short line");
+        }
+        let pages = messages(&card, None);
+        assert!(pages.len() > 1);
+        let mut texts = String::new();
+        for (n, page) in pages.iter().enumerate() {
+            assert!(
+                page.blocks.len() <= MAX_BLOCKS,
+                "page {n}: {}",
+                page.blocks.len()
+            );
+            assert!(
+                !matches!(page.blocks.last(), Some(Block::Header { .. })),
+                "page {n} ends on a header"
+            );
+            assert!(page.text.ends_with(&format!("({}/{})", n + 1, pages.len())));
+            for block in &page.blocks {
+                if let Block::Section { text } = block {
+                    assert!(text.text.chars().count() <= MAX_SECTION_CHARS);
+                    texts.push_str(&text.text);
+                    texts.push('\n');
+                }
+            }
+        }
+        for pair in 0..4 {
+            for n in [0, 74] {
+                assert!(
+                    texts.contains(&format!("i-{pair}{n:016x} ")),
+                    "nothing lost"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_longer_than_a_section_is_cut_between_characters() {
+        let card = Card::new(Tone::Error, "x").block("long", "가".repeat(MAX_SECTION_CHARS + 10));
+        let [message] = messages(&card, None).try_into().unwrap();
+        let lengths: Vec<usize> = message
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Section { text } => Some(text.text.chars().count()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lengths, [3, MAX_SECTION_CHARS, 10]);
+    }
+}
