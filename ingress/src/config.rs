@@ -1,5 +1,6 @@
 //! The ingress's configuration (SPEC §8), read once at cold start.
 
+use crate::signature::SigningSecrets;
 use crate::token::Tokens;
 use chrono::Duration;
 use curfew_shared::reply::Lang;
@@ -8,8 +9,11 @@ use curfew_shared::value::ConfigError;
 /// Everything the ingress needs to decide an answer.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `CURFEW_JANDI_TOKENS` (required).
-    pub tokens: Tokens,
+    /// `CURFEW_JANDI_TOKENS`; unset = no JANDI front.
+    pub tokens: Option<Tokens>,
+    /// `CURFEW_SLACK_SIGNING_SECRETS`; unset = no Slack front. One of the
+    /// two fronts must be configured.
+    pub slack: SigningSecrets,
     /// `CURFEW_QUEUE_URL` (required): where jobs go.
     pub queue_url: String,
     /// `CURFEW_LANG`: `ko` (default) or `en`.
@@ -31,13 +35,19 @@ impl Config {
     /// Reads the configuration through `lookup` (`std::env::var` in the
     /// binary, a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let tokens = lookup("CURFEW_JANDI_TOKENS")
-            .ok_or_else(|| ConfigError::missing("CURFEW_JANDI_TOKENS"))
-            .and_then(|list| {
-                Tokens::parse(&list).ok_or_else(|| {
+        let slack =
+            SigningSecrets::from_list(&lookup("CURFEW_SLACK_SIGNING_SECRETS").unwrap_or_default());
+        let tokens =
+            match lookup("CURFEW_JANDI_TOKENS").filter(|t| !t.trim().is_empty()) {
+                None if !slack.is_empty() => None,
+                None => return Err(ConfigError::new(
+                    "CURFEW_JANDI_TOKENS",
+                    "is not set, nor CURFEW_SLACK_SIGNING_SECRETS: configure at least one front",
+                )),
+                Some(list) => Some(Tokens::parse(&list).ok_or_else(|| {
                     ConfigError::invalid("CURFEW_JANDI_TOKENS", "no token in the list")
-                })
-            })?;
+                })?),
+            };
         let queue_url = lookup("CURFEW_QUEUE_URL")
             .filter(|url| !url.trim().is_empty())
             .ok_or_else(|| ConfigError::missing("CURFEW_QUEUE_URL"))?;
@@ -56,6 +66,7 @@ impl Config {
         let addr = lookup("CURFEW_INGRESS_ADDR").unwrap_or_else(|| DEFAULT_ADDR.to_owned());
         Ok(Self {
             tokens,
+            slack,
             queue_url,
             lang,
             replay_window,
@@ -96,7 +107,7 @@ mod tests {
     fn missing_variables_are_named() {
         assert_eq!(
             config(&[]).unwrap_err().to_string(),
-            "CURFEW_JANDI_TOKENS is required and not set"
+            "CURFEW_JANDI_TOKENS is not set, nor CURFEW_SLACK_SIGNING_SECRETS: configure at least one front"
         );
         let only_tokens = config(&[("CURFEW_JANDI_TOKENS", "a")]).unwrap_err();
         assert_eq!(only_tokens, ConfigError::missing("CURFEW_QUEUE_URL"));

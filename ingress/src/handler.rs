@@ -13,14 +13,15 @@ use curfew_shared::jandi::{Message, OutgoingWebhook};
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
 use curfew_shared::reply::{render, Card, Context, ErrorView, Reply};
+use curfew_shared::slack::{self, ResponseType};
 
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 
-/// An HTTP answer: a status and, for 200, the JANDI message.
+/// An HTTP answer: a status and, for 200, the front's message (JSON).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub status: u16,
-    pub message: Option<Message>,
+    pub body: Option<serde_json::Value>,
     /// What happened, for the log line (never the token or the body).
     pub outcome: Outcome,
 }
@@ -28,6 +29,8 @@ pub struct Answer {
 /// The kinds of answer, for logs and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// A path no front serves, or a front that is not configured.
+    NotFound,
     TooLarge,
     BadPayload,
     Unauthorized,
@@ -38,19 +41,33 @@ pub enum Outcome {
 }
 
 impl Answer {
-    const fn bare(status: u16, outcome: Outcome) -> Self {
+    pub(crate) const fn bare(status: u16, outcome: Outcome) -> Self {
         Self {
             status,
-            message: None,
+            body: None,
             outcome,
         }
     }
 
+    /// 200 with the card as a JANDI message.
     fn ok(card: Card, outcome: Outcome) -> Self {
-        let message = Message::from(&card);
         Self {
             status: 200,
-            message: Some(message),
+            body: serde_json::to_value(Message::from(&card)).ok(),
+            outcome,
+        }
+    }
+
+    /// 200 with the card as an ephemeral Slack message (only the one who
+    /// typed it sees it). An answer in place is one message: help and an
+    /// error are far under Slack's 50 blocks.
+    pub(crate) fn slack(card: &Card, outcome: Outcome) -> Self {
+        let message = slack::messages(card, Some(ResponseType::Ephemeral))
+            .into_iter()
+            .next();
+        Self {
+            status: 200,
+            body: message.and_then(|m| serde_json::to_value(m).ok()),
             outcome,
         }
     }
@@ -63,13 +80,16 @@ pub async fn handle(
     config: &Config,
     queue: &impl JobQueue,
 ) -> Answer {
+    let Some(tokens) = &config.tokens else {
+        return Answer::bare(404, Outcome::NotFound);
+    };
     if body.len() > config.max_body_bytes {
         return Answer::bare(413, Outcome::TooLarge);
     }
     let Ok(payload) = OutgoingWebhook::from_json(body) else {
         return Answer::bare(400, Outcome::BadPayload);
     };
-    if !config.tokens.accepts(payload.token.expose()) {
+    if !tokens.accepts(payload.token.expose()) {
         return Answer::bare(401, Outcome::Unauthorized);
     }
     let keyword = payload

@@ -1,8 +1,11 @@
 //! The two front ends of the ingress: AWS Lambda (`lambda_http`, behind a
 //! Function URL or API Gateway) and plain HTTP on `CURFEW_INGRESS_ADDR` for
-//! local use. Both only translate: the decision is [`crate::handle`].
+//! local use. Both only translate: [`answer`] routes a POST by its path to
+//! the chat front's decision (JANDI's [`crate::handle`] on `/`, Slack's
+//! [`crate::slack::command`] on `/slack/commands`); any other path is 404.
 
-use crate::handler::Answer;
+use crate::handler::{Answer, Outcome};
+use crate::slack::{self, Signed};
 use crate::{handle, Config};
 use chrono::Utc;
 use curfew_shared::ports::JobQueue;
@@ -19,11 +22,34 @@ use tokio::net::TcpListener;
 fn parts(answer: &Answer) -> (StatusCode, String) {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = answer
-        .message
+        .body
         .as_ref()
-        .and_then(|message| serde_json::to_string(message).ok())
+        .map(serde_json::Value::to_string)
         .unwrap_or_default();
     (status, body)
+}
+
+/// The answer to a POST of `body` to `path`; `header` reads a request
+/// header (Slack's signature and timestamp).
+pub async fn answer<'h>(
+    path: &str,
+    header: impl Fn(&str) -> Option<&'h str>,
+    body: &[u8],
+    config: &Config,
+    queue: &impl JobQueue,
+) -> Answer {
+    let now = Utc::now();
+    match path {
+        "/" | "" => handle(body, now, config, queue).await,
+        "/slack/commands" => {
+            let signed = Signed {
+                timestamp: header("x-slack-request-timestamp"),
+                signature: header("x-slack-signature"),
+            };
+            slack::command(body, signed, now, config, queue).await
+        }
+        _ => Answer::bare(404, Outcome::NotFound),
+    }
 }
 
 fn log(answer: &Answer) {
@@ -36,11 +62,19 @@ pub async fn lambda_response(
     config: &Config,
     queue: &impl JobQueue,
 ) -> lambda_http::Response<lambda_http::Body> {
-    let answer = if request.method() == Method::POST {
-        handle(request.body().as_ref(), Utc::now(), config, queue).await
-    } else {
+    if request.method() != Method::POST {
         return status_only(StatusCode::METHOD_NOT_ALLOWED, lambda_http::Body::Empty);
-    };
+    }
+    let headers = request.headers();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let answer = answer(
+        request.uri().path(),
+        header,
+        request.body().as_ref(),
+        config,
+        queue,
+    )
+    .await;
     log(&answer);
     let (status, body) = parts(&answer);
     let body = if body.is_empty() {
@@ -107,8 +141,9 @@ async fn local_response(
     if request.method() != Method::POST {
         return status_only(StatusCode::METHOD_NOT_ALLOWED, Full::default());
     }
+    let (head, body) = request.into_parts();
     // Read one byte past the limit, so "too large" is known without reading it all.
-    let body = match Limited::new(request.into_body(), config.max_body_bytes + 1)
+    let body = match Limited::new(body, config.max_body_bytes + 1)
         .collect()
         .await
     {
@@ -118,7 +153,8 @@ async fn local_response(
             return status_only(StatusCode::PAYLOAD_TOO_LARGE, Full::default());
         }
     };
-    let answer = handle(&body, Utc::now(), config, queue).await;
+    let header = |name: &str| head.headers.get(name).and_then(|v| v.to_str().ok());
+    let answer = answer(head.uri.path(), header, &body, config, queue).await;
     log(&answer);
     let (status, body) = parts(&answer);
     with_json(status, Full::new(Bytes::from(body)))

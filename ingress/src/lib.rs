@@ -11,6 +11,7 @@ pub mod config;
 pub mod handler;
 pub mod http;
 pub mod signature;
+pub mod slack;
 pub mod token;
 
 pub use config::Config;

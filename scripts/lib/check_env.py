@@ -64,6 +64,10 @@ LOCAL_ONLY: dict[tuple[str, str], str] = {
         "a 10,000-instance DescribeInstances in about 90 s; on AWS a page takes "
         "a second or two and the defaults (10 s an attempt, 25 s a call) apply"
     ),
+    ("CURFEW_SLACK_RESPONSE_PREFIX", "worker/src/config.rs"): (
+        "tests point it at their stand-in for Slack; on AWS the default, "
+        "https://hooks.slack.com/, is the only prefix a response_url has"
+    ),
     ("CURFEW_REQUIRE_LOCAL_AWS", "testkit/src/*"): (
         "tests only (testkit is a dev-dependency, in no binary): integration "
         "tests fail instead of skipping when no local AWS answers"

@@ -7,6 +7,8 @@
 
 use crate::command::Command;
 use crate::jandi::OutgoingWebhook;
+use crate::redacted::Redacted;
+use crate::slack::SlashCommand;
 use chrono::{DateTime, DurationRound, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,6 +20,9 @@ pub const VERSION: u64 = 1;
 /// One unit of work for the worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// One job per queue message, decoded once: a box would save no memory
+// worth its allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Job {
     /// A chat command to execute and answer.
     Command(CommandJob),
@@ -44,8 +49,39 @@ pub struct CommandJob {
     pub writer_name: Option<String>,
     pub room: Option<String>,
     pub team: Option<String>,
-    /// JANDI's `createdAt`, else when the ingress received the message.
+    /// JANDI's `createdAt`, else when the ingress received the message;
+    /// Slack's `X-Slack-Request-Timestamp`.
     pub created_at: String,
+    /// The chat front it came from, which its reply goes back through
+    /// (absent in jobs written before Slack: JANDI).
+    #[serde(default, skip_serializing_if = "Front::is_jandi")]
+    pub front: Front,
+    /// Slack's `response_url` for the reply. It lets anyone post to the
+    /// channel for 30 minutes: a secret, never in a log line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_url: Option<Redacted<String>>,
+}
+
+/// The chat fronts (SPEC §4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Front {
+    #[default]
+    Jandi,
+    Slack,
+}
+
+impl Front {
+    pub const fn is_jandi(&self) -> bool {
+        matches!(self, Self::Jandi)
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Jandi => "jandi",
+            Self::Slack => "slack",
+        }
+    }
 }
 
 /// A scheduler tick: the instant to evaluate every timeline at.
@@ -164,6 +200,43 @@ impl CommandJob {
             room,
             team: payload.team_name.clone(),
             created_at,
+            front: Front::Jandi,
+            response_url: None,
+        }
+    }
+
+    /// The job for a parsed Slack slash command sent at `sent_at` (its
+    /// verified `X-Slack-Request-Timestamp`). The writer is the Slack user
+    /// (`user_id`, named by `user_name`), the room its channel (name, else
+    /// id), the keyword the app's command without its `/`.
+    pub fn from_slack(request: &SlashCommand, command: Command, sent_at: DateTime<Utc>) -> Self {
+        let created_at = sent_at.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let text = request.line();
+        let room = request
+            .channel_name
+            .clone()
+            .or_else(|| request.channel_id.clone());
+        let key = command_key(
+            &created_at,
+            &request.user_id,
+            request.channel_id.as_deref().unwrap_or(""),
+            &text,
+        );
+        Self {
+            key,
+            command,
+            text,
+            keyword: Some(request.command.trim_start_matches('/').to_owned()),
+            writer: request.user_id.clone(),
+            writer_name: request.user_name.clone(),
+            room,
+            team: request
+                .team_domain
+                .clone()
+                .or_else(|| request.team_id.clone()),
+            created_at,
+            front: Front::Slack,
+            response_url: request.response_url.clone(),
         }
     }
 }

@@ -32,7 +32,14 @@ pub struct WorkerConfig {
     /// `CURFEW_CLAIM_LEASE` seconds, default 90: how long a job's claim keeps
     /// other workers off it. Keep it under the queue's visibility timeout.
     pub lease: Duration,
+    /// `CURFEW_SLACK_RESPONSE_PREFIX`, default `https://hooks.slack.com/`:
+    /// the only prefix a Slack `response_url` is followed under, so a
+    /// forged one is never requested.
+    pub slack_response_prefix: String,
 }
+
+/// Where Slack's `response_url`s live.
+pub const SLACK_RESPONSE_PREFIX: &str = "https://hooks.slack.com/";
 
 use curfew_shared::value::ConfigError;
 
@@ -70,6 +77,8 @@ impl WorkerConfig {
                 |t| tick_max_age(&t),
             )?,
             lease: get("CURFEW_CLAIM_LEASE").map_or(Ok(crate::limits::LEASE), |t| lease(&t))?,
+            slack_response_prefix: get("CURFEW_SLACK_RESPONSE_PREFIX")
+                .unwrap_or_else(|| SLACK_RESPONSE_PREFIX.to_owned()),
         })
     }
 

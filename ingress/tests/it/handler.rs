@@ -65,7 +65,7 @@ async fn post(value: &Value) -> (Answer, Vec<Job>) {
 }
 
 fn text_of(answer: &Answer) -> String {
-    serde_json::to_string(answer.message.as_ref().expect("a JANDI message")).unwrap()
+    serde_json::to_string(answer.body.as_ref().expect("a JANDI message")).unwrap()
 }
 
 #[tokio::test]
@@ -104,7 +104,7 @@ async fn a_wrong_token_gets_401_and_nothing_is_queued() {
     let mut value = payload("/서버 dev force_stop");
     value["token"] = json!("guess");
     let (answer, jobs) = post(&value).await;
-    assert_eq!((answer.status, answer.message, jobs.len()), (401, None, 0));
+    assert_eq!((answer.status, answer.body, jobs.len()), (401, None, 0));
 }
 
 #[tokio::test]

@@ -7,4 +7,5 @@
 mod front_ends;
 mod handler;
 mod lambda_runtime;
+mod slack;
 mod sqs_moto;

@@ -22,7 +22,7 @@ pub use claims::{Claim, JobClaims};
 pub use error::{CallError, Class, StoreError};
 pub use fleet::{Fleet, FleetError, Fleets};
 pub use ledger::{Ledger, LedgerItem, Unrecorded};
-pub use notify::{Notify, NotifyError};
+pub use notify::{Destination, Notify, NotifyError};
 pub use prices::Prices;
 pub use queue::{JobQueue, QueueError};
 pub use schedules::Schedules;

@@ -1,8 +1,9 @@
 //! Posts in memory (the `Notify` port).
 
 use curfew_shared::jandi::Message;
-use curfew_shared::ports::{Notify, NotifyError, PortFuture};
+use curfew_shared::ports::{Destination, Notify, NotifyError, PortFuture};
 use curfew_shared::reply::Card;
+use curfew_shared::slack;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -11,6 +12,7 @@ use std::sync::Mutex;
 #[derive(Debug, Default)]
 pub struct MemoryNotifier {
     posted: Mutex<Vec<(String, Message)>>,
+    slack_posted: Mutex<Vec<(String, slack::Message)>>,
     answers: Mutex<VecDeque<NotifyError>>,
     attempts: AtomicUsize,
 }
@@ -28,22 +30,47 @@ impl MemoryNotifier {
         self.attempts.load(Ordering::SeqCst)
     }
 
-    /// The messages delivered so far, with their webhook URL.
+    /// The JANDI messages delivered so far, with their webhook URL.
     pub fn posted(&self) -> Vec<(String, Message)> {
         self.posted.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    /// The Slack messages delivered so far, with their `response_url`.
+    pub fn slack_posted(&self) -> Vec<(String, slack::Message)> {
+        self.slack_posted
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_default()
     }
 }
 
 impl Notify for MemoryNotifier {
-    /// Records the card as JANDI would receive it.
-    fn post<'a>(&'a self, url: &'a str, card: &'a Card) -> PortFuture<'a, Result<(), NotifyError>> {
+    /// Records the card as its front would receive it.
+    fn post<'a>(
+        &'a self,
+        to: Destination<'a>,
+        card: &'a Card,
+    ) -> PortFuture<'a, Result<(), NotifyError>> {
         Box::pin(async move {
             self.attempts.fetch_add(1, Ordering::SeqCst);
             if let Some(error) = self.answers.lock().ok().and_then(|mut a| a.pop_front()) {
                 return Err(error);
             }
-            if let Ok(mut posted) = self.posted.lock() {
-                posted.push((url.to_owned(), Message::from(card)));
+            match to {
+                Destination::Jandi(url) => {
+                    if let Ok(mut posted) = self.posted.lock() {
+                        posted.push((url.to_owned(), Message::from(card)));
+                    }
+                }
+                Destination::SlackResponse { url, response_type } => {
+                    if let Ok(mut posted) = self.slack_posted.lock() {
+                        posted.extend(
+                            slack::messages(card, Some(response_type))
+                                .into_iter()
+                                .map(|m| (url.to_owned(), m)),
+                        );
+                    }
+                }
             }
             Ok(())
         })

@@ -1,4 +1,6 @@
-//! Posting to JANDI incoming webhooks (SPEC §4): replies and notifications.
+//! Posting to JANDI incoming webhooks (SPEC §4): replies and notifications;
+//! and a Slack command's reply to its `response_url` (SPEC §4.2), with the
+//! same retries.
 //!
 //! 429, 5xx and transport failures (timeouts, refused connections) are
 //! retried with exponential backoff and full jitter; any other 4xx is
@@ -9,8 +11,9 @@ use crate::limits::{
     POSTS_PER_MINUTE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
 };
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
-use curfew_shared::ports::{Notify, PortFuture};
+use curfew_shared::ports::{Destination, Notify, PortFuture};
 use curfew_shared::reply::Card;
+use curfew_shared::slack::{self, ResponseType};
 use curfew_shared::value::ConfigError;
 use curfew_shared::Redacted;
 use std::collections::{HashMap, VecDeque};
@@ -120,6 +123,33 @@ impl Notifier {
     pub async fn post(&self, url: &str, message: &Message) -> Result<(), NotifyError> {
         // A `Message` is plain strings: serializing it cannot fail.
         let body = serde_json::to_vec(message).unwrap_or_default();
+        self.send(url, body, Some(INCOMING_ACCEPT)).await
+    }
+
+    /// Posts a card to a Slack `response_url` as Block Kit, every message
+    /// of it (a long reply is split to Slack's limits) with the same
+    /// retries, pacing and budget as a JANDI post.
+    pub async fn respond_on_slack(
+        &self,
+        url: &str,
+        card: &Card,
+        response_type: ResponseType,
+    ) -> Result<(), NotifyError> {
+        for message in slack::messages(card, Some(response_type)) {
+            // Plain strings again: serializing cannot fail.
+            let body = serde_json::to_vec(&message).unwrap_or_default();
+            self.send(url, body, None).await?;
+        }
+        Ok(())
+    }
+
+    /// One JSON body to `url`, with JANDI's `Accept` header when given.
+    async fn send(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+        accept: Option<&str>,
+    ) -> Result<(), NotifyError> {
         let started = Instant::now();
         let mut paced = Duration::ZERO;
         let mut last = String::new();
@@ -133,7 +163,7 @@ impl Notifier {
                 if spent + wait + self.retry.timeout > self.retry.budget {
                     tracing::warn!(
                         attempts,
-                        "JANDI post out of its time budget; the job retries later"
+                        "post out of its time budget; the job retries later"
                     );
                     break;
                 }
@@ -141,14 +171,15 @@ impl Notifier {
             }
             attempts += 1;
             paced += self.wait_for_rate_limit(url).await;
-            let sent = self
+            let mut request = self
                 .http
                 .post(url)
-                .header(reqwest::header::ACCEPT, INCOMING_ACCEPT)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone())
-                .send()
-                .await;
+                .body(body.clone());
+            if let Some(accept) = accept {
+                request = request.header(reqwest::header::ACCEPT, accept);
+            }
+            let sent = request.send().await;
             match sent {
                 Ok(response) if response.status().is_success() => return Ok(()),
                 Ok(response) => {
@@ -166,7 +197,7 @@ impl Notifier {
                 Err(error) if error.is_connect() => last = "connection failed".to_owned(),
                 Err(_) => last = "transport error".to_owned(),
             }
-            tracing::warn!(attempt = attempt + 1, last = %last, "JANDI post failed; retrying");
+            tracing::warn!(attempt = attempt + 1, last = %last, "post failed; retrying");
         }
         Err(NotifyError::GaveUp { attempts, last })
     }
@@ -212,9 +243,22 @@ impl Notifier {
     }
 }
 
-/// The port, by [`Notifier::post`] of the card as JANDI shows it.
+/// The port: a JANDI webhook gets the card as JANDI shows it
+/// ([`Notifier::post`]), a Slack `response_url` as Block Kit
+/// ([`Notifier::respond_on_slack`]).
 impl Notify for Notifier {
-    fn post<'a>(&'a self, url: &'a str, card: &'a Card) -> PortFuture<'a, Result<(), NotifyError>> {
-        Box::pin(async move { Self::post(self, url, &Message::from(card)).await })
+    fn post<'a>(
+        &'a self,
+        to: Destination<'a>,
+        card: &'a Card,
+    ) -> PortFuture<'a, Result<(), NotifyError>> {
+        Box::pin(async move {
+            match to {
+                Destination::Jandi(url) => Self::post(self, url, &Message::from(card)).await,
+                Destination::SlackResponse { url, response_type } => {
+                    self.respond_on_slack(url, card, response_type).await
+                }
+            }
+        })
     }
 }

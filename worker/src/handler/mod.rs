@@ -15,9 +15,10 @@ use crate::limits::{DONE_TTL, FAILED_RETRY, HELD_RETRY};
 use crate::scheduler::tick;
 use chrono::{DateTime, Utc};
 use curfew_shared::jandi::DEFAULT_KEYWORD;
-use curfew_shared::job::{CommandJob, Job};
-use curfew_shared::ports::{Claim, Class, NotifyError};
+use curfew_shared::job::{CommandJob, Front, Job};
+use curfew_shared::ports::{Claim, Class, Destination, NotifyError};
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
+use curfew_shared::slack::ResponseType;
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,18 +143,52 @@ impl App {
             self.config.lang,
             job.keyword.as_deref().unwrap_or(DEFAULT_KEYWORD),
         );
-        let Some(url) = self.config.routes.for_room(job.room.as_deref()) else {
-            tracing::warn!(room = ?job.room, "no incoming webhook for this room; reply dropped");
+        let Some(to) = self.reply_destination(job, &reply) else {
             return Ok(());
         };
-        match self.notifier.post(url, &render(&reply, &ctx)).await {
+        match self.notifier.post(to, &render(&reply, &ctx)).await {
             Ok(()) => Ok(()),
             Err(error @ NotifyError::Rejected { .. }) => {
-                // JANDI refused this message for good: retrying cannot help.
+                // The front refused this message for good: retrying cannot help.
                 tracing::error!(%error, room = ?job.room, "reply refused");
                 Ok(())
             }
             Err(error) => Err(Failure::Notify(error)),
+        }
+    }
+
+    /// Where a command's reply goes: the JANDI room's webhook (else the
+    /// default), or the Slack command's `response_url`, which the channel
+    /// sees unless the reply is an error (SPEC §4.2). `None`, logged, when
+    /// there is nowhere to post: no webhook, no `response_url`, or one
+    /// outside `CURFEW_SLACK_RESPONSE_PREFIX` (never followed).
+    fn reply_destination<'a>(
+        &'a self,
+        job: &'a CommandJob,
+        reply: &Reply,
+    ) -> Option<Destination<'a>> {
+        match job.front {
+            Front::Jandi => {
+                let url = self.config.routes.for_room(job.room.as_deref());
+                if url.is_none() {
+                    tracing::warn!(room = ?job.room, "no incoming webhook for this room; reply dropped");
+                }
+                url.map(Destination::Jandi)
+            }
+            Front::Slack => {
+                let url = job.response_url.as_ref().map(|u| u.expose().as_str());
+                let Some(url) = url.filter(|u| u.starts_with(&self.config.slack_response_prefix))
+                else {
+                    tracing::warn!(room = ?job.room, "no response_url under CURFEW_SLACK_RESPONSE_PREFIX; reply dropped");
+                    return None;
+                };
+                let response_type = if matches!(reply, Reply::Error(_)) {
+                    ResponseType::Ephemeral
+                } else {
+                    ResponseType::InChannel
+                };
+                Some(Destination::SlackResponse { url, response_type })
+            }
         }
     }
 }

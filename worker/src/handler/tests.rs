@@ -251,3 +251,70 @@ fn a_held_job_comes_back_sooner_than_a_failed_one() {
     );
     assert!(HELD_RETRY < FAILED_RETRY);
 }
+
+/// A Slack slash command typed at `now()`, its reply due at `response_url`
+/// (form-encoded as Slack sends it).
+fn slack_job(text: &str, response_url: &str) -> String {
+    let form = format!(
+        "user_id=U42&user_name=alice&channel_id=C1&channel_name=dev-ops&command=%2Fcurfew&text={}&response_url={response_url}",
+        text.replace(' ', "+")
+    );
+    let request = curfew_shared::slack::SlashCommand::from_form(form.as_bytes()).unwrap();
+    let command = curfew_shared::command::parse(&request.line()).unwrap();
+    Job::Command(CommandJob::from_slack(&request, command, now())).encode()
+}
+
+const RESPONSE_URL: &str = "https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2Fsecret";
+
+#[tokio::test]
+async fn a_slack_reply_goes_to_its_response_url_as_block_kit_for_the_channel() {
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let app = app_with(&claims, &notifier);
+    let verdict = app.handle(&slack_job("help", RESPONSE_URL), now()).await;
+    assert_eq!(verdict, Verdict::Done);
+    assert!(notifier.posted().is_empty(), "nothing to JANDI");
+    let posted = notifier.slack_posted();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    let (url, message) = &posted[0];
+    assert_eq!(url, "https://hooks.slack.com/commands/T1/1/secret");
+    assert_eq!(message.response_type, Some(ResponseType::InChannel));
+    let json = serde_json::to_string(message).unwrap();
+    assert!(
+        json.contains("/curfew"),
+        "usage lines show the app's command: {json}"
+    );
+    assert!(json.contains("\"type\":\"header\""), "{json}");
+}
+
+#[tokio::test]
+async fn a_slack_error_is_for_the_asker_alone() {
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let app = app_with(&claims, &notifier);
+    let verdict = app
+        .handle(&slack_job("nosuch status", RESPONSE_URL), now())
+        .await;
+    assert_eq!(verdict, Verdict::Done);
+    let posted = notifier.slack_posted();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0].1.response_type, Some(ResponseType::Ephemeral));
+    assert!(posted[0].1.text.contains("nosuch"), "{:?}", posted[0].1);
+}
+
+#[tokio::test]
+async fn a_response_url_outside_slacks_prefix_is_never_followed() {
+    let (claims, notifier) = (
+        Arc::new(MemoryClaims::default()),
+        Arc::new(MemoryNotifier::default()),
+    );
+    let app = app_with(&claims, &notifier);
+    let forged = "https%3A%2F%2Fevil.example%2Fhooks.slack.com%2F";
+    let verdict = app.handle(&slack_job("help", forged), now()).await;
+    assert_eq!(verdict, Verdict::Done, "nothing to retry");
+    assert_eq!(notifier.attempts(), 0, "not even tried");
+}

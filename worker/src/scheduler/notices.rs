@@ -8,7 +8,7 @@
 use crate::app::App;
 use crate::limits::TICK_CONCURRENCY;
 use curfew_shared::jandi::DEFAULT_KEYWORD;
-use curfew_shared::ports::FleetError;
+use curfew_shared::ports::{Destination, FleetError};
 use curfew_shared::reconcile::Decision;
 use curfew_shared::reply::{
     digest, render, Card, Caught, Context, Misfiled, Notice, NoticeView, Reply,
@@ -172,7 +172,7 @@ pub(super) async fn post_notices(app: &App, outbox: Vec<(&Schedule, Notice)>) {
         .for_each_concurrent(TICK_CONCURRENCY, |(url, notices)| async move {
             let count = notices.len();
             for card in digest(notices, lang) {
-                if let Err(error) = app.notifier.post(url, &card).await {
+                if let Err(error) = app.notifier.post(Destination::Jandi(url), &card).await {
                     tracing::error!(notices = count, %error, "notice not delivered");
                     if error.is_transient() {
                         // That webhook is down: its other digests would each

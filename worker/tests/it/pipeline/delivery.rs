@@ -42,7 +42,7 @@ async fn a_wrong_token_gets_401_and_nothing_is_queued() {
             (answer.status, answer.outcome),
             (401, Outcome::Unauthorized)
         );
-        assert!(answer.message.is_none(), "no detail for a stranger");
+        assert!(answer.body.is_none(), "no detail for a stranger");
     }
     assert_eq!(
         stack.poller.poll_once(&stack.worker).await.unwrap(),

@@ -8,5 +8,6 @@ mod delivery;
 mod faults;
 mod groups;
 mod lambda_runtime;
+mod slack;
 /// Also the crash tests' stack (crash.rs).
 pub(crate) mod stack;

@@ -1,0 +1,97 @@
+//! The Slack decision for `POST /slack/commands` (SPEC §4.2): size, then
+//! the timestamp and signature (nothing else is read before them), then
+//! the form, the command, and an answer at once or one job enqueued.
+//!
+//! Answers: 404 when no signing secret is configured (no Slack front);
+//! 413 for a body over the limit; 401 (no detail) for a missing, stale or
+//! wrong signature; 400 for a signed body that is not a slash command;
+//! otherwise 200 with an ephemeral Block Kit message: `help` and syntax
+//! errors answered here (the usage line shows the app's own command), the
+//! rest acknowledged and queued as the same command job JANDI produces.
+
+use crate::handler::{Answer, Outcome};
+use crate::signature::request_time;
+use crate::Config;
+use chrono::{DateTime, Utc};
+use curfew_shared::command::{parse, Command};
+use curfew_shared::job::{CommandJob, Job};
+use curfew_shared::ports::JobQueue;
+use curfew_shared::reply::{render, Context, ErrorView, Reply};
+use curfew_shared::slack::SlashCommand;
+
+/// The two headers Slack signs a request with, as sent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signed<'a> {
+    /// `X-Slack-Request-Timestamp`.
+    pub timestamp: Option<&'a str>,
+    /// `X-Slack-Signature`.
+    pub signature: Option<&'a str>,
+}
+
+/// Decides the answer to one slash command received at `now`.
+pub async fn command(
+    body: &[u8],
+    signed: Signed<'_>,
+    now: DateTime<Utc>,
+    config: &Config,
+    queue: &impl JobQueue,
+) -> Answer {
+    if config.slack.is_empty() {
+        return Answer::bare(404, Outcome::NotFound);
+    }
+    if body.len() > config.max_body_bytes {
+        return Answer::bare(413, Outcome::TooLarge);
+    }
+    let sent_at = match verified(body, signed, now, config) {
+        Ok(sent_at) => sent_at,
+        Err(outcome) => return Answer::bare(401, outcome),
+    };
+    let Ok(request) = SlashCommand::from_form(body) else {
+        return Answer::bare(400, Outcome::BadPayload);
+    };
+    let ctx = Context::new(config.lang, request.command.trim_start_matches('/'));
+    let command = match parse(&request.line()) {
+        Ok(Command::Help) => {
+            return Answer::slack(&render(&Reply::Help, &ctx), Outcome::AnsweredHere)
+        }
+        Ok(command) => command,
+        Err(error) => {
+            let reply = Reply::Error(ErrorView::Syntax(error));
+            return Answer::slack(&render(&reply, &ctx), Outcome::AnsweredHere);
+        }
+    };
+    let job = Job::Command(CommandJob::from_slack(&request, command.clone(), sent_at));
+    match queue.send(&job).await {
+        Ok(()) => Answer::slack(&render(&Reply::Accepted { command }, &ctx), Outcome::Queued),
+        Err(error) => {
+            let reply = Reply::Error(ErrorView::Failed {
+                what: error.to_string(),
+            });
+            Answer::slack(&render(&reply, &ctx), Outcome::QueueFailed)
+        }
+    }
+}
+
+/// The instant the request was signed at, if its timestamp is within the
+/// replay window and its signature holds; else why not (for the log).
+fn verified(
+    body: &[u8],
+    signed: Signed<'_>,
+    now: DateTime<Utc>,
+    config: &Config,
+) -> Result<DateTime<Utc>, Outcome> {
+    let (Some(timestamp), Some(signature)) = (signed.timestamp, signed.signature) else {
+        return Err(Outcome::Unauthorized);
+    };
+    let sent_at = request_time(timestamp).ok_or(Outcome::Unauthorized)?;
+    if config
+        .replay_window
+        .is_some_and(|window| (now - sent_at).abs() > window)
+    {
+        return Err(Outcome::Replay);
+    }
+    if !config.slack.verify(timestamp, body, signature) {
+        return Err(Outcome::Unauthorized);
+    }
+    Ok(sent_at)
+}
