@@ -63,7 +63,7 @@ impl SlashCommand {
 }
 
 /// Who sees a reply: the whole channel, or only the one who asked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseType {
     InChannel,

@@ -3,6 +3,7 @@
 
 use crate::adapters::fleet::TagKeys;
 use crate::adapters::jandi::Routes;
+use crate::adapters::slack::SlackRoutes;
 use crate::limits::VISIBILITY_TIMEOUT_SECONDS;
 use chrono::Duration;
 use chrono_tz::Tz;
@@ -19,6 +20,8 @@ pub struct WorkerConfig {
     pub dlq_url: Option<String>,
     /// `CURFEW_JANDI_WEBHOOK_URL` and `CURFEW_JANDI_ROOM_WEBHOOKS`.
     pub routes: Routes,
+    /// `CURFEW_SLACK_WEBHOOK_URL` and `CURFEW_SLACK_ROOM_WEBHOOKS`.
+    pub slack_routes: SlackRoutes,
     /// `CURFEW_LANG`: `ko` (default) or `en`.
     pub lang: Lang,
     /// `CURFEW_DEFAULT_TZ`, default `Asia/Seoul`.
@@ -62,6 +65,7 @@ impl WorkerConfig {
             queue_url: get("CURFEW_QUEUE_URL"),
             dlq_url: get("CURFEW_DLQ_URL"),
             routes: Routes::from_lookup(&lookup)?,
+            slack_routes: SlackRoutes::from_lookup(&lookup)?,
             lang: Lang::from_setting(get("CURFEW_LANG").as_deref())?,
             default_tz: get("CURFEW_DEFAULT_TZ")
                 .map_or(Ok(chrono_tz::Asia::Seoul), |t| timezone(&t))?,

@@ -101,6 +101,10 @@ pub const REFRESH_BEFORE: StdDuration = StdDuration::from_secs(5 * 60);
 
 // --- JANDI (SPEC §4) ---
 
+/// The least time between two posts to one Slack incoming webhook:
+/// Slack takes one message a second per channel.
+pub const SLACK_GAP: StdDuration = StdDuration::from_secs(1);
+
 /// JANDI's limit of posts per minute per incoming webhook.
 pub const POSTS_PER_MINUTE: usize = 60;
 /// The most one post may take over all its attempts: two full attempts and

@@ -26,7 +26,7 @@ impl NotifyError {
 
 /// Where a card goes, and so in which front's shape. Its `Debug` never
 /// shows the URL (its path is a secret).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Destination<'a> {
     /// A JANDI incoming webhook.
     Jandi(&'a str),
@@ -36,12 +36,14 @@ pub enum Destination<'a> {
         url: &'a str,
         response_type: ResponseType,
     },
+    /// A Slack incoming webhook (a channel's, or the default).
+    SlackWebhook(&'a str),
 }
 
 impl Destination<'_> {
     pub const fn url(&self) -> &str {
         match self {
-            Self::Jandi(url) | Self::SlackResponse { url, .. } => url,
+            Self::Jandi(url) | Self::SlackResponse { url, .. } | Self::SlackWebhook(url) => url,
         }
     }
 }
@@ -50,6 +52,7 @@ impl std::fmt::Debug for Destination<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Jandi(_) => f.write_str("Jandi(<redacted>)"),
+            Self::SlackWebhook(_) => f.write_str("SlackWebhook(<redacted>)"),
             Self::SlackResponse { response_type, .. } => {
                 write!(f, "SlackResponse(<redacted>, {response_type:?})")
             }

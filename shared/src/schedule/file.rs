@@ -42,6 +42,9 @@ pub struct ScheduleDef {
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_room: Option<String>,
+    /// A Slack channel (`#dev`, `dev` or an id): SPEC §4.2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_warning_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,6 +267,7 @@ impl ScheduleDef {
             timezone,
             enabled: self.enabled.unwrap_or(true),
             notify_room: self.notify_room.clone(),
+            notify_channel: self.notify_channel.clone(),
             stop_warning_minutes,
             enforce: self.enforce.unwrap_or(false),
             hibernate: self.hibernate.unwrap_or(false),

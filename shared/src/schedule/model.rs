@@ -24,7 +24,11 @@ pub struct Schedule {
     /// A disabled schedule keeps its timeline (so `plan` and `info` still
     /// show it) but the reconciler leaves its instances alone.
     pub enabled: bool,
+    /// The JANDI room its notices go to.
     pub notify_room: Option<String>,
+    /// The Slack channel its notices go to. With neither, every configured
+    /// front's default; with one, only that front (SPEC §4.2).
+    pub notify_channel: Option<String>,
     /// Minutes before a stop to warn the room; 0 = never.
     pub stop_warning_minutes: u32,
     /// Re-apply the desired state at every tick instead of only at events.

@@ -35,12 +35,19 @@ impl MemoryNotifier {
         self.posted.lock().map(|p| p.clone()).unwrap_or_default()
     }
 
-    /// The Slack messages delivered so far, with their `response_url`.
+    /// The Slack messages delivered so far, with their `response_url` or
+    /// incoming webhook.
     pub fn slack_posted(&self) -> Vec<(String, slack::Message)> {
         self.slack_posted
             .lock()
             .map(|p| p.clone())
             .unwrap_or_default()
+    }
+
+    fn record_slack(&self, url: &str, messages: Vec<slack::Message>) {
+        if let Ok(mut posted) = self.slack_posted.lock() {
+            posted.extend(messages.into_iter().map(|m| (url.to_owned(), m)));
+        }
     }
 }
 
@@ -63,13 +70,10 @@ impl Notify for MemoryNotifier {
                     }
                 }
                 Destination::SlackResponse { url, response_type } => {
-                    if let Ok(mut posted) = self.slack_posted.lock() {
-                        posted.extend(
-                            slack::messages(card, Some(response_type))
-                                .into_iter()
-                                .map(|m| (url.to_owned(), m)),
-                        );
-                    }
+                    self.record_slack(url, slack::messages(card, Some(response_type)));
+                }
+                Destination::SlackWebhook(url) => {
+                    self.record_slack(url, slack::messages(card, None));
                 }
             }
             Ok(())

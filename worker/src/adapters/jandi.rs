@@ -9,6 +9,7 @@
 
 use crate::limits::{
     POSTS_PER_MINUTE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
+    SLACK_GAP,
 };
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
 use curfew_shared::ports::{Destination, Notify, PortFuture};
@@ -97,6 +98,8 @@ pub struct Notifier {
     retry: RetryPolicy,
     /// Send times of the last minute, per URL, for the 60-a-minute limit.
     recent: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// When the next post to a Slack webhook may start, per URL.
+    last_post: Mutex<HashMap<String, Instant>>,
 }
 
 /// The HTTP client could not be built (its TLS backend did not start).
@@ -115,6 +118,7 @@ impl Notifier {
             http,
             retry,
             recent: Mutex::default(),
+            last_post: Mutex::default(),
         })
     }
 
@@ -143,6 +147,31 @@ impl Notifier {
         Ok(())
     }
 
+    /// Posts a notice to a Slack incoming webhook as Block Kit (with the
+    /// body as the notification's `text`), at most one message a second to
+    /// one webhook (Slack's limit per channel).
+    pub async fn notify_on_slack(&self, url: &str, card: &Card) -> Result<(), NotifyError> {
+        for message in slack::messages(card, None) {
+            self.space_out(url, SLACK_GAP).await;
+            // Plain strings: serializing cannot fail.
+            let body = serde_json::to_vec(&message).unwrap_or_default();
+            self.send(url, body, None).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits until `gap` has passed since the last post to `url` began.
+    async fn space_out(&self, url: &str, gap: Duration) {
+        let wait = {
+            let mut last = self.last_post.lock().await;
+            let now = Instant::now();
+            let next = last.get(url).map_or(now, |at| (*at + gap).max(now));
+            last.insert(url.to_owned(), next);
+            next - now
+        };
+        tokio::time::sleep(wait).await;
+    }
+
     /// One JSON body to `url`, with JANDI's `Accept` header when given.
     async fn send(
         &self,
@@ -154,9 +183,11 @@ impl Notifier {
         let mut paced = Duration::ZERO;
         let mut last = String::new();
         let mut attempts = 0;
+        // What a 429 asked for (`Retry-After`, seconds), honoured over the backoff.
+        let mut asked: Option<Duration> = None;
         for attempt in 0..self.retry.attempts {
             if attempt > 0 {
-                let wait = self.backoff(attempt);
+                let wait = asked.take().unwrap_or_else(|| self.backoff(attempt));
                 // Pacing for JANDI's 60 a minute is not an outage: only
                 // the time spent trying counts against the budget.
                 let spent = started.elapsed().saturating_sub(paced);
@@ -184,6 +215,7 @@ impl Notifier {
                 Ok(response) if response.status().is_success() => return Ok(()),
                 Ok(response) => {
                     let status = response.status();
+                    asked = retry_after(&response);
                     if status.is_client_error() && status != reqwest::StatusCode::TOO_MANY_REQUESTS
                     {
                         return Err(NotifyError::Rejected {
@@ -203,6 +235,7 @@ impl Notifier {
     }
 
     /// Full jitter: a random delay up to base × 2^attempt, capped.
+    /// (A 429's `Retry-After` is honoured instead: [`retry_after`].)
     fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = self
             .retry
@@ -243,6 +276,23 @@ impl Notifier {
     }
 }
 
+/// The wait a 429 asks for in its `Retry-After` header (whole seconds,
+/// as Slack and JANDI send it), if it is one.
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    if response.status() != reqwest::StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    let seconds: u64 = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
 /// The port: a JANDI webhook gets the card as JANDI shows it
 /// ([`Notifier::post`]), a Slack `response_url` as Block Kit
 /// ([`Notifier::respond_on_slack`]).
@@ -258,6 +308,7 @@ impl Notify for Notifier {
                 Destination::SlackResponse { url, response_type } => {
                     self.respond_on_slack(url, card, response_type).await
                 }
+                Destination::SlackWebhook(url) => self.notify_on_slack(url, card).await,
             }
         })
     }

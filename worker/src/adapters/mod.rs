@@ -8,3 +8,4 @@ pub mod dynamodb;
 pub mod fleet;
 pub mod jandi;
 pub mod pricing;
+pub mod slack;

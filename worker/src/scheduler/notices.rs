@@ -6,6 +6,7 @@
 //! come up, resources caught mid-way that never came to rest.
 
 use crate::app::App;
+use crate::config::WorkerConfig;
 use crate::limits::TICK_CONCURRENCY;
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::ports::{Destination, FleetError};
@@ -144,35 +145,40 @@ fn misfiled(decision: &Decision) -> Option<Notice> {
     (!resources.is_empty()).then_some(Notice::Misfiled { resources })
 }
 
-/// Posts each notice to its schedule's `notify_room` webhook, else the
-/// default. The notices bound for one webhook are folded into digests past a
-/// few ([`digest`]), so a tick over hundreds of schedules stays inside
-/// JANDI's 60 posts a minute; different webhooks are posted to side by side.
-/// Best effort: a notice that cannot be posted is logged, and the tick goes on.
+/// Posts each notice where its schedule says ([`destinations`]). The
+/// notices bound for one webhook are folded into digests past a few
+/// ([`digest`]), so a tick over hundreds of schedules stays inside JANDI's
+/// 60 posts a minute and Slack's one a second; different webhooks are
+/// posted to side by side. Best effort: a notice that cannot be posted is
+/// logged, and the tick goes on.
 pub(super) async fn post_notices(app: &App, outbox: Vec<(&Schedule, Notice)>) {
     let lang = app.config.lang;
     let ctx = Context::new(lang, DEFAULT_KEYWORD);
-    let mut by_webhook: HashMap<&str, Vec<Card>> = HashMap::new();
+    let mut by_webhook: HashMap<Destination<'_>, Vec<Card>> = HashMap::new();
     for (schedule, notice) in outbox {
-        let Some(url) = app.config.routes.for_room(schedule.notify_room.as_deref()) else {
+        let to = destinations(&app.config, schedule);
+        if to.is_empty() {
             tracing::warn!(schedule = %schedule.name, "no webhook for notifications; notice dropped");
             continue;
-        };
+        }
         let reply = Reply::Notice(NoticeView {
             schedule: schedule.name.clone(),
             timezone: schedule.timezone,
             notice,
         });
-        by_webhook
-            .entry(url)
-            .or_default()
-            .push(render(&reply, &ctx));
+        let card = render(&reply, &ctx);
+        for destination in to {
+            by_webhook
+                .entry(destination)
+                .or_default()
+                .push(card.clone());
+        }
     }
     stream::iter(by_webhook)
-        .for_each_concurrent(TICK_CONCURRENCY, |(url, notices)| async move {
+        .for_each_concurrent(TICK_CONCURRENCY, |(to, notices)| async move {
             let count = notices.len();
             for card in digest(notices, lang) {
-                if let Err(error) = app.notifier.post(Destination::Jandi(url), &card).await {
+                if let Err(error) = app.notifier.post(to, &card).await {
                     tracing::error!(notices = count, %error, "notice not delivered");
                     if error.is_transient() {
                         // That webhook is down: its other digests would each
@@ -184,4 +190,102 @@ pub(super) async fn post_notices(app: &App, outbox: Vec<(&Schedule, Notice)>) {
             }
         })
         .await;
+}
+
+/// Where a schedule's notices go (SPEC §4.2): with `notify_room` only, its
+/// JANDI room; with `notify_channel` only, its Slack channel; with both,
+/// both; with neither, every configured front's default. A room or
+/// channel without a webhook of its own uses its front's default.
+pub(crate) fn destinations<'a>(
+    config: &'a WorkerConfig,
+    schedule: &Schedule,
+) -> Vec<Destination<'a>> {
+    let jandi = config
+        .routes
+        .for_room(schedule.notify_room.as_deref())
+        .map(Destination::Jandi);
+    let slack = config
+        .slack_routes
+        .for_channel(schedule.notify_channel.as_deref())
+        .map(Destination::SlackWebhook);
+    match (&schedule.notify_room, &schedule.notify_channel) {
+        (Some(_), None) => jandi.into_iter().collect(),
+        (None, Some(_)) => slack.into_iter().collect(),
+        _ => jandi.into_iter().chain(slack).collect(),
+    }
+}
+
+/// Where notices go, by `notify_room` / `notify_channel` (SPEC §4.2).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use curfew_shared::schedule::parse_schedules;
+
+    const JANDI: &str = "https://wh.jandi.com/connect-api/webhook/1/default";
+    const JANDI_OPS: &str = "https://wh.jandi.com/connect-api/webhook/1/ops";
+    const SLACK: &str = "https://hooks.slack.com/services/default";
+    const SLACK_DEV: &str = "https://hooks.slack.com/services/dev";
+
+    fn config(slack: bool) -> WorkerConfig {
+        WorkerConfig::from_lookup(|name| match name {
+            "CURFEW_JANDI_WEBHOOK_URL" => Some(JANDI.to_owned()),
+            "CURFEW_JANDI_ROOM_WEBHOOKS" => Some(format!(r#"{{"dev-ops": "{JANDI_OPS}"}}"#)),
+            "CURFEW_SLACK_WEBHOOK_URL" if slack => Some(SLACK.to_owned()),
+            "CURFEW_SLACK_ROOM_WEBHOOKS" if slack => Some(format!(r#"{{"dev": "{SLACK_DEV}"}}"#)),
+            _ => None,
+        })
+        .unwrap()
+    }
+
+    fn urls(config: &WorkerConfig, lines: &str) -> Vec<String> {
+        let text = format!(
+            "[[schedule]]\nname = \"dev\"\n{lines}\n[[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n"
+        );
+        let schedules = parse_schedules(&text, chrono_tz::Asia::Seoul).unwrap();
+        destinations(config, &schedules[0])
+            .iter()
+            .map(|d| match d {
+                Destination::Jandi(url) => format!("jandi {url}"),
+                Destination::SlackWebhook(url) => format!("slack {url}"),
+                Destination::SlackResponse { .. } => "response_url".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_room_a_channel_both_or_neither() {
+        let both_fronts = config(true);
+        assert_eq!(
+            urls(&both_fronts, "notify_room = \"dev-ops\""),
+            [format!("jandi {JANDI_OPS}")]
+        );
+        assert_eq!(
+            urls(&both_fronts, "notify_channel = \"#Dev\""),
+            [format!("slack {SLACK_DEV}")]
+        );
+        assert_eq!(
+            urls(
+                &both_fronts,
+                "notify_room = \"dev-ops\"\nnotify_channel = \"#dev\""
+            ),
+            [format!("jandi {JANDI_OPS}"), format!("slack {SLACK_DEV}")]
+        );
+        assert_eq!(
+            urls(&both_fronts, ""),
+            [format!("jandi {JANDI}"), format!("slack {SLACK}")],
+            "neither: every front's default"
+        );
+        assert_eq!(
+            urls(&both_fronts, "notify_channel = \"#other\""),
+            [format!("slack {SLACK}")],
+            "a channel without its own webhook: Slack's default"
+        );
+    }
+
+    #[test]
+    fn without_slack_configured_a_channel_has_nowhere_to_go() {
+        let jandi_only = config(false);
+        assert_eq!(urls(&jandi_only, ""), [format!("jandi {JANDI}")]);
+        assert!(urls(&jandi_only, "notify_channel = \"#dev\"").is_empty());
+    }
 }

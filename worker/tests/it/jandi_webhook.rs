@@ -1,4 +1,5 @@
-//! Posting to a real HTTP server standing in for JANDI's incoming webhook.
+//! Posting to a real HTTP server standing in for JANDI's incoming webhook
+//! (and for a Slack incoming webhook: the same notifier, Slack's shape).
 
 use curfew_shared::jandi::{Color, Message};
 use curfew_shared::ports::NotifyError;
@@ -53,6 +54,13 @@ async fn stand_in(script: &[u16]) -> (String, Seen) {
                             let mut response =
                                 hyper::Response::new(Full::new(Bytes::from_static(b"{}")));
                             *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
+                            if status == 429 {
+                                // As Slack and JANDI send it: whole seconds.
+                                response.headers_mut().insert(
+                                    "retry-after",
+                                    hyper::header::HeaderValue::from_static("1"),
+                                );
+                            }
                             Ok::<_, std::convert::Infallible>(response)
                         }
                     },
@@ -202,4 +210,54 @@ async fn an_outage_gives_up_within_the_budget() {
     };
     assert!((1..10).contains(&attempts), "{attempts} attempts");
     assert_eq!(seen.lock().unwrap().len(), attempts as usize);
+}
+
+fn card() -> curfew_shared::reply::Card {
+    curfew_shared::reply::Card::new(
+        curfew_shared::reply::Tone::Warning,
+        "dev stops in 10 minutes",
+    )
+    .block("app", "dev-app-1 (i-0abc)")
+}
+
+#[tokio::test]
+async fn a_slack_429_is_retried_after_what_retry_after_says() {
+    let (url, seen) = stand_in(&[429]).await;
+    let started = std::time::Instant::now();
+    fast().notify_on_slack(&url, &card()).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 honoured"
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    let (accept, content_type, body) = &seen[1];
+    assert_eq!(content_type, "application/json");
+    assert!(!accept.contains("tosslab"), "not JANDI's Accept: {accept}");
+    let json: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(
+        json["text"], "dev stops in 10 minutes",
+        "the notification's fallback"
+    );
+    assert!(
+        json.get("response_type").is_none(),
+        "a webhook post: {json}"
+    );
+    assert_eq!(json["blocks"][1]["type"], "header", "{json}");
+}
+
+#[tokio::test]
+async fn posts_to_one_slack_webhook_are_a_second_apart() {
+    let (url, seen) = stand_in(&[]).await;
+    let notifier = fast();
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        notifier.notify_on_slack(&url, &card()).await.unwrap();
+    }
+    assert_eq!(seen.lock().unwrap().len(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -112,3 +112,58 @@ async fn many_notices_for_one_room_arrive_as_digests_with_every_line() {
         text_of(&own[0])
     );
 }
+
+/// SPEC §4.2: a schedule with `notify_channel` only is warned in Slack, as
+/// Block Kit on its channel's incoming webhook, and JANDI hears nothing.
+#[tokio::test]
+async fn a_stop_warning_reaches_the_schedules_slack_channel_in_block_kit() {
+    let Some(endpoint) = local_aws() else { return };
+    let file = r##"
+[[schedule]]
+name = "dev"
+tag = "{tag}"
+timezone = "Asia/Seoul"
+notify_channel = "#Dev"
+stop_warning_minutes = 10
+[[schedule.period]]
+days = "weekdays"
+start = "09:00"
+stop = "19:00"
+"##;
+    let stack = Stack::start(&endpoint, file).await;
+    let slack = WebhookSink::start().await.unwrap();
+    let channels = serde_json::json!({ "dev": slack.url }).to_string();
+    let worker = Stack::worker_with(
+        &stack.proxy,
+        &stack.tag,
+        &stack.sink,
+        &[("CURFEW_SLACK_ROOM_WEBHOOKS", channels)],
+    )
+    .await;
+    let image = any_image(&stack.sdk).await;
+    ec2_instance(&stack.sdk, &image, &stack.tag, "web-1", None)
+        .await
+        .unwrap();
+    let at = kst(7, 18, 50);
+    let verdict = worker
+        .handle(&curfew_shared::job::scheduled_event(at).to_string(), at)
+        .await;
+    assert_eq!(verdict, Verdict::Done);
+    let received = slack.wait_for(1, std::time::Duration::from_secs(3)).await;
+    assert_eq!(received.len(), 1, "{received:#?}");
+    let warning = &received[0];
+    assert!(
+        warning["text"].as_str().unwrap().contains("dev"),
+        "{warning}"
+    );
+    let blocks = serde_json::to_string(&warning["blocks"]).unwrap();
+    assert!(blocks.contains("web-1"), "{blocks}");
+    assert!(
+        warning.get("connectColor").is_none(),
+        "Block Kit, not JANDI"
+    );
+    assert!(
+        stack.sink.messages().is_empty(),
+        "notify_channel only: JANDI hears nothing"
+    );
+}
