@@ -6,7 +6,9 @@
 //! HTTP ingress with the queue replaced by an in-process sink, so only the
 //! ingress's own cost shows), then drives it with CONNECTIONS keep-alive
 //! connections and prints requests per second and p50 / p99 / max latency
-//! as the client sees them. With `--sqs` (and `AWS_ENDPOINT_URL`, e.g. from
+//! as the client sees them; then the same for Slack's slash commands
+//! (`POST /slack/commands`, form-encoded and signed: the signature check
+//! and the form decode are the ingress's cost here). With `--sqs` (and `AWS_ENDPOINT_URL`, e.g. from
 //! `scripts/bench`) a second run sends to a real FIFO queue: the one in
 //! `CURFEW_QUEUE_URL`, else a new `curfew-load.fifo`. Then it
 //! measures the cold start of the `curfew-ingress` binary: process start to
@@ -26,6 +28,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "load-token";
+const SLACK_SECRET: &str = "load-signing-secret";
 
 /// Counts jobs and drops them: the queue call costs nothing.
 #[derive(Debug, Default)]
@@ -43,6 +46,7 @@ impl JobQueue for Sink {
 fn config(queue_url: &str) -> Config {
     Config::from_lookup(|name| match name {
         "CURFEW_JANDI_TOKENS" => Some(TOKEN.to_owned()),
+        "CURFEW_SLACK_SIGNING_SECRETS" => Some(SLACK_SECRET.to_owned()),
         "CURFEW_QUEUE_URL" => Some(queue_url.to_owned()),
         // The load repeats one payload for a while; no replay window.
         "CURFEW_REPLAY_WINDOW" => Some("0".to_owned()),
@@ -88,8 +92,24 @@ fn body(n: usize) -> Bytes {
     )
 }
 
-/// One keep-alive connection sending `count` requests one after another.
-async fn connection(addr: String, first: usize, count: usize) -> Vec<Duration> {
+/// A signed slash command, unique per `n` (its text), as Slack posts it.
+fn slack_request(addr: &str, n: usize) -> hyper::Request<Full<Bytes>> {
+    let body = format!(
+        "team_id=T1&channel_id=C1&channel_name=dev-ops&user_id=U{n}&user_name=load&command=%2Fcurfew&text=dev+status&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F{n}"
+    );
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let signature = curfew_ingress::signature::sign(SLACK_SECRET, &timestamp, body.as_bytes());
+    hyper::Request::post(format!("http://{addr}/slack/commands"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", timestamp)
+        .header("x-slack-signature", signature)
+        .body(Full::new(Bytes::from(body)))
+        .unwrap()
+}
+
+/// One keep-alive connection sending `count` requests one after another
+/// (JANDI payloads, or Slack slash commands with `slack`).
+async fn connection(addr: String, first: usize, count: usize, slack: bool) -> Vec<Duration> {
     let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
     let (mut sender, conn) =
         hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
@@ -98,10 +118,14 @@ async fn connection(addr: String, first: usize, count: usize) -> Vec<Duration> {
     tokio::spawn(conn);
     let mut latencies = Vec::with_capacity(count);
     for n in first..first + count {
-        let request = hyper::Request::post(format!("http://{addr}/"))
-            .header("content-type", "application/json")
-            .body(Full::new(body(n)))
-            .unwrap();
+        let request = if slack {
+            slack_request(&addr, n)
+        } else {
+            hyper::Request::post(format!("http://{addr}/"))
+                .header("content-type", "application/json")
+                .body(Full::new(body(n)))
+                .unwrap()
+        };
         let started = Instant::now();
         sender.ready().await.unwrap();
         let response = sender.send_request(request).await.unwrap();
@@ -180,7 +204,7 @@ async fn drain(url: String, stop: Arc<std::sync::atomic::AtomicBool>) -> usize {
     drained
 }
 
-async fn drive(sqs: bool, requests: usize, connections: usize) {
+async fn drive(sqs: bool, slack: bool, requests: usize, connections: usize) {
     let mut server = Command::new(std::env::current_exe().unwrap());
     let stop_draining = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut drainer = None;
@@ -201,11 +225,11 @@ async fn drive(sqs: bool, requests: usize, connections: usize) {
         .unwrap();
     let addr = line.trim().to_owned();
     // Warm up, then measure.
-    connection(addr.clone(), 0, 200.min(requests)).await;
+    connection(addr.clone(), 0, 200.min(requests), slack).await;
     let per = requests / connections;
     let started = Instant::now();
     let tasks: Vec<_> = (0..connections)
-        .map(|c| tokio::spawn(connection(addr.clone(), 1_000_000 + c * per, per)))
+        .map(|c| tokio::spawn(connection(addr.clone(), 1_000_000 + c * per, per, slack)))
         .collect();
     let mut all = Vec::with_capacity(requests);
     for task in tasks {
@@ -215,7 +239,11 @@ async fn drive(sqs: bool, requests: usize, connections: usize) {
     all.sort();
     println!(
         "{:<28} {:>7} requests, {connections} connections: {:>8.0} req/s, p50 {:>7.3} ms, p99 {:>7.3} ms, max {:>7.3} ms",
-        if sqs { "ingress + SQS (moto)" } else { "ingress + in-process sink" },
+        match (sqs, slack) {
+            (true, _) => "ingress + SQS (moto)",
+            (false, true) => "Slack + in-process sink",
+            (false, false) => "ingress + in-process sink",
+        },
         all.len(),
         all.len() as f64 / wall.as_secs_f64(),
         percentile(&all, 0.50).as_secs_f64() * 1000.0,
@@ -314,9 +342,10 @@ async fn main() {
     let numbers: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let requests = numbers.first().copied().unwrap_or(20_000);
     let connections = numbers.get(1).copied().unwrap_or(4);
-    drive(false, requests, connections).await;
+    drive(false, false, requests, connections).await;
+    drive(false, true, requests, connections).await;
     if sqs {
-        drive(true, requests.min(2_000), connections).await;
+        drive(true, false, requests.min(2_000), connections).await;
     }
     cold_start().await;
 }

@@ -458,3 +458,129 @@ async fn drain(poller: &Poller, worker: &App) {
         }
     }
 }
+
+/// Issue 28: 300 hostile Slack requests to `/slack/commands` (forged,
+/// stale, oversized, malformed, on a wrong path) enqueue nothing and never
+/// panic; a genuine one after them is still queued.
+#[tokio::test]
+async fn faults_three_hundred_hostile_slack_requests_enqueue_nothing() {
+    const SECRET: &str = "slack-secret";
+    let config = curfew_ingress::Config::from_lookup(|name| match name {
+        "CURFEW_SLACK_SIGNING_SECRETS" => Some(SECRET.to_owned()),
+        "CURFEW_QUEUE_URL" => Some("http://unused.invalid/queue.fifo".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    let queue = MemoryQueue::default();
+    let mut rng = fastrand::Rng::with_seed(20261207);
+    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let now = chrono::Utc::now().timestamp();
+    let form = |text: &str| {
+        format!("user_id=U1&channel_id=C1&command=%2Fcurfew&text={text}&response_url=https%3A%2F%2Fhooks.slack.com%2Fx")
+    };
+    let sign = curfew_ingress::signature::sign;
+    for n in 0..300 {
+        let (path, body, timestamp, signature): (&str, Vec<u8>, String, String) = match n % 6 {
+            // Forged: signed with another secret, or a made-up signature.
+            0 => {
+                let body = form("dev+force_stop");
+                let signature = sign("not-the-secret", &now.to_string(), body.as_bytes());
+                (
+                    "/slack/commands",
+                    body.into_bytes(),
+                    now.to_string(),
+                    signature,
+                )
+            }
+            1 => {
+                let hex: String = (0..64).map(|_| rng.digit(16)).collect();
+                (
+                    "/slack/commands",
+                    form("dev+force_stop").into_bytes(),
+                    now.to_string(),
+                    format!("v0={hex}"),
+                )
+            }
+            // Stale or future, correctly signed for that instant.
+            2 => {
+                let at = now + rng.i64(301..1_000_000) * if rng.bool() { 1 } else { -1 };
+                let body = form("dev+force_start");
+                let signature = sign(SECRET, &at.to_string(), body.as_bytes());
+                (
+                    "/slack/commands",
+                    body.into_bytes(),
+                    at.to_string(),
+                    signature,
+                )
+            }
+            // Oversized, signed.
+            3 => {
+                let body = form(&"a".repeat(65 * 1024 + rng.usize(..4096)));
+                let signature = sign(SECRET, &now.to_string(), body.as_bytes());
+                (
+                    "/slack/commands",
+                    body.into_bytes(),
+                    now.to_string(),
+                    signature,
+                )
+            }
+            // Random bytes with garbage headers.
+            4 => {
+                let body: Vec<u8> = (0..rng.usize(0..300)).map(|_| rng.u8(..)).collect();
+                let timestamp: String = (0..rng.usize(0..12)).map(|_| rng.alphanumeric()).collect();
+                ("/slack/commands", body, timestamp, "v0=".to_owned())
+            }
+            // Correctly signed, on a path no front serves.
+            _ => {
+                let body = form("dev+force_stop");
+                let signature = sign(SECRET, &now.to_string(), body.as_bytes());
+                (
+                    "/slack/actions/x",
+                    body.into_bytes(),
+                    now.to_string(),
+                    signature,
+                )
+            }
+        };
+        let header = |name: &str| match name {
+            "x-slack-request-timestamp" => Some(timestamp.as_str()),
+            "x-slack-signature" => Some(signature.as_str()),
+            _ => None,
+        };
+        let answer = curfew_ingress::http::answer(path, header, &body, &config, &queue).await;
+        let allowed = matches!(
+            (answer.status, answer.outcome),
+            (401, Outcome::Unauthorized)
+                | (401, Outcome::Replay)
+                | (413, Outcome::TooLarge)
+                | (404, Outcome::NotFound)
+        );
+        assert!(
+            allowed,
+            "request {n}: {} {:?}",
+            answer.status, answer.outcome
+        );
+        assert!(answer.body.is_none(), "request {n}: no detail");
+        *outcomes
+            .entry(format!("{} {:?}", answer.status, answer.outcome))
+            .or_default() += 1;
+    }
+    println!(
+        "faults/hostile-slack: 300 requests → {outcomes:?}; queued {}",
+        queue.jobs().len()
+    );
+    assert!(queue.jobs().is_empty(), "nothing enqueued");
+    // Still answering: a genuine command goes through.
+    let body = form("dev+status");
+    let signature = sign(SECRET, &now.to_string(), body.as_bytes());
+    let timestamp = now.to_string();
+    let header = |name: &str| match name {
+        "x-slack-request-timestamp" => Some(timestamp.as_str()),
+        "x-slack-signature" => Some(signature.as_str()),
+        _ => None,
+    };
+    let answer =
+        curfew_ingress::http::answer("/slack/commands", header, body.as_bytes(), &config, &queue)
+            .await;
+    assert_eq!((answer.status, queue.jobs().len()), (200, 1));
+}
