@@ -48,6 +48,10 @@ pub struct CommandJob {
     pub writer: String,
     pub writer_name: Option<String>,
     pub room: Option<String>,
+    /// The room's id where the front has one (a Slack channel's `C…`), so
+    /// a schedule's `rooms` may name a channel either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     pub team: Option<String>,
     /// JANDI's `createdAt`, else when the ingress received the message;
     /// Slack's `X-Slack-Request-Timestamp`.
@@ -198,6 +202,7 @@ impl CommandJob {
             writer,
             writer_name: payload.writer_name().map(str::to_owned),
             room,
+            room_id: None,
             team: payload.team_name.clone(),
             created_at,
             front: Front::Jandi,
@@ -230,6 +235,7 @@ impl CommandJob {
             writer: request.user_id.clone(),
             writer_name: request.user_name.clone(),
             room,
+            room_id: request.channel_id.clone(),
             team: request
                 .team_domain
                 .clone()

@@ -134,6 +134,22 @@ pub(super) fn render(view: &ErrorView, ctx: &Context) -> Card {
                 format!("{writer} may not change schedules (not in CURFEW_ADMINS)."),
             ),
         ),
+        ErrorView::WrongRoom {
+            schedule,
+            room,
+            rooms,
+        } => {
+            let here = room.clone().unwrap_or_else(|| pick(lang, "(알 수 없는 방)", "(unknown room)").to_owned());
+            Card::new(
+                Tone::Error,
+                pick(
+                    lang,
+                    format!("충성! {schedule}은(는) 이 방({here})에서 바꿀 수 없지 말입니다! (rooms에 없습니다)"),
+                    format!("{schedule} cannot be changed from {here} (not in its rooms)."),
+                ),
+            )
+            .block(pick(lang, "바꿀 수 있는 방", "Rooms that may change it"), rooms.join("\n"))
+        }
         ErrorView::Failed { what } => Card::new(
             Tone::Error,
             pick(

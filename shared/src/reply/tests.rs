@@ -1251,6 +1251,27 @@ case!(
     ERR,
     ["park@example.com", "권한이 없", "CURFEW_ADMINS"]
 );
+fn wrong_room() -> Reply {
+    Reply::Error(ErrorView::WrongRoom {
+        schedule: "dev".into(),
+        room: Some("random".into()),
+        rooms: vec!["#ops".into(), "C0123ABC".into()],
+    })
+}
+case!(
+    error_en_wrong_room,
+    wrong_room(),
+    En,
+    ERR,
+    ["dev cannot be changed from random (not in its rooms)", "#ops\nC0123ABC"]
+);
+case!(
+    error_ko_wrong_room,
+    wrong_room(),
+    Ko,
+    ERR,
+    ["random", "rooms", "바꿀 수 있는 방", "#ops\nC0123ABC"]
+);
 case!(
     error_en_failed,
     failed(),

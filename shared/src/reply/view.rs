@@ -310,6 +310,12 @@ pub enum ErrorView {
     },
     /// `CURFEW_ADMINS` is set and the writer is not on it.
     NotAllowed { writer: String },
+    /// The schedule's `rooms` do not include the room the command came from.
+    WrongRoom {
+        schedule: String,
+        room: Option<String>,
+        rooms: Vec<String>,
+    },
     /// The worker could not finish; `what` is safe to show (no secrets).
     Failed { what: String },
     /// The message's `createdAt` is too far from the ingress clock (a replay,

@@ -45,6 +45,10 @@ pub struct ScheduleDef {
     /// A Slack channel (`#dev`, `dev` or an id): SPEC §4.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_channel: Option<String>,
+    /// JANDI rooms / Slack channels (`#dev`, `dev` or an id) that may change
+    /// this schedule; empty = any (SPEC §5). Reads are allowed from anywhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_warning_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -268,6 +272,7 @@ impl ScheduleDef {
             enabled: self.enabled.unwrap_or(true),
             notify_room: self.notify_room.clone(),
             notify_channel: self.notify_channel.clone(),
+            rooms: self.rooms.clone(),
             stop_warning_minutes,
             enforce: self.enforce.unwrap_or(false),
             hibernate: self.hibernate.unwrap_or(false),

@@ -29,6 +29,8 @@ pub struct Schedule {
     /// The Slack channel its notices go to. With neither, every configured
     /// front's default; with one, only that front (SPEC §4.2).
     pub notify_channel: Option<String>,
+    /// The rooms / channels mutating commands are taken from; empty = any.
+    pub rooms: Vec<String>,
     /// Minutes before a stop to warn the room; 0 = never.
     pub stop_warning_minutes: u32,
     /// Re-apply the desired state at every tick instead of only at events.

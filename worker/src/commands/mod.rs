@@ -46,6 +46,13 @@ pub async fn execute(
         Found::Schedule(schedule, pairs) => (schedule, pairs),
         Found::Reply(reply) => return Ok(reply),
     };
+    if op.is_mutating() && !from_its_rooms(&schedule, job) {
+        return Ok(Reply::Error(ErrorView::WrongRoom {
+            schedule: schedule.name.clone(),
+            room: job.room.clone(),
+            rooms: schedule.rooms.clone(),
+        }));
+    }
     let asked = Asked {
         services,
         schedule: &schedule,
@@ -96,6 +103,18 @@ fn allowed(config: &WorkerConfig, job: &CommandJob) -> bool {
             .into_iter()
             .flatten()
             .any(|who| config.admins.iter().any(|a| a.eq_ignore_ascii_case(who)))
+}
+
+/// A schedule's `rooms` empty lets any room; otherwise the command's room
+/// must be listed, by name (with or without `#`, in any case) or by id.
+fn from_its_rooms(schedule: &Schedule, job: &CommandJob) -> bool {
+    let key = |room: &str| room.trim().trim_start_matches('#').to_lowercase();
+    let here: Vec<String> = [job.room.as_deref(), job.room_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(key)
+        .collect();
+    schedule.rooms.is_empty() || schedule.rooms.iter().any(|r| here.contains(&key(r)))
 }
 
 enum Found {

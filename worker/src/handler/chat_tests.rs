@@ -246,3 +246,68 @@ async fn status_marks_a_resource_in_a_group_of_another_kind() {
         "{status}"
     );
 }
+
+/// A Slack slash command typed in `channel` (`channel_id`, `channel_name`).
+fn slack_job(text: &str, channel: (&str, &str), now: DateTime<Utc>) -> String {
+    let form = format!(
+        "user_id=U42&user_name=alice&channel_id={}&channel_name={}&command=%2Fcurfew&text={}&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2Fx",
+        channel.0,
+        channel.1,
+        text.replace(' ', "+")
+    );
+    let request = curfew_shared::slack::SlashCommand::from_form(form.as_bytes()).unwrap();
+    let command = curfew_shared::command::parse(&request.line()).unwrap();
+    curfew_shared::job::Job::Command(curfew_shared::job::CommandJob::from_slack(
+        &request, command, now,
+    ))
+    .encode()
+}
+
+#[tokio::test]
+async fn rooms_take_changes_only_from_their_rooms_and_reads_from_anywhere() {
+    let file = DEV.replace("timezone", "rooms = [\"#Ops\", \"C0123ABC\"]\ntimezone");
+    let world = World::new(&file, vec![instance(Ec2, "i-web", "dev", None, Stopped)]);
+    let now = at(EIGHT_TWELVE);
+    // JANDI's room `dev-ops` is not one of them: refused, naming the rule.
+    let refused = reply(&world, "/서버 dev force_start", now).await;
+    assert!(
+        refused.contains("rooms") && refused.contains("dev-ops"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("#Ops") && refused.contains("C0123ABC"),
+        "{refused}"
+    );
+    assert!(world.fleet.calls().is_empty(), "nothing started");
+    // A read is answered from anywhere.
+    let status = reply(&world, "/서버 dev status", now).await;
+    assert!(!status.contains("rooms"), "{status}");
+    // A Slack channel named `ops` (any case, no `#`) may.
+    let app = world.app();
+    let ops = slack_job("dev force_start for 1h", ("C999", "OPS"), now);
+    assert_eq!(app.handle(&ops, now).await, Verdict::Done);
+    assert!(
+        world
+            .fleet
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("start ec2")),
+        "{:?}",
+        world.fleet.calls()
+    );
+    // And one listed by its id, whatever its name.
+    let by_id = slack_job(
+        "dev force_stop",
+        ("C0123ABC", "random"),
+        now + Duration::minutes(1),
+    );
+    assert_eq!(
+        app.handle(&by_id, now + Duration::minutes(1)).await,
+        Verdict::Done
+    );
+    let notifier = world.notifier.slack_posted();
+    assert_eq!(notifier.len(), 2, "{notifier:?}");
+    assert!(!serde_json::to_string(&notifier)
+        .unwrap()
+        .contains("not in its rooms"));
+}
