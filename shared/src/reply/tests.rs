@@ -1263,7 +1263,10 @@ case!(
     wrong_room(),
     En,
     ERR,
-    ["dev cannot be changed from random (not in its rooms)", "#ops\nC0123ABC"]
+    [
+        "dev cannot be changed from random (not in its rooms)",
+        "#ops\nC0123ABC"
+    ]
 );
 case!(
     error_ko_wrong_room,
