@@ -6,6 +6,7 @@
 //! rule target cannot wrap it.
 
 use crate::command::Command;
+use crate::front::Front;
 use crate::jandi::OutgoingWebhook;
 use crate::redacted::Redacted;
 use crate::slack::SlashCommand;
@@ -64,28 +65,6 @@ pub struct CommandJob {
     /// channel for 30 minutes: a secret, never in a log line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_url: Option<Redacted<String>>,
-}
-
-/// The chat fronts (SPEC §4).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Front {
-    #[default]
-    Jandi,
-    Slack,
-}
-
-impl Front {
-    pub const fn is_jandi(&self) -> bool {
-        matches!(self, Self::Jandi)
-    }
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Jandi => "jandi",
-            Self::Slack => "slack",
-        }
-    }
 }
 
 /// A scheduler tick: the instant to evaluate every timeline at.

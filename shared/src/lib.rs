@@ -12,6 +12,7 @@
 
 pub mod action;
 pub mod command;
+pub mod front;
 pub mod jandi;
 pub mod job;
 pub mod ports;

@@ -7,7 +7,8 @@ use curfew_ingress::http::answer;
 use curfew_ingress::signature::sign;
 use curfew_ingress::slack::{command, Signed};
 use curfew_ingress::{Answer, Config};
-use curfew_shared::job::{Front, Job};
+use curfew_shared::front::Front;
+use curfew_shared::job::Job;
 use curfew_testkit::MemoryQueue;
 use serde_json::Value;
 

@@ -14,6 +14,7 @@ pub(super) fn render(view: &HistoryView, ctx: &Context) -> Card {
                 .room
                 .as_deref()
                 .map_or_else(String::new, |r| format!(" @{r}"));
+            let room = format!("{room} ({})", e.front.as_str());
             format!(
                 "{} {}{room} : {}",
                 at_text(e.at, view.timezone, lang),

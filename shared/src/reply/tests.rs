@@ -480,12 +480,14 @@ fn history() -> Reply {
                 writer: "kim@example.com".into(),
                 room: Some("ops".into()),
                 text: "/서버 dev force_stop".into(),
+                front: crate::front::Front::Jandi,
             },
             AuditEntry {
                 at: seoul("2026-11-23 14:05"),
                 writer: "lee@example.com".into(),
                 room: None,
-                text: "/서버 dev e s 2026-11-28 start 10:00".into(),
+                text: "/curfew dev e s 2026-11-28 start 10:00".into(),
+                front: crate::front::Front::Slack,
             },
         ],
     })
@@ -1080,7 +1082,7 @@ case!(next_ko_none, next_empty(), Ko, OK, ["일정이 없습니다"]);
 
 // history
 case!(history_en_newest_first, history(), En, OK,
-    ["2026-11-23 (Mon) 14:05 lee@example.com : /서버 dev e s 2026-11-28 start 10:00\n2026-11-20 (Fri) 09:15 kim@example.com @ops : /서버 dev force_stop"]);
+    ["2026-11-23 (Mon) 14:05 lee@example.com (slack) : /curfew dev e s 2026-11-28 start 10:00\n2026-11-20 (Fri) 09:15 kim@example.com @ops (jandi) : /서버 dev force_stop"]);
 case!(
     history_ko,
     history(),
@@ -1088,7 +1090,7 @@ case!(
     OK,
     [
         "최근 변경 2건",
-        "kim@example.com @ops",
+        "kim@example.com @ops (jandi)",
         "2026-11-20 (금) 09:15"
     ]
 );

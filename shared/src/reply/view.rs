@@ -3,6 +3,7 @@
 //! chosen language. No SDK type appears here.
 
 use crate::command::{Command, CommandError};
+use crate::front::Front;
 use crate::resource::{GroupKind, GroupWait, InstanceRef, InstanceState, Placed};
 use crate::schedule::{timeline::Upcoming, DayPlan, Event, Exception, Handback};
 use crate::Action;
@@ -295,6 +296,9 @@ pub struct AuditEntry {
     pub writer: String,
     pub room: Option<String>,
     pub text: String,
+    /// The front it was typed in (records before Slack: JANDI).
+    #[serde(default)]
+    pub front: Front,
 }
 
 /// Everything that can go wrong, in words for the writer.

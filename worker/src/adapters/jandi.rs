@@ -1,6 +1,7 @@
 //! Posting to JANDI incoming webhooks (SPEC §4): replies and notifications;
-//! and a Slack command's reply to its `response_url` (SPEC §4.2), with the
-//! same retries.
+//! and to Slack (SPEC §4.2): a command's reply to its `response_url`, a
+//! notice to a channel's incoming webhook (one a second), with the same
+//! retries, a 429's `Retry-After` honoured everywhere.
 //!
 //! 429, 5xx and transport failures (timeouts, refused connections) are
 //! retried with exponential backoff and full jitter; any other 4xx is
@@ -294,8 +295,8 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
 }
 
 /// The port: a JANDI webhook gets the card as JANDI shows it
-/// ([`Notifier::post`]), a Slack `response_url` as Block Kit
-/// ([`Notifier::respond_on_slack`]).
+/// ([`Notifier::post`]); a Slack `response_url` or incoming webhook gets it
+/// as Block Kit ([`Notifier::respond_on_slack`], [`Notifier::notify_on_slack`]).
 impl Notify for Notifier {
     fn post<'a>(
         &'a self,

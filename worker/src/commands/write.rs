@@ -35,6 +35,7 @@ async fn audit(asked: &Asked<'_>) -> Result<(), ExecError> {
             .unwrap_or_else(|| job.writer.clone()),
         room: job.room.clone(),
         text: job.text.clone(),
+        front: job.front,
     };
     asked
         .services

@@ -310,4 +310,10 @@ async fn rooms_take_changes_only_from_their_rooms_and_reads_from_anywhere() {
     assert!(!serde_json::to_string(&notifier)
         .unwrap()
         .contains("not in its rooms"));
+    // `history` says where each change was typed.
+    let history = reply(&world, "/서버 dev history", now + Duration::minutes(2)).await;
+    assert!(
+        history.contains("alice @OPS (slack) : /curfew dev force_start for 1h"),
+        "{history}"
+    );
 }

@@ -6,6 +6,7 @@
 use super::{s, StoreError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, SecondsFormat};
+use curfew_shared::front::Front;
 use curfew_shared::ports::{AuditLog, PortFuture};
 use curfew_shared::reply::AuditEntry;
 
@@ -37,7 +38,8 @@ impl AuditStore {
             .item("sk", s(format!("{at}#{job_key}")))
             .item("at", s(at))
             .item("writer", s(&entry.writer))
-            .item("text", s(&entry.text));
+            .item("text", s(&entry.text))
+            .item("front", s(entry.front.as_str()));
         if let Some(room) = &entry.room {
             put = put.item("room", s(room));
         }
@@ -75,6 +77,10 @@ impl AuditStore {
                     writer: text(item, "writer")?,
                     room: text(item, "room"),
                     text: text(item, "text")?,
+                    front: match text(item, "front").as_deref() {
+                        Some("slack") => Front::Slack,
+                        _ => Front::Jandi,
+                    },
                 })
             })
             .collect())
