@@ -2,7 +2,8 @@
 //! Function URL or API Gateway) and plain HTTP on `CURFEW_INGRESS_ADDR` for
 //! local use. Both only translate: [`answer`] routes a POST by its path to
 //! the chat front's decision (JANDI's [`crate::handle`] on `/`, Slack's
-//! [`crate::slack::command`] on `/slack/commands`); any other path is 404.
+//! [`crate::slack::command`] on `/slack/commands`, [`crate::slack::action`]
+//! on `/slack/actions`); any other path is 404.
 
 use crate::handler::{Answer, Outcome};
 use crate::slack::{self, Signed};
@@ -47,6 +48,13 @@ pub async fn answer<'h>(
                 signature: header("x-slack-signature"),
             };
             slack::command(body, signed, now, config, queue).await
+        }
+        "/slack/actions" => {
+            let signed = Signed {
+                timestamp: header("x-slack-request-timestamp"),
+                signature: header("x-slack-signature"),
+            };
+            slack::action(body, signed, now, config, queue).await
         }
         _ => Answer::bare(404, Outcome::NotFound),
     }

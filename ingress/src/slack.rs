@@ -8,6 +8,8 @@
 //! otherwise 200 with an ephemeral Block Kit message: `help` and syntax
 //! errors answered here (the usage line shows the app's own command), the
 //! rest acknowledged and queued as the same command job JANDI produces.
+//! `POST /slack/actions` (a button's click) is verified the same way and
+//! queues the command its button offers ([`action`]).
 
 use crate::handler::{Answer, Outcome};
 use crate::signature::request_time;
@@ -17,7 +19,7 @@ use curfew_shared::command::{parse, Command};
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
 use curfew_shared::reply::{render, Context, ErrorView, Reply};
-use curfew_shared::slack::SlashCommand;
+use curfew_shared::slack::{BlockActions, SlashCommand};
 
 /// The two headers Slack signs a request with, as sent.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,6 +71,46 @@ pub async fn command(
             });
             Answer::slack(&render(&reply, &ctx), Outcome::QueueFailed)
         }
+    }
+}
+
+/// Decides the answer to one button click received at `now`: verified as
+/// a command is, then the command its button offers is queued exactly as
+/// typing it would queue it, and Slack gets an empty 200 (the answer comes
+/// from the worker, replacing the message the button was on). A click that
+/// is not one of curfew's offers is 400.
+pub async fn action(
+    body: &[u8],
+    signed: Signed<'_>,
+    now: DateTime<Utc>,
+    config: &Config,
+    queue: &impl JobQueue,
+) -> Answer {
+    if config.slack.is_empty() {
+        return Answer::bare(404, Outcome::NotFound);
+    }
+    if body.len() > config.max_body_bytes {
+        return Answer::bare(413, Outcome::TooLarge);
+    }
+    if let Err(outcome) = verified(body, signed, now, config) {
+        return Answer::bare(401, outcome);
+    }
+    let Ok(click) = BlockActions::from_form(body) else {
+        return Answer::bare(400, Outcome::BadPayload);
+    };
+    let Some((clicked, offer)) = click.offer() else {
+        return Answer::bare(400, Outcome::BadPayload);
+    };
+    let Ok(command) = parse(&offer.command) else {
+        return Answer::bare(400, Outcome::BadPayload);
+    };
+    let job = Job::Command(CommandJob::from_slack_click(
+        &click, clicked, offer, command, now,
+    ));
+    match queue.send(&job).await {
+        Ok(()) => Answer::bare(200, Outcome::Queued),
+        // Not 200: Slack then tells the clicker the click failed.
+        Err(_) => Answer::bare(503, Outcome::QueueFailed),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::command::Command;
 use crate::front::Front;
 use crate::jandi::OutgoingWebhook;
 use crate::redacted::Redacted;
-use crate::slack::SlashCommand;
+use crate::slack::{BlockActions, ClickedAction, OfferValue, SlashCommand};
 use chrono::{DateTime, DurationRound, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -65,6 +65,10 @@ pub struct CommandJob {
     /// channel for 30 minutes: a secret, never in a log line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_url: Option<Redacted<String>>,
+    /// A button's click (SPEC §4.2): the offer it carried, good until the
+    /// stop it was made for; its answer replaces the message it was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<OfferValue>,
 }
 
 /// A scheduler tick: the instant to evaluate every timeline at.
@@ -186,6 +190,7 @@ impl CommandJob {
             created_at,
             front: Front::Jandi,
             response_url: None,
+            offer: None,
         }
     }
 
@@ -222,6 +227,47 @@ impl CommandJob {
             created_at,
             front: Front::Slack,
             response_url: request.response_url.clone(),
+            offer: None,
+        }
+    }
+
+    /// The job for a click on an offered button at `clicked_at`: exactly
+    /// the command typing it would give, with the clicker as writer. Its
+    /// key is (the message's `ts`, the button's `action_id`, the user), so
+    /// a double click acts once and a second person's click is a command
+    /// of its own.
+    pub fn from_slack_click(
+        click: &BlockActions,
+        action: &ClickedAction,
+        offer: OfferValue,
+        command: Command,
+        clicked_at: DateTime<Utc>,
+    ) -> Self {
+        let message_ts = click
+            .container
+            .as_ref()
+            .and_then(|c| c.message_ts.clone())
+            .unwrap_or_default();
+        let key = command_key(&message_ts, &click.user.id, &action.action_id, "click");
+        let channel = click.channel.as_ref();
+        Self {
+            key,
+            command,
+            text: offer.command.clone(),
+            keyword: None,
+            writer: click.user.id.clone(),
+            writer_name: click
+                .user
+                .username
+                .clone()
+                .or_else(|| click.user.name.clone()),
+            room: channel.map(|c| c.name.clone().unwrap_or_else(|| c.id.clone())),
+            room_id: channel.map(|c| c.id.clone()),
+            team: None,
+            created_at: clicked_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            front: Front::Slack,
+            response_url: click.response_url.clone(),
+            offer: Some(offer),
         }
     }
 }

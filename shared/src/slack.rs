@@ -4,7 +4,8 @@
 //! before anything here reads it; the worker posts what [`messages`] makes.
 
 use crate::redacted::Redacted;
-use crate::reply::{Card, Tone};
+use crate::reply::{Card, Offer, Tone};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Blocks in one message (Slack's limit).
@@ -76,6 +77,9 @@ pub enum ResponseType {
 pub struct Message {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<ResponseType>,
+    /// A click's answer replaces the message the button was on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replace_original: bool,
     pub text: String,
     pub blocks: Vec<Block>,
 }
@@ -88,6 +92,110 @@ pub enum Block {
     Section { text: Text },
     Context { elements: Vec<Text> },
     Divider,
+    Actions { elements: Vec<Button> },
+}
+
+/// A button: its value carries the offer ([`OfferValue`]) back in the click.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: Text,
+    pub action_id: String,
+    pub value: String,
+}
+
+/// What a button's `value` says: the command to run and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferValue {
+    pub command: String,
+    pub until: DateTime<Utc>,
+    pub stop: String,
+}
+
+impl From<&Offer> for OfferValue {
+    fn from(offer: &Offer) -> Self {
+        Self {
+            command: offer.command.clone(),
+            until: offer.until,
+            stop: offer.stop.clone(),
+        }
+    }
+}
+
+/// A `block_actions` click (the form field `payload`, JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BlockActions {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub user: ClickUser,
+    #[serde(default)]
+    pub channel: Option<ClickChannel>,
+    /// Where the answer goes (a secret, like a command's).
+    #[serde(default)]
+    pub response_url: Option<Redacted<String>>,
+    #[serde(default)]
+    pub container: Option<ClickContainer>,
+    pub actions: Vec<ClickedAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ClickUser {
+    pub id: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ClickChannel {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ClickContainer {
+    #[serde(default)]
+    pub message_ts: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ClickedAction {
+    pub action_id: String,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// The form a click arrives in.
+#[derive(Deserialize)]
+struct PayloadForm {
+    payload: String,
+}
+
+impl BlockActions {
+    /// Decodes a click's form-encoded body (its `payload` field).
+    pub fn from_form(body: &[u8]) -> Result<Self, FormError> {
+        let form: PayloadForm =
+            serde_urlencoded::from_bytes(body).map_err(|e| FormError(e.to_string()))?;
+        let click: Self =
+            serde_json::from_str(&form.payload).map_err(|e| FormError(e.to_string()))?;
+        if click.kind != "block_actions" {
+            return Err(FormError(format!(
+                "an interaction of type {:?}",
+                click.kind
+            )));
+        }
+        Ok(click)
+    }
+
+    /// The clicked button's offer, if its value is one of curfew's.
+    pub fn offer(&self) -> Option<(&ClickedAction, OfferValue)> {
+        let action = self.actions.first()?;
+        let value = serde_json::from_str(action.value.as_deref()?).ok()?;
+        Some((action, value))
+    }
 }
 
 /// A text object. curfew's text is plain (resource names carry `_` and
@@ -137,12 +245,21 @@ pub fn messages(card: &Card, response_type: Option<ResponseType>) -> Vec<Message
             }
         }
     }
+    if !card.offers.is_empty() {
+        if pages.last().is_none_or(|page| page.len() >= MAX_BLOCKS) {
+            pages.push(Vec::new());
+        }
+        if let Some(page) = pages.last_mut() {
+            page.push(buttons(&card.offers));
+        }
+    }
     let count = pages.len();
     pages
         .into_iter()
         .enumerate()
         .map(|(n, blocks)| Message {
             response_type,
+            replace_original: false,
             text: if count == 1 {
                 card.body.clone()
             } else {
@@ -151,6 +268,22 @@ pub fn messages(card: &Card, response_type: Option<ResponseType>) -> Vec<Message
             blocks,
         })
         .collect()
+}
+
+/// The offers as one actions block, a button each.
+fn buttons(offers: &[Offer]) -> Block {
+    Block::Actions {
+        elements: offers
+            .iter()
+            .enumerate()
+            .map(|(n, offer)| Button {
+                kind: "button".to_owned(),
+                text: Text::plain(offer.label.clone()),
+                action_id: format!("offer-{n}"),
+                value: serde_json::to_string(&OfferValue::from(offer)).unwrap_or_default(),
+            })
+            .collect(),
+    }
 }
 
 /// How the tone reads at a glance (Slack shows no colour on a message).
@@ -334,5 +467,106 @@ mod tests {
             })
             .collect();
         assert_eq!(lengths, [3, MAX_SECTION_CHARS, 10]);
+    }
+}
+
+/// The stop warning's buttons and the click that comes back (SPEC §4.2).
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod button_tests {
+    use super::*;
+    use crate::reply::{render, Context, Lang, Notice, NoticeView, Reply};
+    use crate::schedule::{Event, Source};
+    use crate::Action;
+
+    fn warning(lang: Lang) -> Card {
+        let stop = Event {
+            at: "2026-12-07T10:00:00Z".parse().unwrap(),
+            action: Action::Stop,
+            source: Source::Schedule,
+        };
+        let view = NoticeView {
+            schedule: "dev".into(),
+            timezone: chrono_tz::Asia::Seoul,
+            notice: Notice::StopWarning {
+                stop,
+                running: Vec::new(),
+            },
+        };
+        render(&Reply::Notice(view), &Context::new(lang, "서버"))
+    }
+
+    #[test]
+    fn the_warning_offers_an_hour_until_stop_plus_two_hours_and_stop_now() {
+        let card = warning(Lang::En);
+        let offered: Vec<(&str, &str)> = card
+            .offers
+            .iter()
+            .map(|o| (o.label.as_str(), o.command.as_str()))
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                ("Keep running 1h", "dev force_start for 1h"),
+                (
+                    "Keep running until 21:00",
+                    "dev force_start until 2026-12-07 21:00"
+                ),
+                ("Stop now", "dev force_stop"),
+            ]
+        );
+        for offer in &card.offers {
+            assert_eq!(offer.stop, "19:00");
+            crate::command::parse(&offer.command).unwrap();
+        }
+        assert_eq!(warning(Lang::Ko).offers[0].label, "1시간 더 켜두기");
+    }
+
+    #[test]
+    fn slack_shows_them_as_buttons_and_jandi_not_at_all() {
+        let card = warning(Lang::En);
+        let [message] = messages(&card, None).try_into().unwrap();
+        let Some(Block::Actions { elements }) = message.blocks.last() else {
+            panic!("{:?}", message.blocks)
+        };
+        assert_eq!(elements.len(), 3);
+        let value: OfferValue = serde_json::from_str(&elements[1].value).unwrap();
+        assert_eq!(value.command, "dev force_start until 2026-12-07 21:00");
+        assert_eq!(value.until, card.offers[1].until);
+        let jandi = serde_json::to_string(&crate::jandi::Message::from(&card)).unwrap();
+        assert!(!jandi.contains("force_start"), "{jandi}");
+    }
+
+    /// A click as Slack posts it: the form field `payload`, JSON.
+    pub(crate) fn click_form(value: &str) -> String {
+        let payload = serde_json::json!({
+            "type": "block_actions",
+            "user": {"id": "U42", "username": "alice", "name": "alice"},
+            "channel": {"id": "C0123ABC", "name": "dev-ops"},
+            "container": {"type": "message", "message_ts": "1796648400.000100"},
+            "response_url": "https://hooks.slack.com/actions/T1/1/secret",
+            "actions": [{"type": "button", "action_id": "offer-0", "value": value, "action_ts": "1796648401.0"}]
+        });
+        serde_urlencoded::to_string([("payload", payload.to_string())]).unwrap()
+    }
+
+    #[test]
+    fn a_click_decodes_into_its_offer() {
+        let value = serde_json::to_string(&OfferValue::from(&warning(Lang::En).offers[0])).unwrap();
+        let click = BlockActions::from_form(click_form(&value).as_bytes()).unwrap();
+        let (action, offer) = click.offer().unwrap();
+        assert_eq!(action.action_id, "offer-0");
+        assert_eq!(offer.command, "dev force_start for 1h");
+        assert!(
+            !format!("{click:?}").contains("hooks.slack.com"),
+            "never in a log line"
+        );
+        assert!(BlockActions::from_form(click_form("not json").as_bytes())
+            .unwrap()
+            .offer()
+            .is_none());
+        let other = click_form(&value).replace("block_actions", "view_submission");
+        assert!(BlockActions::from_form(other.as_bytes()).is_err());
+        assert!(BlockActions::from_form(b"payload=%7B").is_err());
     }
 }

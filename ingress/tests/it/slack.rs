@@ -271,3 +271,101 @@ fn neither_front_configured_is_an_error_naming_both() {
         "{error}"
     );
 }
+
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A click on a warning's button, as Slack posts it.
+fn click(user: &str, command: &str) -> String {
+    let value = serde_json::json!({
+        "command": command, "until": "2099-12-07T10:00:00Z", "stop": "19:00"
+    });
+    let payload = serde_json::json!({
+        "type": "block_actions",
+        "user": {"id": user, "username": "alice"},
+        "channel": {"id": "C0123ABC", "name": "dev-ops"},
+        "container": {"type": "message", "message_ts": "1796648400.000100"},
+        "response_url": "https://hooks.slack.com/actions/T1/1/secret",
+        "actions": [{"type": "button", "action_id": "offer-0", "value": value.to_string()}]
+    });
+    format!("payload={}", percent(&payload.to_string()))
+}
+
+#[tokio::test]
+async fn a_click_queues_the_command_its_button_offers_once_per_user() {
+    let config = slack_only();
+    let at = Utc::now().timestamp();
+    let (answer, jobs) = post(
+        "/slack/actions",
+        &click("U42", "dev force_start for 1h"),
+        SECRET,
+        at,
+        &config,
+    )
+    .await;
+    assert_eq!(
+        (answer.status, answer.outcome, &answer.body),
+        (200, Outcome::Queued, &None)
+    );
+    let [Job::Command(job)] = jobs.as_slice() else {
+        panic!("{jobs:?}")
+    };
+    assert_eq!(job.text, "dev force_start for 1h");
+    assert_eq!(
+        (job.writer.as_str(), job.room.as_deref()),
+        ("U42", Some("dev-ops"))
+    );
+    assert_eq!(job.offer.as_ref().unwrap().stop, "19:00");
+    assert_eq!(
+        job.response_url.as_ref().unwrap().expose(),
+        "https://hooks.slack.com/actions/T1/1/secret"
+    );
+    // A double click (even a second later) is the same job; another user's is not.
+    let (_, again) = post(
+        "/slack/actions",
+        &click("U42", "dev force_start for 1h"),
+        SECRET,
+        at + 1,
+        &config,
+    )
+    .await;
+    assert_eq!(again[0].idempotency_key(), jobs[0].idempotency_key());
+    let (_, other) = post(
+        "/slack/actions",
+        &click("U7", "dev force_start for 1h"),
+        SECRET,
+        at,
+        &config,
+    )
+    .await;
+    assert_ne!(other[0].idempotency_key(), jobs[0].idempotency_key());
+}
+
+#[tokio::test]
+async fn a_forged_or_foreign_click_queues_nothing() {
+    let config = slack_only();
+    let at = Utc::now().timestamp();
+    let body = click("U42", "dev force_stop");
+    let (forged, jobs) = post("/slack/actions", &body, "not-the-secret", at, &config).await;
+    assert_eq!((forged.status, jobs.len()), (401, 0));
+    let (stale, jobs) = post("/slack/actions", &body, SECRET, at - 600, &config).await;
+    assert_eq!((stale.status, jobs.len()), (401, 0));
+    let (foreign, jobs) = post(
+        "/slack/actions",
+        &click("U42", "rm -rf /"),
+        SECRET,
+        at,
+        &config,
+    )
+    .await;
+    assert_eq!((foreign.status, jobs.len()), (400, 0), "not a command");
+    let (not_a_click, jobs) =
+        post("/slack/actions", &form("dev status"), SECRET, at, &config).await;
+    assert_eq!((not_a_click.status, jobs.len()), (400, 0));
+}

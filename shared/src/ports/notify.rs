@@ -35,6 +35,8 @@ pub enum Destination<'a> {
     SlackResponse {
         url: &'a str,
         response_type: ResponseType,
+        /// A click's answer, replacing the message the button was on.
+        replace_original: bool,
     },
     /// A Slack incoming webhook (a channel's, or the default).
     SlackWebhook(&'a str),

@@ -4,6 +4,7 @@
 //! its own wire shape (JANDI's `body` / `connectColor` / `connectInfo` in
 //! `crate::jandi`), so a new front adds a renderer and nothing else.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// How the reply reads: all went well, something needs an eye, or
@@ -22,6 +23,21 @@ pub struct Card {
     pub tone: Tone,
     pub body: String,
     pub blocks: Vec<Block>,
+    /// What the reader may do about it at once, where the front can offer
+    /// it (Slack's buttons; JANDI shows none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offers: Vec<Offer>,
+}
+
+/// One offered command: a button's label, the command typing it would
+/// give (without the keyword), good until `until` (a warning's offers
+/// expire at the stop they are about, shown as `stop`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub label: String,
+    pub command: String,
+    pub until: DateTime<Utc>,
+    pub stop: String,
 }
 
 /// A titled block of text under the body.
@@ -37,7 +53,15 @@ impl Card {
             tone,
             body: body.into(),
             blocks: Vec::new(),
+            offers: Vec::new(),
         }
+    }
+
+    /// Adds an offer.
+    #[must_use]
+    pub fn offer(mut self, offer: Offer) -> Self {
+        self.offers.push(offer);
+        self
     }
 
     /// Adds a block.

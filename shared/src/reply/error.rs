@@ -134,6 +134,14 @@ pub(super) fn render(view: &ErrorView, ctx: &Context) -> Card {
                 format!("{writer} may not change schedules (not in CURFEW_ADMINS)."),
             ),
         ),
+        ErrorView::OfferExpired { stop } => Card::new(
+            Tone::Error,
+            pick(
+                lang,
+                format!("충성! {stop} 정지는 이미 지났지 말입니다! 아무것도 바꾸지 않았습니다!"),
+                format!("The stop at {stop} has already come: nothing was changed."),
+            ),
+        ),
         ErrorView::WrongRoom {
             schedule,
             room,

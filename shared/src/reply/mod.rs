@@ -24,7 +24,7 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-pub use card::{Block, Card, Tone};
+pub use card::{Block, Card, Offer, Tone};
 pub use digest::{digest, PER_DIGEST, SEPARATE_UP_TO};
 pub use view::*;
 

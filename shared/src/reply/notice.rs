@@ -4,7 +4,7 @@
 use super::{
     action_text, at_text, pick, source_text, Context, GroupWait, Lang, Notice, NoticeView, Placed,
 };
-use super::{Card, Tone};
+use super::{Card, Offer, Tone};
 use crate::schedule::Event;
 use crate::Action;
 use chrono_tz::Tz;
@@ -59,7 +59,10 @@ pub(super) fn render(view: &NoticeView, ctx: &Context) -> Card {
         .block(
             pick(lang, "실행 중인 서버", "Running"),
             placed_lines(running),
-        ),
+        )
+        .offer(keep_for_an_hour(name, stop, tz, lang))
+        .offer(keep_until(name, stop, tz, lang))
+        .offer(stop_now(name, stop, tz, lang)),
         Notice::Failed { what } => Card::new(
             Tone::Error,
             pick(
@@ -301,4 +304,41 @@ fn acted_message(
         );
     }
     message
+}
+
+/// The stop warning's offers (Slack's buttons, SPEC §4.2), each good until
+/// the stop it warns of.
+fn warning_offer(label: String, command: String, stop: &Event, tz: Tz) -> Offer {
+    Offer {
+        label,
+        command,
+        until: stop.at,
+        stop: stop.at.with_timezone(&tz).format("%H:%M").to_string(),
+    }
+}
+
+fn keep_for_an_hour(name: &str, stop: &Event, tz: Tz, lang: Lang) -> Offer {
+    let label = pick(lang, "1시간 더 켜두기", "Keep running 1h").to_owned();
+    warning_offer(label, format!("{name} force_start for 1h"), stop, tz)
+}
+
+/// Until two hours past the stop, in the schedule's time zone.
+fn keep_until(name: &str, stop: &Event, tz: Tz, lang: Lang) -> Offer {
+    let later = (stop.at + chrono::Duration::hours(2)).with_timezone(&tz);
+    let time = later.format("%H:%M");
+    let label = pick(
+        lang,
+        format!("{time}까지 켜두기"),
+        format!("Keep running until {time}"),
+    );
+    let command = format!(
+        "{name} force_start until {}",
+        later.format("%Y-%m-%d %H:%M")
+    );
+    warning_offer(label, command, stop, tz)
+}
+
+fn stop_now(name: &str, stop: &Event, tz: Tz, lang: Lang) -> Offer {
+    let label = pick(lang, "지금 끄기", "Stop now").to_owned();
+    warning_offer(label, format!("{name} force_stop"), stop, tz)
 }

@@ -314,6 +314,8 @@ pub enum ErrorView {
     },
     /// `CURFEW_ADMINS` is set and the writer is not on it.
     NotAllowed { writer: String },
+    /// A button clicked once the stop it was offered for had come.
+    OfferExpired { stop: String },
     /// The schedule's `rooms` do not include the room the command came from.
     WrongRoom {
         schedule: String,

@@ -69,8 +69,16 @@ impl Notify for MemoryNotifier {
                         posted.push((url.to_owned(), Message::from(card)));
                     }
                 }
-                Destination::SlackResponse { url, response_type } => {
-                    self.record_slack(url, slack::messages(card, Some(response_type)));
+                Destination::SlackResponse {
+                    url,
+                    response_type,
+                    replace_original,
+                } => {
+                    let mut messages = slack::messages(card, Some(response_type));
+                    if let Some(first) = messages.first_mut() {
+                        first.replace_original = replace_original;
+                    }
+                    self.record_slack(url, messages);
                 }
                 Destination::SlackWebhook(url) => {
                     self.record_slack(url, slack::messages(card, None));

@@ -139,8 +139,14 @@ impl Notifier {
         url: &str,
         card: &Card,
         response_type: ResponseType,
+        replace_original: bool,
     ) -> Result<(), NotifyError> {
-        for message in slack::messages(card, Some(response_type)) {
+        for (n, mut message) in slack::messages(card, Some(response_type))
+            .into_iter()
+            .enumerate()
+        {
+            // Only the first message takes the original's place.
+            message.replace_original = replace_original && n == 0;
             // Plain strings again: serializing cannot fail.
             let body = serde_json::to_vec(&message).unwrap_or_default();
             self.send(url, body, None).await?;
@@ -306,8 +312,13 @@ impl Notify for Notifier {
         Box::pin(async move {
             match to {
                 Destination::Jandi(url) => Self::post(self, url, &Message::from(card)).await,
-                Destination::SlackResponse { url, response_type } => {
-                    self.respond_on_slack(url, card, response_type).await
+                Destination::SlackResponse {
+                    url,
+                    response_type,
+                    replace_original,
+                } => {
+                    self.respond_on_slack(url, card, response_type, replace_original)
+                        .await
                 }
                 Destination::SlackWebhook(url) => self.notify_on_slack(url, card).await,
             }

@@ -317,3 +317,96 @@ async fn rooms_take_changes_only_from_their_rooms_and_reads_from_anywhere() {
         "{history}"
     );
 }
+
+/// A click on the 19:00 warning's button that offers `command`, by `user`.
+fn click_job(user: &str, command: &str, clicked_at: DateTime<Utc>) -> String {
+    use curfew_shared::slack::BlockActions;
+    let value = serde_json::json!({
+        "command": command, "until": "2026-12-09T10:00:00Z", "stop": "19:00"
+    });
+    let payload = serde_json::json!({
+        "type": "block_actions",
+        "user": {"id": user, "username": user.to_lowercase()},
+        "channel": {"id": "C1", "name": "dev-ops"},
+        "container": {"message_ts": "1796648400.000100"},
+        "response_url": "https://hooks.slack.com/actions/T1/1/secret",
+        "actions": [{"action_id": "offer-0", "value": value.to_string()}]
+    })
+    .to_string();
+    let form: String = payload
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let click = BlockActions::from_form(format!("payload={form}").as_bytes()).unwrap();
+    let (action, offer) = click.offer().unwrap();
+    let command = curfew_shared::command::parse(&offer.command).unwrap();
+    curfew_shared::job::Job::Command(curfew_shared::job::CommandJob::from_slack_click(
+        &click, action, offer, command, clicked_at,
+    ))
+    .encode()
+}
+
+/// Wednesday 2026-12-09 18:52 and 19:03 in Seoul.
+const EIGHTEEN_FIFTY_TWO: &str = "2026-12-09T09:52:00Z";
+const NINETEEN_OH_THREE: &str = "2026-12-09T10:03:00Z";
+
+#[tokio::test]
+async fn a_click_on_keep_running_keeps_the_servers_up_and_replaces_the_warning() {
+    let world = World::new(DEV, vec![instance(Ec2, "i-web", "dev", None, Running)]);
+    let app = world.app();
+    let at = at(EIGHTEEN_FIFTY_TWO);
+    let job = click_job("ALICE", "dev force_start for 1h", at);
+    assert_eq!(app.handle(&job, at).await, Verdict::Done);
+    // A double click acts once.
+    assert_eq!(
+        app.handle(&job, at + Duration::seconds(1)).await,
+        Verdict::Duplicate
+    );
+    let posted = world.notifier.slack_posted();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    let (url, answer) = &posted[0];
+    assert_eq!(url, "https://hooks.slack.com/actions/T1/1/secret");
+    assert!(
+        answer.replace_original,
+        "the answer takes the warning's place"
+    );
+    let text = serde_json::to_string(answer).unwrap();
+    assert!(
+        text.contains("Clicked by") && text.contains("@alice"),
+        "{text}"
+    );
+    // 19:00 passes without a stop: the override holds until 19:52.
+    let seven = at + Duration::minutes(8);
+    let tick = crate::fakes::tick_job(seven);
+    assert_eq!(app.handle(&tick, seven).await, Verdict::Done);
+    assert!(
+        !world.fleet.calls().iter().any(|c| c.starts_with("stop")),
+        "{:?}",
+        world.fleet.calls()
+    );
+    let history = reply(&world, "/서버 dev history", at + Duration::minutes(1)).await;
+    assert!(
+        history.contains("alice @dev-ops (slack) : dev force_start for 1h"),
+        "{history}"
+    );
+}
+
+#[tokio::test]
+async fn a_click_after_the_stop_changes_nothing_and_says_so() {
+    let world = World::new(DEV, vec![instance(Ec2, "i-web", "dev", None, Stopped)]);
+    let at = at(NINETEEN_OH_THREE);
+    let job = click_job("BOB", "dev force_start for 1h", at);
+    assert_eq!(world.app().handle(&job, at).await, Verdict::Done);
+    assert!(world.fleet.calls().is_empty(), "nothing started");
+    let posted = world.notifier.slack_posted();
+    let (_, answer) = &posted[0];
+    assert!(!answer.replace_original, "the warning stays");
+    let text = serde_json::to_string(answer).unwrap();
+    assert!(
+        text.contains("The stop at 19:00 has already come"),
+        "{text}"
+    );
+}

@@ -18,7 +18,7 @@ use curfew_shared::front::Front;
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::{Claim, Class, Destination, NotifyError};
-use curfew_shared::reply::{render, Context, ErrorView, Reply};
+use curfew_shared::reply::{render, Context, ErrorView, Lang, Reply};
 use curfew_shared::slack::ResponseType;
 
 /// What became of a message.
@@ -124,7 +124,15 @@ impl App {
 
     /// Executes a chat command and posts the reply to its room.
     async fn command(&self, job: &CommandJob, now: DateTime<Utc>) -> Result<(), Failure> {
-        let reply = match execute(&self.services, &self.config, job, now).await {
+        // A click on an offer past the stop it was made for does nothing.
+        let expired = job.offer.as_ref().filter(|offer| now >= offer.until);
+        let outcome = match expired {
+            Some(offer) => Ok(Reply::Error(ErrorView::OfferExpired {
+                stop: offer.stop.clone(),
+            })),
+            None => execute(&self.services, &self.config, job, now).await,
+        };
+        let reply = match outcome {
             Ok(reply) => reply,
             // The writer hears why at once: contention would most likely
             // repeat, and a permanent error (access denied, a corrupt item)
@@ -147,7 +155,17 @@ impl App {
         let Some(to) = self.reply_destination(job, &reply) else {
             return Ok(());
         };
-        match self.notifier.post(to, &render(&reply, &ctx)).await {
+        let mut card = render(&reply, &ctx);
+        if job.offer.is_some() {
+            // The answer replaces the warning: it says who clicked.
+            let who = job.writer_name.as_deref().unwrap_or(&job.writer);
+            let title = match self.config.lang {
+                Lang::Ko => "누른 분",
+                Lang::En => "Clicked by",
+            };
+            card = card.block(title, format!("@{who}"));
+        }
+        match self.notifier.post(to, &card).await {
             Ok(()) => Ok(()),
             Err(error @ NotifyError::Rejected { .. }) => {
                 // The front refused this message for good: retrying cannot help.
@@ -183,12 +201,20 @@ impl App {
                     tracing::warn!(room = ?job.room, "no response_url under CURFEW_SLACK_RESPONSE_PREFIX; reply dropped");
                     return None;
                 };
-                let response_type = if matches!(reply, Reply::Error(_)) {
+                let error = matches!(reply, Reply::Error(_));
+                let response_type = if error {
                     ResponseType::Ephemeral
                 } else {
                     ResponseType::InChannel
                 };
-                Some(Destination::SlackResponse { url, response_type })
+                // A click's answer replaces the warning; a refusal leaves
+                // the warning (and its buttons) for someone else.
+                let replace_original = job.offer.is_some() && !error;
+                Some(Destination::SlackResponse {
+                    url,
+                    response_type,
+                    replace_original,
+                })
             }
         }
     }

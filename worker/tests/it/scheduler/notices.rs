@@ -158,6 +158,26 @@ stop = "19:00"
     );
     let blocks = serde_json::to_string(&warning["blocks"]).unwrap();
     assert!(blocks.contains("web-1"), "{blocks}");
+    // Its three buttons (SPEC §4.2), each carrying the command it offers.
+    let buttons = warning["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "actions")
+        .map(|b| b["elements"].as_array().unwrap().clone())
+        .unwrap_or_default();
+    let labels: Vec<&str> = buttons
+        .iter()
+        .map(|b| b["text"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Keep running 1h", "Keep running until 21:00", "Stop now"]
+    );
+    assert!(buttons[2]["value"]
+        .as_str()
+        .unwrap()
+        .contains("dev force_stop"));
     assert!(
         warning.get("connectColor").is_none(),
         "Block Kit, not JANDI"
