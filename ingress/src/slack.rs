@@ -38,15 +38,9 @@ pub async fn command(
     config: &Config,
     queue: &impl JobQueue,
 ) -> Answer {
-    if config.slack.is_empty() {
-        return Answer::bare(404, Outcome::NotFound);
-    }
-    if body.len() > config.max_body_bytes {
-        return Answer::bare(413, Outcome::TooLarge);
-    }
-    let sent_at = match verified(body, signed, now, config) {
+    let sent_at = match admitted(body, signed, now, config) {
         Ok(sent_at) => sent_at,
-        Err(outcome) => return Answer::bare(401, outcome),
+        Err(refused) => return refused,
     };
     let Ok(request) = SlashCommand::from_form(body) else {
         return Answer::bare(400, Outcome::BadPayload);
@@ -86,14 +80,8 @@ pub async fn action(
     config: &Config,
     queue: &impl JobQueue,
 ) -> Answer {
-    if config.slack.is_empty() {
-        return Answer::bare(404, Outcome::NotFound);
-    }
-    if body.len() > config.max_body_bytes {
-        return Answer::bare(413, Outcome::TooLarge);
-    }
-    if let Err(outcome) = verified(body, signed, now, config) {
-        return Answer::bare(401, outcome);
+    if let Err(refused) = admitted(body, signed, now, config) {
+        return refused;
     }
     let Ok(click) = BlockActions::from_form(body) else {
         return Answer::bare(400, Outcome::BadPayload);
@@ -112,6 +100,24 @@ pub async fn action(
         // Not 200: Slack then tells the clicker the click failed.
         Err(_) => Answer::bare(503, Outcome::QueueFailed),
     }
+}
+
+/// What every Slack request passes first, in this order: a Slack front
+/// configured (else 404), the size (413), then the timestamp and signature
+/// (401, no detail). The instant it was signed at, or the refusal.
+fn admitted(
+    body: &[u8],
+    signed: Signed<'_>,
+    now: DateTime<Utc>,
+    config: &Config,
+) -> Result<DateTime<Utc>, Answer> {
+    if config.slack.is_empty() {
+        return Err(Answer::bare(404, Outcome::NotFound));
+    }
+    if body.len() > config.max_body_bytes {
+        return Err(Answer::bare(413, Outcome::TooLarge));
+    }
+    verified(body, signed, now, config).map_err(|outcome| Answer::bare(401, outcome))
 }
 
 /// The instant the request was signed at, if its timestamp is within the

@@ -286,6 +286,17 @@ fn buttons(offers: &[Offer]) -> Block {
     }
 }
 
+/// A reply to a `response_url`: [`messages`] for `response_type`, the
+/// first of them replacing the message a clicked button was on when
+/// `replace_original` (the others follow it).
+pub fn response(card: &Card, response_type: ResponseType, replace_original: bool) -> Vec<Message> {
+    let mut messages = messages(card, Some(response_type));
+    if let Some(first) = messages.first_mut() {
+        first.replace_original = replace_original;
+    }
+    messages
+}
+
 /// How the tone reads at a glance (Slack shows no colour on a message).
 const fn tone_mark(tone: Tone) -> &'static str {
     match tone {

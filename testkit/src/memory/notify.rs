@@ -74,11 +74,7 @@ impl Notify for MemoryNotifier {
                     response_type,
                     replace_original,
                 } => {
-                    let mut messages = slack::messages(card, Some(response_type));
-                    if let Some(first) = messages.first_mut() {
-                        first.replace_original = replace_original;
-                    }
-                    self.record_slack(url, messages);
+                    self.record_slack(url, slack::response(card, response_type, replace_original));
                 }
                 Destination::SlackWebhook(url) => {
                     self.record_slack(url, slack::messages(card, None));

@@ -141,12 +141,7 @@ impl Notifier {
         response_type: ResponseType,
         replace_original: bool,
     ) -> Result<(), NotifyError> {
-        for (n, mut message) in slack::messages(card, Some(response_type))
-            .into_iter()
-            .enumerate()
-        {
-            // Only the first message takes the original's place.
-            message.replace_original = replace_original && n == 0;
+        for message in slack::response(card, response_type, replace_original) {
             // Plain strings again: serializing cannot fail.
             let body = serde_json::to_vec(&message).unwrap_or_default();
             self.send(url, body, None).await?;

@@ -37,17 +37,24 @@ fn item(schedule: &str, when: DateTime<Utc>) -> LedgerItem {
     }
 }
 
-#[tokio::test]
-async fn sixty_schedules_take_three_batch_writes_and_read_back_each() {
-    let Some(endpoint) = local_aws() else { return };
+/// A table of its own behind a counting proxy, and its ledger; `None`
+/// without a local AWS.
+async fn ledger(name: &str) -> Option<(CountingProxy, LedgerStore)> {
+    let endpoint = local_aws()?;
     let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
         .await
         .unwrap();
-    let sdk = sdk_at(&proxy.endpoint()).await;
-    let client = aws_sdk_dynamodb::Client::new(&sdk);
-    let table = format!("ledger-batch-{}", std::process::id());
+    let client = aws_sdk_dynamodb::Client::new(&sdk_at(&proxy.endpoint()).await);
+    let table = format!("{name}-{}", std::process::id());
     setup::create_table(&client, &table).await.unwrap();
-    let ledger = LedgerStore::new(client, table);
+    Some((proxy, LedgerStore::new(client, table)))
+}
+
+#[tokio::test]
+async fn sixty_schedules_take_three_batch_writes_and_read_back_each() {
+    let Some((proxy, ledger)) = ledger("ledger-batch").await else {
+        return;
+    };
 
     let stop = at("2026-12-07T10:00:00Z");
     let items: Vec<LedgerItem> = (0..60).map(|n| item(&format!("s{n:02}"), stop)).collect();
@@ -75,15 +82,9 @@ async fn sixty_schedules_take_three_batch_writes_and_read_back_each() {
 
 #[tokio::test]
 async fn a_batch_that_fails_leaves_the_others_written_and_names_its_schedules() {
-    let Some(endpoint) = local_aws() else { return };
-    let proxy = CountingProxy::start(endpoint.trim_start_matches("http://").parse().unwrap())
-        .await
-        .unwrap();
-    let sdk = sdk_at(&proxy.endpoint()).await;
-    let client = aws_sdk_dynamodb::Client::new(&sdk);
-    let table = format!("ledger-fail-{}", std::process::id());
-    setup::create_table(&client, &table).await.unwrap();
-    let ledger = LedgerStore::new(client, table);
+    let Some((proxy, ledger)) = ledger("ledger-fail").await else {
+        return;
+    };
 
     let stop = at("2026-12-07T10:00:00Z");
     let items: Vec<LedgerItem> = (0..50).map(|n| item(&format!("s{n:02}"), stop)).collect();
