@@ -9,6 +9,7 @@
 use crate::Config;
 use chrono::{DateTime, Utc};
 use curfew_shared::command::{parse, Command};
+use curfew_shared::front::Front;
 use curfew_shared::jandi::{Message, OutgoingWebhook};
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
@@ -49,25 +50,21 @@ impl Answer {
         }
     }
 
-    /// 200 with the card as a JANDI message.
-    fn ok(card: Card, outcome: Outcome) -> Self {
+    /// 200 with the card in the front's shape: a JANDI message, or an
+    /// ephemeral Slack message (only the one who typed it sees it; an
+    /// answer in place is one message: help and an error are far under
+    /// Slack's 50 blocks).
+    fn ok(front: Front, card: &Card, outcome: Outcome) -> Self {
+        let body = match front {
+            Front::Jandi => serde_json::to_value(Message::from(card)).ok(),
+            Front::Slack => slack::messages(card, Some(ResponseType::Ephemeral))
+                .into_iter()
+                .next()
+                .and_then(|m| serde_json::to_value(m).ok()),
+        };
         Self {
             status: 200,
-            body: serde_json::to_value(Message::from(&card)).ok(),
-            outcome,
-        }
-    }
-
-    /// 200 with the card as an ephemeral Slack message (only the one who
-    /// typed it sees it). An answer in place is one message: help and an
-    /// error are far under Slack's 50 blocks.
-    pub(crate) fn slack(card: &Card, outcome: Outcome) -> Self {
-        let message = slack::messages(card, Some(ResponseType::Ephemeral))
-            .into_iter()
-            .next();
-        Self {
-            status: 200,
-            body: message.and_then(|m| serde_json::to_value(m).ok()),
+            body,
             outcome,
         }
     }
@@ -107,25 +104,43 @@ pub async fn handle(
             let reply = Reply::Error(ErrorView::Replay {
                 created_at: text.clone(),
             });
-            return Answer::ok(render(&reply, &ctx), Outcome::Replay);
+            return Answer::ok(Front::Jandi, &render(&reply, &ctx), Outcome::Replay);
         }
     }
-    let command = match parse(&payload.text) {
-        Ok(Command::Help) => return Answer::ok(render(&Reply::Help, &ctx), Outcome::AnsweredHere),
+    let job = |command| CommandJob::new(&payload, command, now);
+    parse_and_queue(&payload.text, &ctx, Front::Jandi, job, queue).await
+}
+
+/// What both fronts do with a verified command line: `help` and syntax
+/// errors answered here, anything else made into its job (`job`), queued,
+/// and acknowledged, in the front's shape.
+pub(crate) async fn parse_and_queue(
+    line: &str,
+    ctx: &Context,
+    front: Front,
+    job: impl FnOnce(Command) -> CommandJob,
+    queue: &impl JobQueue,
+) -> Answer {
+    let command = match parse(line) {
+        Ok(Command::Help) => {
+            return Answer::ok(front, &render(&Reply::Help, ctx), Outcome::AnsweredHere)
+        }
         Ok(command) => command,
         Err(error) => {
             let reply = Reply::Error(ErrorView::Syntax(error));
-            return Answer::ok(render(&reply, &ctx), Outcome::AnsweredHere);
+            return Answer::ok(front, &render(&reply, ctx), Outcome::AnsweredHere);
         }
     };
-    let job = Job::Command(CommandJob::new(&payload, command.clone(), now));
-    match queue.send(&job).await {
-        Ok(()) => Answer::ok(render(&Reply::Accepted { command }, &ctx), Outcome::Queued),
+    match queue.send(&Job::Command(job(command.clone()))).await {
+        Ok(()) => {
+            let reply = Reply::Accepted { command };
+            Answer::ok(front, &render(&reply, ctx), Outcome::Queued)
+        }
         Err(error) => {
             let reply = Reply::Error(ErrorView::Failed {
                 what: error.to_string(),
             });
-            Answer::ok(render(&reply, &ctx), Outcome::QueueFailed)
+            Answer::ok(front, &render(&reply, ctx), Outcome::QueueFailed)
         }
     }
 }

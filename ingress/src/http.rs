@@ -43,18 +43,10 @@ pub async fn answer<'h>(
     match path {
         "/" | "" => handle(body, now, config, queue).await,
         "/slack/commands" => {
-            let signed = Signed {
-                timestamp: header("x-slack-request-timestamp"),
-                signature: header("x-slack-signature"),
-            };
-            slack::command(body, signed, now, config, queue).await
+            slack::command(body, Signed::from_headers(header), now, config, queue).await
         }
         "/slack/actions" => {
-            let signed = Signed {
-                timestamp: header("x-slack-request-timestamp"),
-                signature: header("x-slack-signature"),
-            };
-            slack::action(body, signed, now, config, queue).await
+            slack::action(body, Signed::from_headers(header), now, config, queue).await
         }
         _ => Answer::bare(404, Outcome::NotFound),
     }

@@ -11,14 +11,15 @@
 //! `POST /slack/actions` (a button's click) is verified the same way and
 //! queues the command its button offers ([`action`]).
 
-use crate::handler::{Answer, Outcome};
+use crate::handler::{parse_and_queue, Answer, Outcome};
 use crate::signature::request_time;
 use crate::Config;
 use chrono::{DateTime, Utc};
-use curfew_shared::command::{parse, Command};
+use curfew_shared::command::parse;
+use curfew_shared::front::Front;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
-use curfew_shared::reply::{render, Context, ErrorView, Reply};
+use curfew_shared::reply::Context;
 use curfew_shared::slack::{BlockActions, SlashCommand};
 
 /// The two headers Slack signs a request with, as sent.
@@ -28,6 +29,16 @@ pub struct Signed<'a> {
     pub timestamp: Option<&'a str>,
     /// `X-Slack-Signature`.
     pub signature: Option<&'a str>,
+}
+
+impl<'a> Signed<'a> {
+    /// Read through `header` (a request's headers, by lower-case name).
+    pub fn from_headers(header: impl Fn(&str) -> Option<&'a str>) -> Self {
+        Self {
+            timestamp: header("x-slack-request-timestamp"),
+            signature: header("x-slack-signature"),
+        }
+    }
 }
 
 /// Decides the answer to one slash command received at `now`.
@@ -46,26 +57,8 @@ pub async fn command(
         return Answer::bare(400, Outcome::BadPayload);
     };
     let ctx = Context::new(config.lang, request.command.trim_start_matches('/'));
-    let command = match parse(&request.line()) {
-        Ok(Command::Help) => {
-            return Answer::slack(&render(&Reply::Help, &ctx), Outcome::AnsweredHere)
-        }
-        Ok(command) => command,
-        Err(error) => {
-            let reply = Reply::Error(ErrorView::Syntax(error));
-            return Answer::slack(&render(&reply, &ctx), Outcome::AnsweredHere);
-        }
-    };
-    let job = Job::Command(CommandJob::from_slack(&request, command.clone(), sent_at));
-    match queue.send(&job).await {
-        Ok(()) => Answer::slack(&render(&Reply::Accepted { command }, &ctx), Outcome::Queued),
-        Err(error) => {
-            let reply = Reply::Error(ErrorView::Failed {
-                what: error.to_string(),
-            });
-            Answer::slack(&render(&reply, &ctx), Outcome::QueueFailed)
-        }
-    }
+    let job = |command| CommandJob::from_slack(&request, command, sent_at);
+    parse_and_queue(&request.line(), &ctx, Front::Slack, job, queue).await
 }
 
 /// Decides the answer to one button click received at `now`: verified as

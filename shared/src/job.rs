@@ -9,7 +9,8 @@ use crate::command::Command;
 use crate::front::Front;
 use crate::jandi::OutgoingWebhook;
 use crate::redacted::Redacted;
-use crate::slack::{BlockActions, ClickedAction, OfferValue, SlashCommand};
+use crate::reply::Offer;
+use crate::slack::{BlockActions, ClickedAction, SlashCommand};
 use chrono::{DateTime, DurationRound, SecondsFormat, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -68,7 +69,7 @@ pub struct CommandJob {
     /// A button's click (SPEC §4.2): the offer it carried, good until the
     /// stop it was made for; its answer replaces the message it was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer: Option<OfferValue>,
+    pub offer: Option<Offer>,
 }
 
 /// A scheduler tick: the instant to evaluate every timeline at.
@@ -239,7 +240,7 @@ impl CommandJob {
     pub fn from_slack_click(
         click: &BlockActions,
         action: &ClickedAction,
-        offer: OfferValue,
+        offer: Offer,
         command: Command,
         clicked_at: DateTime<Utc>,
     ) -> Self {

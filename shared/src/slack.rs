@@ -5,7 +5,6 @@
 
 use crate::redacted::Redacted;
 use crate::reply::{Card, Offer, Tone};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Blocks in one message (Slack's limit).
@@ -90,12 +89,10 @@ pub struct Message {
 pub enum Block {
     Header { text: Text },
     Section { text: Text },
-    Context { elements: Vec<Text> },
-    Divider,
     Actions { elements: Vec<Button> },
 }
 
-/// A button: its value carries the offer ([`OfferValue`]) back in the click.
+/// A button: its value carries its [`Offer`] (JSON) back in the click.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     #[serde(rename = "type")]
@@ -103,24 +100,6 @@ pub struct Button {
     pub text: Text,
     pub action_id: String,
     pub value: String,
-}
-
-/// What a button's `value` says: the command to run and until when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OfferValue {
-    pub command: String,
-    pub until: DateTime<Utc>,
-    pub stop: String,
-}
-
-impl From<&Offer> for OfferValue {
-    fn from(offer: &Offer) -> Self {
-        Self {
-            command: offer.command.clone(),
-            until: offer.until,
-            stop: offer.stop.clone(),
-        }
-    }
 }
 
 /// A `block_actions` click (the form field `payload`, JSON).
@@ -191,7 +170,7 @@ impl BlockActions {
     }
 
     /// The clicked button's offer, if its value is one of curfew's.
-    pub fn offer(&self) -> Option<(&ClickedAction, OfferValue)> {
+    pub fn offer(&self) -> Option<(&ClickedAction, Offer)> {
         let action = self.actions.first()?;
         let value = serde_json::from_str(action.value.as_deref()?).ok()?;
         Some((action, value))
@@ -280,7 +259,7 @@ fn buttons(offers: &[Offer]) -> Block {
                 kind: "button".to_owned(),
                 text: Text::plain(offer.label.clone()),
                 action_id: format!("offer-{n}"),
-                value: serde_json::to_string(&OfferValue::from(offer)).unwrap_or_default(),
+                value: serde_json::to_string(offer).unwrap_or_default(),
             })
             .collect(),
     }
@@ -541,7 +520,7 @@ mod button_tests {
             panic!("{:?}", message.blocks)
         };
         assert_eq!(elements.len(), 3);
-        let value: OfferValue = serde_json::from_str(&elements[1].value).unwrap();
+        let value: Offer = serde_json::from_str(&elements[1].value).unwrap();
         assert_eq!(value.command, "dev force_start until 2026-12-07 21:00");
         assert_eq!(value.until, card.offers[1].until);
         let jandi = serde_json::to_string(&crate::jandi::Message::from(&card)).unwrap();
@@ -563,7 +542,7 @@ mod button_tests {
 
     #[test]
     fn a_click_decodes_into_its_offer() {
-        let value = serde_json::to_string(&OfferValue::from(&warning(Lang::En).offers[0])).unwrap();
+        let value = serde_json::to_string(&warning(Lang::En).offers[0]).unwrap();
         let click = BlockActions::from_form(click_form(&value).as_bytes()).unwrap();
         let (action, offer) = click.offer().unwrap();
         assert_eq!(action.action_id, "offer-0");

@@ -48,6 +48,22 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 
+/// A JANDI outgoing-webhook payload (the flat writer shape) from the room
+/// `dev-ops`, as the pipeline tests and the Lambda test post it.
+pub fn jandi_payload(token: &str, text: &str, created_at: &str) -> serde_json::Value {
+    serde_json::json!({
+        "token": token,
+        "teamName": "curfew",
+        "roomName": "dev-ops",
+        "writerName": "김개발",
+        "writerEmail": "dev@example.com",
+        "text": text,
+        "keyword": "서버",
+        "createdAt": created_at,
+        "platform": "web",
+    })
+}
+
 /// The local AWS endpoint (`AWS_ENDPOINT_URL`), or `None` when a plain
 /// `cargo test` runs without one: the test then returns early and says so.
 /// scripts/test sets `CURFEW_REQUIRE_LOCAL_AWS=1`, and there a missing

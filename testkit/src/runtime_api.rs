@@ -426,6 +426,26 @@ mod tests {
         headers.get(name).unwrap().to_str().unwrap()
     }
 
+    /// `GET …/invocation/next`: the request id and the event.
+    async fn next(sender: &mut SendRequest<Full<Bytes>>) -> (String, serde_json::Value) {
+        let (_, headers, event) = send(
+            sender,
+            Method::GET,
+            "/2018-06-01/runtime/invocation/next",
+            &[],
+            "",
+        )
+        .await;
+        let id = header(&headers, "lambda-runtime-aws-request-id").to_owned();
+        (id, event)
+    }
+
+    /// `POST …/invocation/{id}/response` with `body`: the status.
+    async fn respond(sender: &mut SendRequest<Full<Bytes>>, id: &str, body: &str) -> StatusCode {
+        let path = format!("/2018-06-01/runtime/invocation/{id}/response");
+        send(sender, Method::POST, &path, &[], body).await.0
+    }
+
     #[tokio::test]
     async fn hands_out_an_event_and_takes_its_response() {
         let api = RuntimeApi::start().await.unwrap();
@@ -490,15 +510,7 @@ mod tests {
             async move { api.invoke(json!({}), WAIT).await }
         });
         let mut client = connect(&api).await;
-        let (_, headers, _) = send(
-            &mut client,
-            Method::GET,
-            "/2018-06-01/runtime/invocation/next",
-            &[],
-            "",
-        )
-        .await;
-        let id = header(&headers, "lambda-runtime-aws-request-id").to_owned();
+        let (id, _) = next(&mut client).await;
         let (status, _, _) = send(
             &mut client,
             Method::POST,
@@ -517,14 +529,7 @@ mod tests {
         );
 
         // A second answer for the same id is not expected.
-        let (status, _, _) = send(
-            &mut client,
-            Method::POST,
-            &format!("/2018-06-01/runtime/invocation/{id}/response"),
-            &[],
-            "{}",
-        )
-        .await;
+        let status = respond(&mut client, &id, "{}").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(
             api.unknown(),
@@ -562,23 +567,8 @@ mod tests {
         let polling = tokio::spawn(async move {
             let mut events = Vec::new();
             for _ in 0..2 {
-                let (_, headers, event) = send(
-                    &mut client,
-                    Method::GET,
-                    "/2018-06-01/runtime/invocation/next",
-                    &[],
-                    "",
-                )
-                .await;
-                let id = header(&headers, "lambda-runtime-aws-request-id").to_owned();
-                send(
-                    &mut client,
-                    Method::POST,
-                    &format!("/2018-06-01/runtime/invocation/{id}/response"),
-                    &[],
-                    &json!({"echo": event}).to_string(),
-                )
-                .await;
+                let (id, event) = next(&mut client).await;
+                respond(&mut client, &id, &json!({"echo": event}).to_string()).await;
                 events.push((id, event));
             }
             events
@@ -616,24 +606,9 @@ mod tests {
             async move { api.invoke(json!("on time"), WAIT).await }
         });
         let mut client = connect(&api).await;
-        let (_, headers, event) = send(
-            &mut client,
-            Method::GET,
-            "/2018-06-01/runtime/invocation/next",
-            &[],
-            "",
-        )
-        .await;
+        let (id, event) = next(&mut client).await;
         assert_eq!(event, json!("on time"));
-        let id = header(&headers, "lambda-runtime-aws-request-id").to_owned();
-        send(
-            &mut client,
-            Method::POST,
-            &format!("/2018-06-01/runtime/invocation/{id}/response"),
-            &[],
-            "\"done\"",
-        )
-        .await;
+        respond(&mut client, &id, "\"done\"").await;
         assert_eq!(
             invoked.await.unwrap(),
             Some(Invocation::Response(json!("done")))
@@ -669,24 +644,9 @@ mod tests {
             async move { api.invoke(json!("for the new one"), WAIT).await }
         });
         let mut client = connect(&api).await;
-        let (_, headers, event) = send(
-            &mut client,
-            Method::GET,
-            "/2018-06-01/runtime/invocation/next",
-            &[],
-            "",
-        )
-        .await;
+        let (id, event) = next(&mut client).await;
         assert_eq!(event, json!("for the new one"));
-        let id = header(&headers, "lambda-runtime-aws-request-id").to_owned();
-        send(
-            &mut client,
-            Method::POST,
-            &format!("/2018-06-01/runtime/invocation/{id}/response"),
-            &[],
-            "null",
-        )
-        .await;
+        respond(&mut client, &id, "null").await;
         assert_eq!(
             invoked.await.unwrap(),
             Some(Invocation::Response(serde_json::Value::Null))

@@ -101,12 +101,23 @@ pub const REFRESH_BEFORE: StdDuration = StdDuration::from_secs(5 * 60);
 
 // --- JANDI (SPEC §4) ---
 
-/// The least time between two posts to one Slack incoming webhook:
-/// Slack takes one message a second per channel.
-pub const SLACK_GAP: StdDuration = StdDuration::from_secs(1);
+/// How many posts one URL takes in a window: what the notifier paces to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    pub posts: usize,
+    pub per: StdDuration,
+}
 
-/// JANDI's limit of posts per minute per incoming webhook.
-pub const POSTS_PER_MINUTE: usize = 60;
+/// JANDI's limit: 60 posts a minute per incoming webhook.
+pub const JANDI_PACE: Pace = Pace {
+    posts: 60,
+    per: StdDuration::from_secs(60),
+};
+/// Slack's: one message a second per channel (a webhook, a `response_url`).
+pub const SLACK_PACE: Pace = Pace {
+    posts: 1,
+    per: StdDuration::from_secs(1),
+};
 /// The most one post may take over all its attempts: two full attempts and
 /// their waits, well inside the worker's 60-second Lambda timeout.
 pub const POST_BUDGET: StdDuration = StdDuration::from_secs(20);

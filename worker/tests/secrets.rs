@@ -11,8 +11,9 @@ mod stack;
 
 use curfew_aws::SqsQueue;
 use curfew_shared::job::scheduled_event;
+use curfew_testkit::jandi_payload;
 use curfew_testkit::local_aws;
-use stack::{now_text, payload, Stack, TOKEN};
+use stack::{now_text, Stack, TOKEN};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -64,23 +65,23 @@ async fn faults_no_secret_in_any_log_line_of_a_full_run() {
     ));
     let http = reqwest::Client::new();
     let bodies = [
-        payload(TOKEN, "/서버 dev status", &now_text()).to_string(),
-        payload(TOKEN, "/서버 dev force_start for 1h", &now_text()).to_string(),
-        payload(
+        jandi_payload(TOKEN, "/서버 dev status", &now_text()).to_string(),
+        jandi_payload(TOKEN, "/서버 dev force_start for 1h", &now_text()).to_string(),
+        jandi_payload(
             TOKEN,
             "/서버 dev exception set 2026-12-24 stop 15:00",
             &now_text(),
         )
         .to_string(),
-        payload(
+        jandi_payload(
             TOKEN,
             "/서버 dev exception set 2026-02-30 stop 15:00",
             &now_text(),
         )
         .to_string(),
-        payload("old-token", "/서버 dev next", &now_text()).to_string(),
-        payload("wrong-token-zzz", "/서버 dev force_stop", &now_text()).to_string(),
-        payload(TOKEN, "/서버 dev status", "2020-01-01T00:00:00.000Z").to_string(),
+        jandi_payload("old-token", "/서버 dev next", &now_text()).to_string(),
+        jandi_payload("wrong-token-zzz", "/서버 dev force_stop", &now_text()).to_string(),
+        jandi_payload(TOKEN, "/서버 dev status", "2020-01-01T00:00:00.000Z").to_string(),
         "x".repeat(70_000),
         "{not json".to_owned(),
     ];

@@ -4,27 +4,8 @@ use chrono::{DateTime, Utc};
 use curfew_ingress::handler::Outcome;
 use curfew_ingress::{handle, Answer, Config};
 use curfew_shared::job::Job;
-use curfew_shared::ports::{CallError, Class, JobQueue, PortFuture, QueueError};
 use curfew_testkit::MemoryQueue;
 use serde_json::{json, Value};
-
-/// A queue that is down: every send fails.
-#[derive(Debug)]
-struct DownQueue;
-
-impl JobQueue for DownQueue {
-    fn send<'a>(&'a self, _job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
-        Box::pin(async move {
-            Err(QueueError(CallError {
-                operation: "SendMessage",
-                class: Class::Transient,
-                code: None,
-                message: "the queue is unreachable".to_owned(),
-                source: Box::new(std::io::Error::other("unreachable")),
-            }))
-        })
-    }
-}
 
 const NOW: &str = "2026-12-04T13:00:30Z";
 
@@ -267,11 +248,13 @@ async fn the_replay_window_can_be_disabled() {
 
 #[tokio::test]
 async fn a_queue_failure_is_told_to_the_writer() {
+    let queue = MemoryQueue::default();
+    queue.set_down(true);
     let answer = handle(
         payload("/서버 dev status").to_string().as_bytes(),
         now(),
         &config(&[]),
-        &DownQueue,
+        &queue,
     )
     .await;
     assert_eq!((answer.status, answer.outcome), (200, Outcome::QueueFailed));

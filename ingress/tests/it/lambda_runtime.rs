@@ -73,16 +73,8 @@ fn function_url_event(body: &Value, base64: bool) -> Value {
 }
 
 fn jandi(token: &str, text: &str) -> Value {
-    json!({
-        "token": token,
-        "teamName": "curfew",
-        "roomName": "dev-ops",
-        "writerName": "김개발",
-        "writerEmail": "dev@example.com",
-        "text": text,
-        "keyword": "서버",
-        "createdAt": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
-    })
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    curfew_testkit::jandi_payload(token, text, &now)
 }
 
 async fn answer(api: &RuntimeApi, event: Value) -> Value {

@@ -284,7 +284,7 @@ fn percent(text: &str) -> String {
 /// A click on a warning's button, as Slack posts it.
 fn click(user: &str, command: &str) -> String {
     let value = serde_json::json!({
-        "command": command, "until": "2099-12-07T10:00:00Z", "stop": "19:00"
+        "label": "Keep running 1h", "command": command, "until": "2099-12-07T10:00:00Z", "stop": "19:00"
     });
     let payload = serde_json::json!({
         "type": "block_actions",
@@ -368,4 +368,32 @@ async fn a_forged_or_foreign_click_queues_nothing() {
     let (not_a_click, jobs) =
         post("/slack/actions", &form("dev status"), SECRET, at, &config).await;
     assert_eq!((not_a_click.status, jobs.len()), (400, 0));
+}
+
+#[tokio::test]
+async fn a_queue_failure_is_told_to_the_typist_and_fails_the_click() {
+    let config = slack_only();
+    let at = Utc::now().timestamp().to_string();
+    let queue = MemoryQueue::default();
+    queue.set_down(true);
+    for (path, body) in [
+        ("/slack/commands", form("dev status")),
+        ("/slack/actions", click("U42", "dev force_stop")),
+    ] {
+        let signature = sign(SECRET, &at, body.as_bytes());
+        let header = |name: &str| match name {
+            "x-slack-request-timestamp" => Some(at.as_str()),
+            "x-slack-signature" => Some(signature.as_str()),
+            _ => None,
+        };
+        let answer = answer(path, header, body.as_bytes(), &config, &queue).await;
+        assert_eq!(answer.outcome, Outcome::QueueFailed, "{path}");
+        if path == "/slack/commands" {
+            assert_eq!(answer.status, 200, "the typist reads why");
+            assert!(text_of(&answer).contains("Failed"), "{}", text_of(&answer));
+        } else {
+            assert_eq!(answer.status, 503, "Slack shows the click failed");
+        }
+    }
+    assert!(queue.jobs().is_empty());
 }

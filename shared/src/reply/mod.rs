@@ -102,6 +102,12 @@ pub fn render(reply: &Reply, ctx: &Context) -> Card {
 }
 
 /// The Korean or the English text.
+/// `card` as the answer to a click on an offered button (SPEC §4.2): it
+/// replaces the message the button was on, so it says who clicked.
+pub fn clicked_by(card: Card, who: &str, lang: Lang) -> Card {
+    card.block(pick(lang, "누른 분", "Clicked by"), format!("@{who}"))
+}
+
 pub(crate) fn pick<T>(lang: Lang, ko: T, en: T) -> T {
     match lang {
         Lang::Ko => ko,

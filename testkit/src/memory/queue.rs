@@ -11,9 +11,15 @@ use curfew_shared::ports::{Class, JobQueue, PortFuture, QueueError};
 #[derive(Debug, Default)]
 pub struct MemoryQueue {
     jobs: std::sync::Mutex<Vec<Job>>,
+    down: std::sync::atomic::AtomicBool,
 }
 
 impl MemoryQueue {
+    /// While `down`, every send fails as a throttled SQS would.
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// The jobs sent so far, in order.
     pub fn jobs(&self) -> Vec<Job> {
         self.jobs
@@ -26,6 +32,13 @@ impl MemoryQueue {
 impl JobQueue for MemoryQueue {
     fn send<'a>(&'a self, job: &'a Job) -> PortFuture<'a, Result<(), QueueError>> {
         Box::pin(async move {
+            if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(QueueError(injected(
+                    "SendMessage",
+                    Class::Transient,
+                    "MemoryQueue",
+                )));
+            }
             self.jobs
                 .lock()
                 .map_err(|_| QueueError(injected("SendMessage", Class::Permanent, "MemoryQueue")))?

@@ -9,8 +9,8 @@
 //! URLs carry a secret token: no error or log line ever contains one.
 
 use crate::limits::{
-    POSTS_PER_MINUTE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
-    SLACK_GAP,
+    Pace, JANDI_PACE, POST_ATTEMPTS, POST_BASE_DELAY, POST_BUDGET, POST_MAX_DELAY, POST_TIMEOUT,
+    SLACK_PACE,
 };
 use curfew_shared::jandi::{Message, INCOMING_ACCEPT};
 use curfew_shared::ports::{Destination, Notify, PortFuture};
@@ -97,10 +97,8 @@ use curfew_shared::ports::NotifyError;
 pub struct Notifier {
     http: reqwest::Client,
     retry: RetryPolicy,
-    /// Send times of the last minute, per URL, for the 60-a-minute limit.
+    /// Recent send times per URL, for its front's [`Pace`].
     recent: Mutex<HashMap<String, VecDeque<Instant>>>,
-    /// When the next post to a Slack webhook may start, per URL.
-    last_post: Mutex<HashMap<String, Instant>>,
 }
 
 /// The HTTP client could not be built (its TLS backend did not start).
@@ -119,7 +117,6 @@ impl Notifier {
             http,
             retry,
             recent: Mutex::default(),
-            last_post: Mutex::default(),
         })
     }
 
@@ -128,12 +125,13 @@ impl Notifier {
     pub async fn post(&self, url: &str, message: &Message) -> Result<(), NotifyError> {
         // A `Message` is plain strings: serializing it cannot fail.
         let body = serde_json::to_vec(message).unwrap_or_default();
-        self.send(url, body, Some(INCOMING_ACCEPT)).await
+        self.send(url, body, Some(INCOMING_ACCEPT), JANDI_PACE)
+            .await
     }
 
     /// Posts a card to a Slack `response_url` as Block Kit, every message
     /// of it (a long reply is split to Slack's limits) with the same
-    /// retries, pacing and budget as a JANDI post.
+    /// retries and budget as a JANDI post, at Slack's pace.
     pub async fn respond_on_slack(
         &self,
         url: &str,
@@ -144,42 +142,30 @@ impl Notifier {
         for message in slack::response(card, response_type, replace_original) {
             // Plain strings again: serializing cannot fail.
             let body = serde_json::to_vec(&message).unwrap_or_default();
-            self.send(url, body, None).await?;
+            self.send(url, body, None, SLACK_PACE).await?;
         }
         Ok(())
     }
 
     /// Posts a notice to a Slack incoming webhook as Block Kit (with the
-    /// body as the notification's `text`), at most one message a second to
-    /// one webhook (Slack's limit per channel).
+    /// body as the notification's `text`), at Slack's pace.
     pub async fn notify_on_slack(&self, url: &str, card: &Card) -> Result<(), NotifyError> {
         for message in slack::messages(card, None) {
-            self.space_out(url, SLACK_GAP).await;
             // Plain strings: serializing cannot fail.
             let body = serde_json::to_vec(&message).unwrap_or_default();
-            self.send(url, body, None).await?;
+            self.send(url, body, None, SLACK_PACE).await?;
         }
         Ok(())
     }
 
-    /// Waits until `gap` has passed since the last post to `url` began.
-    async fn space_out(&self, url: &str, gap: Duration) {
-        let wait = {
-            let mut last = self.last_post.lock().await;
-            let now = Instant::now();
-            let next = last.get(url).map_or(now, |at| (*at + gap).max(now));
-            last.insert(url.to_owned(), next);
-            next - now
-        };
-        tokio::time::sleep(wait).await;
-    }
-
-    /// One JSON body to `url`, with JANDI's `Accept` header when given.
+    /// One JSON body to `url`, with JANDI's `Accept` header when given,
+    /// paced to `pace`.
     async fn send(
         &self,
         url: &str,
         body: Vec<u8>,
         accept: Option<&str>,
+        pace: Pace,
     ) -> Result<(), NotifyError> {
         let started = Instant::now();
         let mut paced = Duration::ZERO;
@@ -190,8 +176,8 @@ impl Notifier {
         for attempt in 0..self.retry.attempts {
             if attempt > 0 {
                 let wait = asked.take().unwrap_or_else(|| self.backoff(attempt));
-                // Pacing for JANDI's 60 a minute is not an outage: only
-                // the time spent trying counts against the budget.
+                // Pacing to the front's limit is not an outage: only the
+                // time spent trying counts against the budget.
                 let spent = started.elapsed().saturating_sub(paced);
                 if spent + wait + self.retry.timeout > self.retry.budget {
                     tracing::warn!(
@@ -203,7 +189,7 @@ impl Notifier {
                 tokio::time::sleep(wait).await;
             }
             attempts += 1;
-            paced += self.wait_for_rate_limit(url).await;
+            paced += self.wait_for_rate_limit(url, pace).await;
             let mut request = self
                 .http
                 .post(url)
@@ -247,9 +233,9 @@ impl Notifier {
         ceiling.mul_f64(fastrand::f64())
     }
 
-    /// Waits until a post to `url` keeps it within 60 in any minute, then
-    /// records it. Returns how long it waited.
-    async fn wait_for_rate_limit(&self, url: &str) -> Duration {
+    /// Waits until a post to `url` keeps it within `pace` (so many posts in
+    /// any window of its length), then records it. Returns how long it waited.
+    async fn wait_for_rate_limit(&self, url: &str, pace: Pace) -> Duration {
         let mut waited = Duration::ZERO;
         loop {
             let wait = {
@@ -258,13 +244,13 @@ impl Notifier {
                 let now = Instant::now();
                 while sent
                     .front()
-                    .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
+                    .is_some_and(|t| now.duration_since(*t) >= pace.per)
                 {
                     sent.pop_front();
                 }
                 match sent.front() {
-                    Some(oldest) if sent.len() >= POSTS_PER_MINUTE => {
-                        Duration::from_secs(60).saturating_sub(now.duration_since(*oldest))
+                    Some(oldest) if sent.len() >= pace.posts => {
+                        pace.per.saturating_sub(now.duration_since(*oldest))
                     }
                     _ => {
                         sent.push_back(now);

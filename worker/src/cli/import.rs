@@ -53,7 +53,7 @@ pub struct Output {
 
 /// Runs an import; `Ok` carries the exit status (0 or 3).
 pub async fn run(source: ImportSource) -> anyhow::Result<ExitCode> {
-    let sdk = super::sdk_config().await?;
+    let sdk = crate::adapters::aws::sdk_config().await?;
     let client = aws_sdk_dynamodb::Client::new(&sdk);
     let (imported, output, writer) = match source {
         ImportSource::Legacy {

@@ -11,7 +11,7 @@ pub mod replay;
 pub mod savings;
 pub mod setup;
 
-use crate::adapters::aws;
+use crate::adapters::aws::sdk_config;
 use crate::adapters::dynamodb::{ScheduleStore, TimelineStore};
 use crate::adapters::jandi::{Notifier, RetryPolicy};
 use crate::app::{App, Services};
@@ -325,11 +325,6 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down after the batch in hand");
-}
-
-/// The SDK configuration with curfew's timeouts ([`aws::sdk_config`]).
-pub async fn sdk_config() -> anyhow::Result<aws_config::SdkConfig> {
-    Ok(aws::sdk_config().await?)
 }
 
 /// The worker's configuration with only `names` read from the environment

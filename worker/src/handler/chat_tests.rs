@@ -322,7 +322,7 @@ async fn rooms_take_changes_only_from_their_rooms_and_reads_from_anywhere() {
 fn click_job(user: &str, command: &str, clicked_at: DateTime<Utc>) -> String {
     use curfew_shared::slack::BlockActions;
     let value = serde_json::json!({
-        "command": command, "until": "2026-12-09T10:00:00Z", "stop": "19:00"
+        "label": "Keep running 1h", "command": command, "until": "2026-12-09T10:00:00Z", "stop": "19:00"
     });
     let payload = serde_json::json!({
         "type": "block_actions",

@@ -18,7 +18,7 @@ use curfew_shared::front::Front;
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::{Claim, Class, Destination, NotifyError};
-use curfew_shared::reply::{render, Context, ErrorView, Lang, Reply};
+use curfew_shared::reply::{clicked_by, render, Context, ErrorView, Reply};
 use curfew_shared::slack::ResponseType;
 
 /// What became of a message.
@@ -157,13 +157,8 @@ impl App {
         };
         let mut card = render(&reply, &ctx);
         if job.offer.is_some() {
-            // The answer replaces the warning: it says who clicked.
             let who = job.writer_name.as_deref().unwrap_or(&job.writer);
-            let title = match self.config.lang {
-                Lang::Ko => "누른 분",
-                Lang::En => "Clicked by",
-            };
-            card = card.block(title, format!("@{who}"));
+            card = clicked_by(card, who, self.config.lang);
         }
         match self.notifier.post(to, &card).await {
             Ok(()) => Ok(()),

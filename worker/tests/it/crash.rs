@@ -3,8 +3,9 @@
 //! Every job ends up done, each effect exactly once; the one thing that may
 //! repeat is a reply whose post went out just before a kill (counted).
 
-use crate::pipeline::stack::{now_text, payload, Stack, TOKEN};
+use crate::pipeline::stack::{now_text, Stack, TOKEN};
 use curfew_ingress::handler::Outcome;
+use curfew_testkit::jandi_payload;
 use curfew_testkit::local_aws;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -74,7 +75,7 @@ async fn queue_jobs(stack: &Stack) {
         let date =
             chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap() + chrono::Days::new(n as u64);
         let text = format!("/서버 dev exception set {date} stop 18:00");
-        let mut body = payload(TOKEN, &text, &now_text());
+        let mut body = jandi_payload(TOKEN, &text, &now_text());
         body["roomName"] = format!("room-{}", n % ROOMS).into();
         let answer = stack.post_body(body).await;
         assert_eq!(answer.outcome, Outcome::Queued);

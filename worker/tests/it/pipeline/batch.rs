@@ -2,11 +2,12 @@
 //! holds back the rest of its group but not other groups, and a poison
 //! message goes to the DLQ at once instead of failing its batch five times.
 
-use super::stack::{now_text, payload, Stack};
+use super::stack::{now_text, Stack};
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{CommandJob, Job};
+use curfew_testkit::jandi_payload;
 use curfew_testkit::local_aws;
 use curfew_worker::front::batch::DeadLetters;
 use curfew_worker::front::lambda::handle_event;
@@ -23,7 +24,7 @@ fn record(id: &str, group: &str, body: String) -> SqsMessage {
 }
 
 fn job(text: &str) -> Job {
-    let body = payload(super::stack::TOKEN, text, &now_text()).to_string();
+    let body = jandi_payload(super::stack::TOKEN, text, &now_text()).to_string();
     Job::Command(CommandJob::new(
         &OutgoingWebhook::from_json(body.as_bytes()).unwrap(),
         parse(text).unwrap(),

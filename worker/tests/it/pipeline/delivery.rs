@@ -1,9 +1,10 @@
 //! The edges of delivery: both payload shapes, a wrong token, and the same
 //! message delivered twice.
 
-use super::stack::{now_text, payload, Stack, TOKEN};
+use super::stack::{now_text, Stack, TOKEN};
 use curfew_ingress::handler::Outcome;
 use curfew_shared::job::Job;
+use curfew_testkit::jandi_payload;
 use curfew_testkit::{ec2_states, local_aws, rds_status};
 use serde_json::json;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use std::time::Duration;
 async fn both_payload_shapes_are_answered() {
     let Some(endpoint) = local_aws() else { return };
     let stack = Stack::start(&endpoint, "en").await;
-    let flat = payload(TOKEN, "/서버 dev status", &now_text());
+    let flat = jandi_payload(TOKEN, "/서버 dev status", &now_text());
     let object = json!({
         "token": TOKEN,
         "roomName": "dev-ops",
@@ -34,7 +35,7 @@ async fn a_wrong_token_gets_401_and_nothing_is_queued() {
     let Some(endpoint) = local_aws() else { return };
     let stack = Stack::start(&endpoint, "en").await;
     for body in [
-        payload("not-the-token", "/서버 dev force_start", &now_text()),
+        jandi_payload("not-the-token", "/서버 dev force_start", &now_text()),
         json!({"text": "/서버 dev force_start"}),
     ] {
         let answer = stack.post_body(body).await;
@@ -60,7 +61,7 @@ async fn a_wrong_token_gets_401_and_nothing_is_queued() {
 async fn the_same_payload_delivered_twice_acts_once_and_replies_once() {
     let Some(endpoint) = local_aws() else { return };
     let stack = Stack::start(&endpoint, "en").await;
-    let body = payload(TOKEN, "/서버 dev force_start", &now_text());
+    let body = jandi_payload(TOKEN, "/서버 dev force_start", &now_text());
     // JANDI retries: the ingress enqueues both, SQS deduplicates on the key.
     for _ in 0..2 {
         assert_eq!(stack.post_body(body.clone()).await.outcome, Outcome::Queued);

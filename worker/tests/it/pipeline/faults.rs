@@ -2,11 +2,12 @@
 //! counts (scripts/test runs these with `--nocapture`). Every test's name
 //! starts with `faults_`.
 
-use super::stack::{now_text, payload, Stack, TOKEN};
+use super::stack::{now_text, Stack, TOKEN};
 use curfew_ingress::handler::Outcome;
 use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{CommandJob, Job};
+use curfew_testkit::jandi_payload;
 use curfew_testkit::local_aws;
 use curfew_testkit::MemoryQueue;
 use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};
@@ -221,7 +222,7 @@ async fn faults_dlq_round_trip_delivers_the_reply_once_after_the_outage() {
 async fn faults_a_replay_skips_jobs_already_done() {
     let Some(endpoint) = local_aws() else { return };
     let stack = Stack::start(&endpoint, "en").await;
-    let body = payload(TOKEN, "/서버 dev status", &now_text());
+    let body = jandi_payload(TOKEN, "/서버 dev status", &now_text());
     assert_eq!(stack.post_body(body.clone()).await.outcome, Outcome::Queued);
     stack.drain().await;
     let job = job_of(&body);
@@ -288,7 +289,7 @@ async fn faults_two_hundred_commands_some_twice_two_workers_each_effect_once() {
         } else {
             ["/서버 dev status", "/서버 staging next", "/서버 list"][n % 3].to_owned()
         };
-        let mut body = payload(TOKEN, &text, &now_text());
+        let mut body = jandi_payload(TOKEN, &text, &now_text());
         body["roomName"] = format!("room-{}", n % rooms).into();
         assert_eq!(
             stack.post_body(body.clone()).await.outcome,
@@ -374,7 +375,7 @@ async fn faults_a_thousand_hostile_payloads_enqueue_nothing() {
             // Random bytes, and truncated JSON.
             0 => (0..rng.usize(0..200)).map(|_| rng.u8(..)).collect(),
             1 => {
-                let whole = payload(TOKEN, "/서버 dev status", &fresh)
+                let whole = jandi_payload(TOKEN, "/서버 dev status", &fresh)
                     .to_string()
                     .into_bytes();
                 whole[..rng.usize(1..40)].to_vec()
@@ -386,39 +387,39 @@ async fn faults_a_thousand_hostile_payloads_enqueue_nothing() {
             // Huge bodies.
             3 => {
                 let text = "가".repeat(22_000 + rng.usize(..5_000));
-                payload(TOKEN, &text, &fresh).to_string().into_bytes()
+                jandi_payload(TOKEN, &text, &fresh).to_string().into_bytes()
             }
             // Control characters in the command, with the right token.
             4 => {
                 let c = char::from_u32(rng.u32(0..32))
                     .filter(|c| !c.is_whitespace())
                     .unwrap_or('\u{7}');
-                payload(TOKEN, &format!("/서버 dev{c} force_start"), &fresh)
+                jandi_payload(TOKEN, &format!("/서버 dev{c} force_start"), &fresh)
                     .to_string()
                     .into_bytes()
             }
             // Wrong or missing token.
-            5 => payload(&format!("{TOKEN}x"), "/서버 dev force_start", &fresh)
+            5 => jandi_payload(&format!("{TOKEN}x"), "/서버 dev force_start", &fresh)
                 .to_string()
                 .into_bytes(),
             6 => serde_json::json!({"text": "/서버 dev force_stop"})
                 .to_string()
                 .into_bytes(),
-            7 => payload("", "/서버 dev force_stop", &fresh)
+            7 => jandi_payload("", "/서버 dev force_stop", &fresh)
                 .to_string()
                 .into_bytes(),
             // A stale (or far future) createdAt: a replay.
             8 => {
                 let skew = chrono::Duration::minutes(rng.i64(6..100_000))
                     * if rng.bool() { 1 } else { -1 };
-                payload(TOKEN, "/서버 dev force_start", &(now + skew).to_rfc3339())
+                jandi_payload(TOKEN, "/서버 dev force_start", &(now + skew).to_rfc3339())
                     .to_string()
                     .into_bytes()
             }
             // Gibberish commands.
             _ => {
                 let word: String = (0..rng.usize(1..12)).map(|_| rng.alphanumeric()).collect();
-                payload(TOKEN, &format!("/서버 dev {word} {word}"), &fresh)
+                jandi_payload(TOKEN, &format!("/서버 dev {word} {word}"), &fresh)
                     .to_string()
                     .into_bytes()
             }

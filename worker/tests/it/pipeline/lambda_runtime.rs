@@ -9,11 +9,12 @@
 //! the queue's 360 s; a second event in the same warm process; and a
 //! missing variable told to Lambda as the init error.
 
-use super::stack::{now_text, payload, Stack, TOKEN};
+use super::stack::{now_text, Stack, TOKEN};
 use aws_sdk_sqs::types::{Message, MessageSystemAttributeName};
 use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{scheduled_event, CommandJob, Job};
+use curfew_testkit::jandi_payload;
 use curfew_testkit::{local_aws, Invocation, RuntimeApi};
 use curfew_worker::limits::LEASE;
 use serde_json::{json, Value};
@@ -25,7 +26,7 @@ const WAIT: Duration = Duration::from_secs(60);
 const POISON: &str = "{\"v\":9,\"kind\":\"command\"}";
 
 fn job(text: &str) -> Job {
-    let body = payload(TOKEN, text, &now_text()).to_string();
+    let body = jandi_payload(TOKEN, text, &now_text()).to_string();
     Job::Command(CommandJob::new(
         &OutgoingWebhook::from_json(body.as_bytes()).unwrap(),
         parse(text).unwrap(),

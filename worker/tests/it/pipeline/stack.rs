@@ -6,14 +6,14 @@ use chrono::{SecondsFormat, Utc};
 use curfew_aws::SqsQueue;
 use curfew_ingress::handler::{Answer, Outcome};
 use curfew_shared::schedule::SchedulesFile;
-use curfew_testkit::{demo_fleet, sdk_at, DemoFleet, WebhookSink};
+use curfew_testkit::{demo_fleet, jandi_payload, sdk_at, DemoFleet, WebhookSink};
 use curfew_worker::adapters::jandi::{Notifier, RetryPolicy};
 use curfew_worker::app::App;
 use curfew_worker::app::Services;
 use curfew_worker::cli::setup::{create_queues, create_table};
 use curfew_worker::config::WorkerConfig;
 use curfew_worker::front::poll::Poller;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -140,7 +140,8 @@ impl Stack {
 
     /// Posts a JANDI payload (flat writer shape) to the ingress handler.
     pub(crate) async fn post(&self, text: &str) -> Answer {
-        self.post_body(payload(TOKEN, text, &now_text())).await
+        self.post_body(jandi_payload(TOKEN, text, &now_text()))
+            .await
     }
 
     pub(crate) async fn post_body(&self, body: Value) -> Answer {
@@ -179,21 +180,6 @@ impl Stack {
         );
         text_of(messages.last().unwrap())
     }
-}
-
-/// A flat-shaped outgoing-webhook payload.
-pub(crate) fn payload(token: &str, text: &str, created_at: &str) -> Value {
-    json!({
-        "token": token,
-        "teamName": "curfew",
-        "roomName": "dev-ops",
-        "writerName": "김개발",
-        "writerEmail": "dev@example.com",
-        "text": text,
-        "keyword": "서버",
-        "createdAt": created_at,
-        "platform": "web",
-    })
 }
 
 /// Now, as JANDI writes `createdAt`; unique per call (commands in the same
