@@ -4,6 +4,7 @@
 //! without `#` and in any case (`#Dev` = `dev`), or as an id (`C0123ABC`).
 //! The posting itself is [`super::jandi::Notifier`]'s, with Slack's pacing.
 
+use curfew_shared::front::room_key;
 use curfew_shared::value::ConfigError;
 use curfew_shared::Redacted;
 use std::collections::HashMap;
@@ -14,13 +15,8 @@ use std::collections::HashMap;
 pub struct SlackRoutes {
     /// `CURFEW_SLACK_WEBHOOK_URL`.
     pub default: Option<Redacted<String>>,
-    /// `CURFEW_SLACK_ROOM_WEBHOOKS`, keyed by [`channel_key`].
+    /// `CURFEW_SLACK_ROOM_WEBHOOKS`, keyed by [`room_key`].
     pub channels: HashMap<String, Redacted<String>>,
-}
-
-/// A channel as the routes compare it: no `#`, lower case.
-pub fn channel_key(channel: &str) -> String {
-    channel.trim().trim_start_matches('#').to_lowercase()
 }
 
 impl SlackRoutes {
@@ -40,7 +36,7 @@ impl SlackRoutes {
                     )
                 })?
                 .into_iter()
-                .map(|(channel, url)| (channel_key(&channel), url))
+                .map(|(channel, url)| (room_key(&channel), url))
                 .collect(),
         };
         Ok(Self { default, channels })
@@ -49,7 +45,7 @@ impl SlackRoutes {
     /// The channel's own webhook, else the default.
     pub fn for_channel(&self, channel: Option<&str>) -> Option<&str> {
         channel
-            .and_then(|c| self.channels.get(&channel_key(c)))
+            .and_then(|c| self.channels.get(&room_key(c)))
             .or(self.default.as_ref())
             .map(|url| url.expose().as_str())
     }

@@ -12,6 +12,7 @@ use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
 use chrono::{DateTime, Utc};
 use curfew_shared::command::{Command, ScheduleOp};
+use curfew_shared::front::room_key;
 use curfew_shared::job::CommandJob;
 use curfew_shared::reply::{ErrorView, Reply};
 use curfew_shared::schedule::{
@@ -108,13 +109,12 @@ fn allowed(config: &WorkerConfig, job: &CommandJob) -> bool {
 /// A schedule's `rooms` empty lets any room; otherwise the command's room
 /// must be listed, by name (with or without `#`, in any case) or by id.
 fn from_its_rooms(schedule: &Schedule, job: &CommandJob) -> bool {
-    let key = |room: &str| room.trim().trim_start_matches('#').to_lowercase();
     let here: Vec<String> = [job.room.as_deref(), job.room_id.as_deref()]
         .into_iter()
         .flatten()
-        .map(key)
+        .map(room_key)
         .collect();
-    schedule.rooms.is_empty() || schedule.rooms.iter().any(|r| here.contains(&key(r)))
+    schedule.rooms.is_empty() || schedule.rooms.iter().any(|r| here.contains(&room_key(r)))
 }
 
 enum Found {
