@@ -13,6 +13,12 @@ pub const MAX_BLOCKS: usize = 50;
 pub const MAX_SECTION_CHARS: usize = 3000;
 /// Characters in a header's text (Slack's limit).
 pub const MAX_HEADER_CHARS: usize = 150;
+/// Messages one `response_url` takes (Slack's limit); a longer reply's
+/// rest goes to the channel's incoming webhook ([`Response`]).
+pub const RESPONSE_URL_USES: usize = 5;
+/// How long a `response_url` takes messages after its command (Slack's
+/// limit, 30 minutes); a later reply goes to the channel's webhook.
+pub const RESPONSE_URL_MINUTES: i64 = 30;
 
 /// A slash command's form fields (`application/x-www-form-urlencoded`).
 /// Fields curfew does not read are ignored.
@@ -265,15 +271,46 @@ fn buttons(offers: &[Offer]) -> Block {
     }
 }
 
+/// A reply to a `response_url`, split where Slack's limits put it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The messages the `response_url` takes (at most
+    /// [`RESPONSE_URL_USES`]), the first replacing the message a clicked
+    /// button was on when asked to.
+    pub to_response_url: Vec<Message>,
+    /// The rest, shaped for the channel's incoming webhook (which knows
+    /// neither `response_type` nor `replace_original`).
+    pub overflow: Vec<Message>,
+}
+
 /// A reply to a `response_url`: [`messages`] for `response_type`, the
 /// first of them replacing the message a clicked button was on when
-/// `replace_original` (the others follow it).
-pub fn response(card: &Card, response_type: ResponseType, replace_original: bool) -> Vec<Message> {
-    let mut messages = messages(card, Some(response_type));
-    if let Some(first) = messages.first_mut() {
+/// `replace_original` (the others follow it); past the URL's
+/// [`RESPONSE_URL_USES`], the [`Response::overflow`].
+pub fn response(card: &Card, response_type: ResponseType, replace_original: bool) -> Response {
+    let mut to_response_url = messages(card, Some(response_type));
+    if let Some(first) = to_response_url.first_mut() {
         first.replace_original = replace_original;
     }
-    messages
+    let overflow = to_response_url
+        .split_off(RESPONSE_URL_USES.min(to_response_url.len()))
+        .into_iter()
+        .map(for_webhook)
+        .collect();
+    Response {
+        to_response_url,
+        overflow,
+    }
+}
+
+/// A `response_url` message reshaped for an incoming webhook: a webhook
+/// posts to its channel for everyone and replaces nothing.
+pub fn for_webhook(message: Message) -> Message {
+    Message {
+        response_type: None,
+        replace_original: false,
+        ..message
+    }
 }
 
 /// How the tone reads at a glance (Slack shows no colour on a message).
@@ -442,6 +479,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_response_url_takes_five_messages_and_the_webhook_the_rest() {
+        let mut card = Card::new(Tone::Ok, "dev: 200 groups");
+        for n in 0..200 {
+            card = card.block(format!("group {n}"), "a short line");
+        }
+        let all = messages(&card, Some(ResponseType::InChannel));
+        assert_eq!(all.len(), 9, "200 headers and sections, 48 a message");
+        let response = response(&card, ResponseType::InChannel, true);
+        assert_eq!(response.to_response_url.len(), RESPONSE_URL_USES);
+        assert_eq!(response.overflow.len(), 4);
+        assert!(response.to_response_url[0].replace_original);
+        assert!(response.to_response_url[1..]
+            .iter()
+            .all(|m| !m.replace_original && m.response_type == Some(ResponseType::InChannel)));
+        for (message, original) in response.overflow.iter().zip(&all[5..]) {
+            assert_eq!(message.response_type, None, "a webhook's message");
+            assert!(!message.replace_original);
+            assert_eq!(message.blocks, original.blocks, "nothing lost");
+        }
+        let short = response_of_one(&card);
+        assert!(short.overflow.is_empty());
+    }
+
+    fn response_of_one(card: &Card) -> Response {
+        let one = Card::new(Tone::Ok, card.body.clone());
+        response(&one, ResponseType::Ephemeral, false)
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum Destination<'a> {
         response_type: ResponseType,
         /// A click's answer, replacing the message the button was on.
         replace_original: bool,
+        /// The channel's incoming webhook, for what the `response_url` no
+        /// longer takes (past its uses, or refused as used or expired).
+        fallback: Option<&'a str>,
     },
     /// A Slack incoming webhook (a channel's, or the default).
     SlackWebhook(&'a str),

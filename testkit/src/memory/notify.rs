@@ -73,8 +73,14 @@ impl Notify for MemoryNotifier {
                     url,
                     response_type,
                     replace_original,
+                    fallback,
                 } => {
-                    self.record_slack(url, slack::response(card, response_type, replace_original));
+                    let response = slack::response(card, response_type, replace_original);
+                    self.record_slack(url, response.to_response_url);
+                    // With no webhook the rest is dropped, as the real one drops it.
+                    if let Some(webhook) = fallback {
+                        self.record_slack(webhook, response.overflow);
+                    }
                 }
                 Destination::SlackWebhook(url) => {
                     self.record_slack(url, slack::messages(card, None));

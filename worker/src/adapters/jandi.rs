@@ -131,18 +131,51 @@ impl Notifier {
 
     /// Posts a card to a Slack `response_url` as Block Kit, every message
     /// of it (a long reply is split to Slack's limits) with the same
-    /// retries and budget as a JANDI post, at Slack's pace.
+    /// retries and budget as a JANDI post, at Slack's pace. What the URL
+    /// does not take (past its five uses, or once Slack refuses it as used
+    /// or expired) goes to the channel's incoming webhook, `fallback`;
+    /// with none, it is logged as undeliverable and dropped (SPEC §4.2).
     pub async fn respond_on_slack(
         &self,
         url: &str,
+        fallback: Option<&str>,
         card: &Card,
         response_type: ResponseType,
         replace_original: bool,
     ) -> Result<(), NotifyError> {
-        for message in slack::response(card, response_type, replace_original) {
-            // Plain strings again: serializing cannot fail.
-            let body = serde_json::to_vec(&message).unwrap_or_default();
-            self.send(url, body, None, SLACK_PACE).await?;
+        let response = slack::response(card, response_type, replace_original);
+        let mut rest = response.overflow;
+        let mut messages = response.to_response_url.into_iter();
+        while let Some(message) = messages.next() {
+            match self.send(url, json(&message), None, SLACK_PACE).await {
+                Ok(()) => {}
+                Err(NotifyError::Rejected { status }) if fallback.is_some() => {
+                    tracing::info!(
+                        status,
+                        "response_url refused; the channel's webhook takes the rest"
+                    );
+                    rest = std::iter::once(message)
+                        .chain(messages)
+                        .map(slack::for_webhook)
+                        .chain(rest)
+                        .collect();
+                    break;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        if rest.is_empty() {
+            return Ok(());
+        }
+        let Some(webhook) = fallback else {
+            tracing::warn!(
+                messages = rest.len(),
+                "reply longer than a response_url takes and no webhook for its channel; the rest is undeliverable, dropped"
+            );
+            return Ok(());
+        };
+        for message in rest {
+            self.send(webhook, json(&message), None, SLACK_PACE).await?;
         }
         Ok(())
     }
@@ -151,9 +184,7 @@ impl Notifier {
     /// body as the notification's `text`), at Slack's pace.
     pub async fn notify_on_slack(&self, url: &str, card: &Card) -> Result<(), NotifyError> {
         for message in slack::messages(card, None) {
-            // Plain strings: serializing cannot fail.
-            let body = serde_json::to_vec(&message).unwrap_or_default();
-            self.send(url, body, None, SLACK_PACE).await?;
+            self.send(url, json(&message), None, SLACK_PACE).await?;
         }
         Ok(())
     }
@@ -264,6 +295,12 @@ impl Notifier {
     }
 }
 
+/// A Slack message's body. A message is plain strings: serializing it
+/// cannot fail.
+fn json(message: &slack::Message) -> Vec<u8> {
+    serde_json::to_vec(message).unwrap_or_default()
+}
+
 /// The wait a 429 asks for in its `Retry-After` header (whole seconds,
 /// as Slack and JANDI send it), if it is one.
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
@@ -297,8 +334,9 @@ impl Notify for Notifier {
                     url,
                     response_type,
                     replace_original,
+                    fallback,
                 } => {
-                    self.respond_on_slack(url, card, response_type, replace_original)
+                    self.respond_on_slack(url, fallback, card, response_type, replace_original)
                         .await
                 }
                 Destination::SlackWebhook(url) => self.notify_on_slack(url, card).await,

@@ -42,11 +42,18 @@ impl SlackRoutes {
         Ok(Self { default, channels })
     }
 
-    /// The channel's own webhook, else the default.
+    /// The channel's own webhook, else the default: where its notices go.
     pub fn for_channel(&self, channel: Option<&str>) -> Option<&str> {
+        self.own(channel)
+            .or(self.default.as_ref().map(|url| url.expose().as_str()))
+    }
+
+    /// The channel's own webhook only: where a reply goes that its
+    /// `response_url` no longer takes (never the default, which may post
+    /// to another channel).
+    pub fn own(&self, channel: Option<&str>) -> Option<&str> {
         channel
             .and_then(|c| self.channels.get(&room_key(c)))
-            .or(self.default.as_ref())
             .map(|url| url.expose().as_str())
     }
 

@@ -19,7 +19,7 @@ use curfew_shared::jandi::DEFAULT_KEYWORD;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::{Claim, Class, Destination, NotifyError};
 use curfew_shared::reply::{clicked_by, render, Context, ErrorView, Reply};
-use curfew_shared::slack::ResponseType;
+use curfew_shared::slack::{ResponseType, RESPONSE_URL_MINUTES};
 
 /// What became of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,7 +152,7 @@ impl App {
             self.config.lang,
             job.keyword.as_deref().unwrap_or(DEFAULT_KEYWORD),
         );
-        let Some(to) = self.reply_destination(job, &reply) else {
+        let Some(to) = self.reply_destination(job, &reply, now) else {
             return Ok(());
         };
         let mut card = render(&reply, &ctx);
@@ -173,13 +173,16 @@ impl App {
 
     /// Where a command's reply goes: the JANDI room's webhook (else the
     /// default), or the Slack command's `response_url`, which the channel
-    /// sees unless the reply is an error (SPEC §4.2). `None`, logged, when
-    /// there is nowhere to post: no webhook, no `response_url`, or one
-    /// outside `CURFEW_SLACK_RESPONSE_PREFIX` (never followed).
+    /// sees unless the reply is an error (SPEC §4.2); past the URL's 30
+    /// minutes, the channel's own incoming webhook. `None`, logged, when
+    /// there is nowhere to post: no webhook, or no usable `response_url`
+    /// (one outside `CURFEW_SLACK_RESPONSE_PREFIX` is never followed) and
+    /// no webhook for the channel.
     fn reply_destination<'a>(
         &'a self,
         job: &'a CommandJob,
         reply: &Reply,
+        now: DateTime<Utc>,
     ) -> Option<Destination<'a>> {
         match job.front {
             Front::Jandi => {
@@ -190,11 +193,21 @@ impl App {
                 url.map(Destination::Jandi)
             }
             Front::Slack => {
-                let url = job.response_url.as_ref().map(|u| u.expose().as_str());
-                let Some(url) = url.filter(|u| u.starts_with(&self.config.slack_response_prefix))
-                else {
-                    tracing::warn!(room = ?job.room, "no response_url under CURFEW_SLACK_RESPONSE_PREFIX; reply dropped");
-                    return None;
+                let routes = &self.config.slack_routes;
+                let webhook = routes
+                    .own(job.room_id.as_deref())
+                    .or_else(|| routes.own(job.room.as_deref()));
+                let url = job
+                    .response_url
+                    .as_ref()
+                    .map(|u| u.expose().as_str())
+                    .filter(|u| u.starts_with(&self.config.slack_response_prefix))
+                    .filter(|_| !response_url_expired(job, now));
+                let Some(url) = url else {
+                    if webhook.is_none() {
+                        tracing::warn!(room = ?job.room, "no usable response_url (none, outside CURFEW_SLACK_RESPONSE_PREFIX, or past its 30 minutes) and no webhook for the channel; reply undeliverable, dropped");
+                    }
+                    return webhook.map(Destination::SlackWebhook);
                 };
                 let error = matches!(reply, Reply::Error(_));
                 let response_type = if error {
@@ -209,10 +222,20 @@ impl App {
                     url,
                     response_type,
                     replace_original,
+                    fallback: webhook,
                 })
             }
         }
     }
+}
+
+/// Whether Slack no longer takes a reply at the job's `response_url`: 30
+/// minutes after the command (a job whose instant cannot be read is
+/// treated as fresh; Slack refuses it if not, and the webhook takes it).
+fn response_url_expired(job: &CommandJob, now: DateTime<Utc>) -> bool {
+    DateTime::parse_from_rfc3339(&job.created_at).is_ok_and(|at| {
+        now.signed_duration_since(at) >= chrono::Duration::minutes(RESPONSE_URL_MINUTES)
+    })
 }
 
 /// The verdict of a job that failed: a transient failure is retried soon;

@@ -2,6 +2,7 @@
 //! the claim released for a retry, the reply path.
 
 use super::*;
+use crate::adapters::slack::SlackRoutes;
 use crate::fakes::{at, command_job, tick_job, World, WEBHOOK};
 use crate::limits::{FAILED_RETRY, HELD_RETRY};
 use curfew_testkit::{MemoryClaims, MemoryNotifier};
@@ -304,6 +305,51 @@ async fn a_slack_error_is_for_the_asker_alone() {
     assert_eq!(posted.len(), 1, "{posted:?}");
     assert_eq!(posted[0].1.response_type, Some(ResponseType::Ephemeral));
     assert!(posted[0].1.text.contains("nosuch"), "{:?}", posted[0].1);
+}
+
+/// SPEC §4.2: past its 30 minutes a `response_url` takes nothing; the
+/// reply goes to the channel's own incoming webhook, else nowhere (the
+/// default webhook may post to another channel).
+#[tokio::test]
+async fn a_reply_too_late_for_its_response_url_goes_to_the_channels_webhook() {
+    const CHANNEL: &str = "https://hooks.slack.com/services/T1/B1/dev-ops";
+    const DEFAULT: &str = "https://hooks.slack.com/services/T1/B2/general";
+    let late = now() + chrono::Duration::minutes(31);
+    for (channels, expected) in [
+        (serde_json::json!({ "#Dev-Ops": CHANNEL }), Some(CHANNEL)),
+        (serde_json::json!({ "C1": CHANNEL }), Some(CHANNEL)),
+        (serde_json::json!({ "other": CHANNEL }), None),
+    ] {
+        let world = World::default();
+        let mut app = world.app();
+        app.config.slack_routes = SlackRoutes::from_lookup(|name| match name {
+            "CURFEW_SLACK_ROOM_WEBHOOKS" => Some(channels.to_string()),
+            "CURFEW_SLACK_WEBHOOK_URL" => Some(DEFAULT.to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        let verdict = app.handle(&slack_job("help", RESPONSE_URL), late).await;
+        assert_eq!(verdict, Verdict::Done, "never retried for ever");
+        let posted = world.notifier.slack_posted();
+        match expected {
+            Some(url) => {
+                assert_eq!(posted.len(), 1, "{posted:?}");
+                assert_eq!(posted[0].0, url);
+                assert_eq!(posted[0].1.response_type, None, "a webhook's message");
+            }
+            None => assert!(posted.is_empty(), "undeliverable: {posted:?}"),
+        }
+    }
+
+    // Within the 30 minutes, the response_url.
+    let world = World::default();
+    let app = world.app();
+    let soon = now() + chrono::Duration::minutes(29);
+    app.handle(&slack_job("help", RESPONSE_URL), soon).await;
+    assert_eq!(
+        world.notifier.slack_posted()[0].0,
+        "https://hooks.slack.com/commands/T1/1/secret"
+    );
 }
 
 #[tokio::test]

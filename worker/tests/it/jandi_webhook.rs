@@ -246,6 +246,41 @@ async fn a_slack_429_is_retried_after_what_retry_after_says() {
     assert_eq!(json["blocks"][1]["type"], "header", "{json}");
 }
 
+/// SPEC §4.2: a `response_url` Slack no longer takes (404 `used_url` or
+/// `expired_url`) hands the reply to the channel's incoming webhook, as a
+/// webhook's message; with no webhook the reply is dropped, not retried.
+#[tokio::test]
+async fn a_refused_response_url_hands_the_reply_to_the_channels_webhook() {
+    use curfew_shared::slack::ResponseType;
+    let (response_url, refused) = stand_in(&[404]).await;
+    let (webhook, channel) = stand_in(&[]).await;
+    let notifier = fast();
+    notifier
+        .respond_on_slack(
+            &response_url,
+            Some(&webhook),
+            &card(),
+            ResponseType::InChannel,
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.lock().unwrap().len(), 1, "tried once, not retried");
+    let channel = channel.lock().unwrap().clone();
+    assert_eq!(channel.len(), 1);
+    let json: serde_json::Value = serde_json::from_str(&channel[0].2).unwrap();
+    assert_eq!(json["text"], "dev stops in 10 minutes");
+    assert!(json.get("response_type").is_none(), "{json}");
+    assert!(json.get("replace_original").is_none(), "{json}");
+
+    let (gone, tried) = stand_in(&[404]).await;
+    notifier
+        .respond_on_slack(&gone, None, &card(), ResponseType::InChannel, false)
+        .await
+        .expect_err("refused, and nowhere else to go");
+    assert_eq!(tried.lock().unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn posts_to_one_slack_webhook_are_a_second_apart() {
     let (url, seen) = stand_in(&[]).await;
