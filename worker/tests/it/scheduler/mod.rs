@@ -2,6 +2,7 @@
 //! tick is the EventBridge Scheduled Event of its instant, handled as the
 //! worker handles it from the queue. Notices land on a real HTTP server.
 
+mod buttons;
 mod caught;
 mod day;
 mod errors;
