@@ -98,7 +98,7 @@ fn slack_request(addr: &str, n: usize) -> hyper::Request<Full<Bytes>> {
         "team_id=T1&channel_id=C1&channel_name=dev-ops&user_id=U{n}&user_name=load&command=%2Fcurfew&text=dev+status&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F{n}"
     );
     let timestamp = chrono::Utc::now().timestamp().to_string();
-    let signature = curfew_ingress::signature::sign(SLACK_SECRET, &timestamp, body.as_bytes());
+    let signature = curfew_shared::signing::sign(SLACK_SECRET, &timestamp, body.as_bytes());
     hyper::Request::post(format!("http://{addr}/slack/commands"))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-slack-request-timestamp", timestamp)

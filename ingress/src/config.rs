@@ -1,9 +1,9 @@
 //! The ingress's configuration (SPEC §8), read once at cold start.
 
-use crate::signature::SigningSecrets;
 use crate::token::Tokens;
 use chrono::Duration;
 use curfew_shared::reply::Lang;
+use curfew_shared::signing::SigningSecrets;
 use curfew_shared::value::ConfigError;
 
 /// Everything the ingress needs to decide an answer.

@@ -10,7 +10,6 @@
 pub mod config;
 pub mod handler;
 pub mod http;
-pub mod signature;
 pub mod slack;
 pub mod token;
 

@@ -12,7 +12,6 @@
 //! queues the command its button offers ([`action`]).
 
 use crate::handler::{parse_and_queue, Answer, Outcome};
-use crate::signature::request_time;
 use crate::Config;
 use chrono::{DateTime, Utc};
 use curfew_shared::command::parse;
@@ -20,6 +19,7 @@ use curfew_shared::front::Front;
 use curfew_shared::job::{CommandJob, Job};
 use curfew_shared::ports::JobQueue;
 use curfew_shared::reply::Context;
+use curfew_shared::signing::request_time;
 use curfew_shared::slack::{BlockActions, SlashCommand};
 
 /// The two headers Slack signs a request with, as sent.

@@ -22,6 +22,7 @@ pub mod reply;
 pub mod resource;
 pub mod savings;
 pub mod schedule;
+pub mod signing;
 pub mod slack;
 pub mod target;
 pub mod value;

@@ -13,6 +13,10 @@ pub const MAX_BLOCKS: usize = 50;
 pub const MAX_SECTION_CHARS: usize = 3000;
 /// Characters in a header's text (Slack's limit).
 pub const MAX_HEADER_CHARS: usize = 150;
+/// Buttons in one actions block (Slack's limit).
+pub const MAX_BUTTONS: usize = 25;
+/// Characters in a button's text (Slack's limit).
+pub const MAX_BUTTON_CHARS: usize = 75;
 /// Messages one `response_url` takes (Slack's limit); a longer reply's
 /// rest goes to the channel's incoming webhook ([`Response`]).
 pub const RESPONSE_URL_USES: usize = 5;
@@ -230,12 +234,12 @@ pub fn messages(card: &Card, response_type: Option<ResponseType>) -> Vec<Message
             }
         }
     }
-    if !card.offers.is_empty() {
+    for (n, offers) in card.offers.chunks(MAX_BUTTONS).enumerate() {
         if pages.last().is_none_or(|page| page.len() >= MAX_BLOCKS) {
             pages.push(Vec::new());
         }
         if let Some(page) = pages.last_mut() {
-            page.push(buttons(&card.offers));
+            page.push(buttons(offers, n * MAX_BUTTONS));
         }
     }
     let count = pages.len();
@@ -255,15 +259,23 @@ pub fn messages(card: &Card, response_type: Option<ResponseType>) -> Vec<Message
         .collect()
 }
 
-/// The offers as one actions block, a button each.
-fn buttons(offers: &[Offer]) -> Block {
+/// The offers as one actions block, a button each. `first` is the first
+/// offer's place in the card: a button's `action_id` is unique in its
+/// message, as a click's idempotency key needs (SPEC §4.2).
+fn buttons(offers: &[Offer], first: usize) -> Block {
     Block::Actions {
         elements: offers
             .iter()
-            .enumerate()
-            .map(|(n, offer)| Button {
+            .zip(first..)
+            .map(|(offer, n)| Button {
                 kind: "button".to_owned(),
-                text: Text::plain(offer.label.clone()),
+                text: Text::plain(
+                    offer
+                        .label
+                        .chars()
+                        .take(MAX_BUTTON_CHARS)
+                        .collect::<String>(),
+                ),
                 action_id: format!("offer-{n}"),
                 value: serde_json::to_string(offer).unwrap_or_default(),
             })
@@ -503,6 +515,40 @@ mod tests {
         }
         let short = response_of_one(&card);
         assert!(short.overflow.is_empty());
+    }
+
+    #[test]
+    fn many_offers_are_actions_blocks_of_25_with_ids_unique_in_the_message() {
+        let mut card = Card::new(Tone::Warning, "20 schedules stop in 10 minutes");
+        for n in 0..60 {
+            card = card.offer(Offer {
+                label: format!("schedule-with-a-rather-long-name-{n:02}: Keep running until 21:00"),
+                command: format!("s{n} force_start for 1h"),
+                until: chrono::DateTime::UNIX_EPOCH,
+                stop: "19:00".to_owned(),
+            });
+        }
+        let pages = messages(&card, None);
+        assert_eq!(pages.len(), 1);
+        let actions: Vec<&Vec<Button>> = pages[0]
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Actions { elements } => Some(elements),
+                _ => None,
+            })
+            .collect();
+        let sizes: Vec<usize> = actions.iter().map(|a| a.len()).collect();
+        assert_eq!(sizes, [25, 25, 10]);
+        let ids: std::collections::BTreeSet<&str> = actions
+            .iter()
+            .flat_map(|a| a.iter().map(|b| b.action_id.as_str()))
+            .collect();
+        assert_eq!(ids.len(), 60, "unique: {ids:?}");
+        assert!(ids.contains("offer-59"));
+        for button in actions.iter().flat_map(|a| a.iter()) {
+            assert!(button.text.text.chars().count() <= MAX_BUTTON_CHARS);
+        }
     }
 
     fn response_of_one(card: &Card) -> Response {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// `shared`: values at the bottom, then resources, the schedule and its
 /// timeline, reconciling and savings, the chat protocol (grammar, replies,
 /// the fronts' wire types, jobs), and the ports the worker implements.
-const SHARED: [(&str, u8); 18] = [
+const SHARED: [(&str, u8); 19] = [
     ("value", 0),
     ("action", 0),
     ("front", 0),
@@ -25,6 +25,7 @@ const SHARED: [(&str, u8); 18] = [
     ("reply", 4),
     ("jandi", 4),
     ("slack", 4),
+    ("signing", 4),
     ("job", 4),
     ("ports", 5),
     ("lib", 6),

@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use curfew_ingress::handler::Outcome;
 use curfew_ingress::http::answer;
-use curfew_ingress::signature::sign;
 use curfew_ingress::slack::{command, Signed};
 use curfew_ingress::{Answer, Config};
 use curfew_shared::front::Front;
 use curfew_shared::job::Job;
+use curfew_shared::signing::sign;
 use curfew_testkit::MemoryQueue;
 use serde_json::Value;
 

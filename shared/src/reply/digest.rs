@@ -5,10 +5,12 @@
 //! notices for minutes (and outlive a Lambda's timeout). A few notices stay
 //! separate messages, as before; past [`SEPARATE_UP_TO`] they travel as
 //! digests of up to [`PER_DIGEST`] notices each, one block per
-//! notice, coloured by the worst of them.
+//! notice, coloured by the worst of them. A notice's offers (the stop
+//! warning's buttons) travel with it, each named by its schedule, so a
+//! Slack channel warned for many schedules at once can still keep one up.
 
 use super::{pick, Lang};
-use super::{Card, Tone};
+use super::{Card, Offer, Tone};
 
 /// Up to this many notices for one room in one tick are posted one by one.
 pub const SEPARATE_UP_TO: usize = 3;
@@ -41,6 +43,9 @@ pub fn digest(notices: Vec<Card>, lang: Lang) -> Vec<Card> {
             let mut message = Card::new(worst(chunk), body);
             for notice in chunk {
                 message = message.block(notice.body.clone(), blocks_text(notice));
+                for offer in &notice.offers {
+                    message = message.offer(named(offer));
+                }
             }
             message
         })
@@ -55,6 +60,16 @@ fn blocks_text(notice: &Card) -> String {
         .map(|block| format!("[{}]\n{}", block.title, block.text))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// An offer labelled with its schedule (the first word of its command),
+/// as it reads among other schedules' offers: "dev: Keep running 1h".
+fn named(offer: &Offer) -> Offer {
+    let schedule = offer.command.split_whitespace().next().unwrap_or_default();
+    Offer {
+        label: format!("{schedule}: {}", offer.label),
+        ..offer.clone()
+    }
 }
 
 /// Error over warning over ok.
@@ -92,6 +107,29 @@ mod tests {
             assert!(block.text.starts_with("[Started]\nweb-"));
             assert!(block.text.contains(&original.blocks[0].text));
         }
+    }
+
+    #[test]
+    fn a_digest_keeps_each_warnings_offers_named_by_schedule() {
+        let warning = |n: usize| {
+            let offer = |label: &str, command: &str| Offer {
+                label: label.to_owned(),
+                command: format!("s{n:03} {command}"),
+                until: chrono::DateTime::UNIX_EPOCH,
+                stop: "19:00".to_owned(),
+            };
+            notice(n, Tone::Warning)
+                .offer(offer("Keep running 1h", "force_start for 1h"))
+                .offer(offer("Stop now", "force_stop"))
+        };
+        let notices: Vec<_> = (0..5).map(warning).collect();
+        let digests = digest(notices, Lang::En);
+        assert_eq!(digests.len(), 1);
+        let labels: Vec<&str> = digests[0].offers.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(labels.len(), 10);
+        assert_eq!(labels[0], "s000: Keep running 1h");
+        assert_eq!(labels[9], "s004: Stop now");
+        assert_eq!(digests[0].offers[9].command, "s004 force_stop");
     }
 
     #[test]

@@ -86,13 +86,21 @@ mod chat {
 
     fn console_at(ingress: &str, wait: Duration, idle: Duration) -> Console {
         let identity = Identity {
-            token: "T0KEN".to_owned().into(),
+            front: curfew_shared::front::Front::Jandi,
+            secret: "T0KEN".to_owned().into(),
             team: "local".to_owned(),
             room: "dev-ops".to_owned(),
             writer: "kim".to_owned(),
             email: None,
         };
-        Console::new(ingress.to_owned(), identity, wait, idle).unwrap()
+        Console::new(
+            ingress.to_owned(),
+            identity,
+            "http://127.0.0.1:9/".to_owned(),
+            wait,
+            idle,
+        )
+        .unwrap()
     }
 
     /// Typed lines, as the stdin thread would hand them over.
@@ -294,5 +302,116 @@ mod chat {
             .await
             .unwrap();
         assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    /// `chat --front slack` against the real ingress (its HTTP server and
+    /// Slack verification, a queue in memory): a typed line arrives as a
+    /// signed slash command naming the console's `response_url`; a warning
+    /// posted to the console's webhook by the worker's notifier shows its
+    /// buttons numbered, and typing `1` sends the signed click that queues
+    /// the button's command.
+    #[tokio::test]
+    async fn slack_mode_sends_signed_commands_and_presses_a_button_by_number() {
+        use curfew_shared::front::Front;
+        use curfew_shared::job::Job;
+        use curfew_shared::reply::{Card, Offer, Tone};
+        use curfew_testkit::MemoryQueue;
+
+        let queue = Arc::new(MemoryQueue::default());
+        let config = curfew_ingress::Config::from_lookup(|name| match name {
+            "CURFEW_SLACK_SIGNING_SECRETS" => Some("old,s3cret".to_owned()),
+            "CURFEW_QUEUE_URL" => Some("http://unused".to_owned()),
+            "CURFEW_LANG" => Some("en".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ingress = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(curfew_ingress::http::serve(
+            listener,
+            Arc::new(config),
+            Arc::clone(&queue),
+            std::future::pending(),
+        ));
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let replies_at = format!("http://{}", listener.local_addr().unwrap());
+        let (sender, mut replies) = mpsc::unbounded_channel();
+        tokio::spawn(console::serve(listener, sender));
+        let identity = Identity {
+            front: Front::Slack,
+            secret: "s3cret".to_owned().into(),
+            team: "local".to_owned(),
+            room: "dev".to_owned(),
+            writer: "alice".to_owned(),
+            email: None,
+        };
+        let console = Console::new(
+            ingress,
+            identity,
+            replies_at.clone(),
+            Duration::from_secs(2),
+            Duration::from_millis(300),
+        )
+        .unwrap();
+
+        let (lines, typed) = mpsc::channel(4);
+        let session = tokio::spawn(async move {
+            let mut out = Vec::new();
+            console
+                .session(typed, &mut replies, &mut out, false)
+                .await
+                .unwrap();
+            String::from_utf8(out).unwrap()
+        });
+        let jobs = || queue.jobs();
+        let wait_for = |count: usize| async move {
+            for _ in 0..100 {
+                if jobs().len() >= count {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        lines.send("/curfew dev status".to_owned()).await.unwrap();
+        wait_for(1).await;
+
+        // The worker warns the channel, on the console's webhook.
+        let warning = Card::new(Tone::Warning, "dev stops at 19:00").offer(Offer {
+            label: "Keep running 1h".to_owned(),
+            command: "dev force_start for 1h".to_owned(),
+            stop: "19:00".to_owned(),
+            until: chrono::Utc::now() + chrono::Duration::minutes(10),
+        });
+        notifier()
+            .notify_on_slack(&format!("{replies_at}/slack/webhook"), &warning)
+            .await
+            .unwrap();
+        lines.send("1".to_owned()).await.unwrap();
+        wait_for(2).await;
+        drop(lines);
+        let out = session.await.unwrap();
+
+        let jobs = queue.jobs();
+        assert_eq!(jobs.len(), 2, "{jobs:#?}\n{out}");
+        let (Job::Command(typed), Job::Command(clicked)) = (&jobs[0], &jobs[1]) else {
+            panic!("{jobs:#?}");
+        };
+        assert_eq!(typed.front, Front::Slack);
+        assert_eq!(typed.text, "/curfew dev status");
+        assert_eq!(typed.room.as_deref(), Some("dev"));
+        assert_eq!(typed.writer_name.as_deref(), Some("alice"));
+        assert_eq!(
+            typed.response_url.as_ref().unwrap().expose(),
+            &format!("{replies_at}/slack/response")
+        );
+        assert!(typed.offer.is_none());
+        assert_eq!(clicked.text, "dev force_start for 1h");
+        assert_eq!(clicked.offer.as_ref().unwrap().label, "Keep running 1h");
+        assert_eq!(clicked.writer, typed.writer);
+
+        assert!(out.contains("▶ answer (HTTP 200)"), "{out}");
+        assert!(out.contains("[1] Keep running 1h"), "{out}");
+        assert!(out.contains("▶ pressing [1] Keep running 1h"), "{out}");
     }
 }

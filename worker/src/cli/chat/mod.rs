@@ -1,11 +1,14 @@
-//! `curfew chat` (SPEC §9): a local stand-in for the JANDI room. Typed lines
-//! go to the ingress as outgoing-webhook payloads; the immediate answer is
-//! printed, and the worker's asynchronous replies arrive on an incoming
-//! webhook the console runs itself. With it, the whole pipeline can be tried
-//! on one machine without a JANDI team.
+//! `curfew chat` (SPEC §9): a local stand-in for the JANDI room or, with
+//! `--front slack`, the Slack channel. Typed lines go to the ingress as
+//! outgoing-webhook payloads (or signed slash commands); the immediate
+//! answer is printed, and the worker's asynchronous replies arrive on an
+//! incoming webhook / `response_url` the console runs itself. In Slack
+//! mode a message's buttons are pressed by typing their number. With it,
+//! the whole pipeline can be tried on one machine without a chat team.
 
 mod payload;
 pub mod print;
+pub mod slack;
 mod webhook;
 
 use curfew_shared::jandi::DEFAULT_KEYWORD;
@@ -14,20 +17,25 @@ pub use print::Shown;
 pub use webhook::serve;
 
 use anyhow::Context as _;
+use curfew_shared::front::Front;
 use curfew_shared::Redacted;
 use std::io::{IsTerminal as _, Write};
 use std::time::Duration;
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 use tokio::time::Instant;
 
-/// Talk to curfew as JANDI would: typed lines go to the ingress; its answers
-/// and the worker's replies are printed.
+/// Talk to curfew as JANDI (or Slack) would: typed lines go to the
+/// ingress; its answers and the worker's replies are printed.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ChatArgs {
+    /// The chat front to speak, jandi or slack: JANDI payloads, or signed Slack slash commands and clicks.
+    #[arg(long, value_name = "FRONT", value_parser = front_named, default_value = "jandi")]
+    pub front: Front,
     /// The ingress to post to [default: http:// + CURFEW_INGRESS_ADDR, else http://127.0.0.1:8080]
     #[arg(long, value_name = "URL")]
     pub ingress: Option<String>,
-    /// Where the console receives replies; point CURFEW_JANDI_WEBHOOK_URL at it.
+    /// Where the console receives replies; point CURFEW_JANDI_WEBHOOK_URL (or
+    /// CURFEW_SLACK_WEBHOOK_URL and CURFEW_SLACK_RESPONSE_PREFIX) at it.
     #[arg(
         long,
         value_name = "ADDR",
@@ -38,7 +46,10 @@ pub struct ChatArgs {
     /// The outgoing-webhook token [default: the first of CURFEW_JANDI_TOKENS]
     #[arg(long)]
     pub token: Option<Redacted<String>>,
-    /// The JANDI room the lines seem to come from (replies are routed by it).
+    /// Slack mode: the signing secret [default: the first of CURFEW_SLACK_SIGNING_SECRETS]
+    #[arg(long, value_name = "SECRET")]
+    pub signing_secret: Option<Redacted<String>>,
+    /// The JANDI room, or Slack channel, the lines seem to come from (replies are routed by it).
     #[arg(long, value_name = "NAME", default_value = "dev-ops")]
     pub room: String,
     /// The writer's name, as audit and `history` show it [default: $USER, else local]
@@ -77,22 +88,33 @@ impl ChatArgs {
         }
     }
 
-    /// Who the console posts as. The token defaults to the first one the
-    /// ingress accepts, so a local stack needs no extra setting.
+    /// Who the console posts as. The token (or signing secret) defaults to
+    /// the first one the ingress accepts, so a local stack needs no extra
+    /// setting.
     pub fn identity(&self, lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Identity> {
-        let token = self
-            .token
-            .clone()
-            .or_else(|| {
-                lookup("CURFEW_JANDI_TOKENS").and_then(|tokens| {
-                    tokens
-                        .split(',')
-                        .map(str::trim)
-                        .find(|token| !token.is_empty())
-                        .map(|token| Redacted::new(token.to_owned()))
-                })
+        let first_of = |variable: &str| {
+            lookup(variable).and_then(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .find(|secret| !secret.is_empty())
+                    .map(|secret| Redacted::new(secret.to_owned()))
             })
-            .context("no token: pass --token or set CURFEW_JANDI_TOKENS")?;
+        };
+        let front = self.front;
+        let secret = match front {
+            Front::Jandi => self
+                .token
+                .clone()
+                .or_else(|| first_of("CURFEW_JANDI_TOKENS"))
+                .context("no token: pass --token or set CURFEW_JANDI_TOKENS")?,
+            Front::Slack => self
+                .signing_secret
+                .clone()
+                .or_else(|| first_of("CURFEW_SLACK_SIGNING_SECRETS"))
+                .context(
+                    "no signing secret: pass --signing-secret or set CURFEW_SLACK_SIGNING_SECRETS",
+                )?,
+        };
         let writer = self
             .writer
             .clone()
@@ -100,7 +122,8 @@ impl ChatArgs {
             .filter(|writer| !writer.trim().is_empty())
             .unwrap_or_else(|| "local".to_owned());
         Ok(Identity {
-            token,
+            front,
+            secret,
             team: self.team.clone(),
             room: self.room.clone(),
             writer,
@@ -109,17 +132,19 @@ impl ChatArgs {
     }
 }
 
+/// `--front`'s value: the front's own name (`Front::as_str`).
+fn front_named(name: &str) -> Result<Front, String> {
+    [Front::Jandi, Front::Slack]
+        .into_iter()
+        .find(|front| front.as_str() == name)
+        .ok_or_else(|| format!("{name:?} is not a front: jandi or slack"))
+}
+
 /// Runs the console on stdin and stdout until the input ends and the
 /// replies have stopped coming, or until Ctrl-C.
 pub async fn run(args: ChatArgs) -> anyhow::Result<()> {
     let lookup = |name: &str| std::env::var(name).ok();
     let identity = args.identity(lookup)?;
-    let console = Console::new(
-        args.ingress_url(lookup),
-        identity,
-        Duration::from_secs(args.wait),
-        Duration::from_secs(args.idle),
-    )?;
     // Bound before the first line is posted, so no reply can miss it.
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -134,22 +159,55 @@ pub async fn run(args: ChatArgs) -> anyhow::Result<()> {
         .context("the listener has no address")?;
     let (sender, mut replies) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(serve(listener, sender));
+    let console = Console::new(
+        args.ingress_url(lookup),
+        identity,
+        format!("http://{at}"),
+        Duration::from_secs(args.wait),
+        Duration::from_secs(args.idle),
+    )?;
 
     let interactive = std::io::stdin().is_terminal();
     let mut out = std::io::stdout();
-    writeln!(
-        out,
-        "posting to {} as {} in {}",
-        console.ingress, console.identity.writer, console.identity.room
-    )?;
-    writeln!(
-        out,
-        "replies: http://{at}/webhook (set the worker's CURFEW_JANDI_WEBHOOK_URL to it)"
-    )?;
+    let who = &console.identity;
+    match who.front {
+        Front::Jandi => {
+            writeln!(
+                out,
+                "posting to {} as {} in {}",
+                console.ingress, who.writer, who.room
+            )?;
+            writeln!(
+                out,
+                "replies: http://{at}/webhook (set the worker's CURFEW_JANDI_WEBHOOK_URL to it)"
+            )?;
+        }
+        Front::Slack => {
+            writeln!(
+                out,
+                "posting signed Slack requests to {}/slack/... as {} in #{}",
+                console.ingress.trim_end_matches('/'),
+                who.writer,
+                who.room
+            )?;
+            writeln!(
+                out,
+                "replies: {} (set the worker's CURFEW_SLACK_RESPONSE_PREFIX to http://{at}/ and CURFEW_SLACK_WEBHOOK_URL to http://{at}/slack/webhook)",
+                console.response_url()
+            )?;
+        }
+    }
     if interactive {
+        let example = match who.front {
+            Front::Jandi => format!("/{DEFAULT_KEYWORD} help"),
+            Front::Slack => format!(
+                "{} help; a button's number presses it",
+                slack::DEFAULT_COMMAND
+            ),
+        };
         writeln!(
             out,
-            "type e.g. /{DEFAULT_KEYWORD} help; quit or Ctrl-D ends, Ctrl-C leaves at once"
+            "type e.g. {example}; quit or Ctrl-D ends, Ctrl-C leaves at once"
         )?;
     }
     let input = stdin_lines();
@@ -162,12 +220,15 @@ pub async fn run(args: ChatArgs) -> anyhow::Result<()> {
     }
 }
 
-/// The console without its terminal: where to post, as whom, and how long
-/// to wait for replies at the end. Tests drive it with in-memory input.
+/// The console without its terminal: where to post, as whom, where it
+/// hears back, and how long to wait for replies at the end. Tests drive it
+/// with in-memory input.
 #[derive(Debug)]
 pub struct Console {
     pub ingress: String,
     pub identity: Identity,
+    /// The base URL of the console's own webhook ([`serve`]).
+    pub replies: String,
     pub wait: Duration,
     pub idle: Duration,
     http: reqwest::Client,
@@ -177,6 +238,7 @@ impl Console {
     pub fn new(
         ingress: String,
         identity: Identity,
+        replies: String,
         wait: Duration,
         idle: Duration,
     ) -> anyhow::Result<Self> {
@@ -187,10 +249,16 @@ impl Console {
         Ok(Self {
             ingress,
             identity,
+            replies,
             wait,
             idle,
             http,
         })
+    }
+
+    /// The `response_url` the console's Slack requests name: its own webhook.
+    pub fn response_url(&self) -> String {
+        format!("{}/slack/response", self.replies.trim_end_matches('/'))
     }
 
     /// Posts each line of `lines` (ended when its sender is dropped) and prints the answer, printing replies as
@@ -206,9 +274,28 @@ impl Console {
     ) -> anyhow::Result<()> {
         let mut posted = 0_usize;
         let mut last_post = Instant::now();
+        // The buttons of the latest message that had some (Slack mode).
+        let mut pressable: Option<slack::Pressable> = None;
+        let mut received = 0_usize;
         show_prompt(out, prompt)?;
         loop {
             tokio::select! {
+                // What has arrived is shown (and its buttons made pressable)
+                // before the next line is sent.
+                biased;
+                Some(shown) = replies.recv() => {
+                    if prompt {
+                        writeln!(out)?;
+                    }
+                    received += 1;
+                    if let Shown::Slack(message) = &shown {
+                        if let Some(buttons) = slack::Pressable::of(message, received, chrono::Utc::now()) {
+                            pressable = Some(buttons);
+                        }
+                    }
+                    print::reply_after(out, &shown, last_post.elapsed())?;
+                    show_prompt(out, prompt)?;
+                }
                 line = lines.recv() => {
                     let Some(line) = line else { break };
                     let line = line.trim();
@@ -217,16 +304,9 @@ impl Console {
                     }
                     if !line.is_empty() {
                         last_post = Instant::now();
-                        self.post(line, out).await?;
+                        self.post(line, pressable.as_ref(), out).await?;
                         posted += 1;
                     }
-                    show_prompt(out, prompt)?;
-                }
-                Some(shown) = replies.recv() => {
-                    if prompt {
-                        writeln!(out)?;
-                    }
-                    print::reply_after(out, &shown, last_post.elapsed())?;
                     show_prompt(out, prompt)?;
                 }
             }
@@ -253,17 +333,54 @@ impl Console {
         Ok(())
     }
 
-    /// Posts one line and prints the ingress's answer. An unreachable ingress
-    /// is reported and the console goes on: it may still be starting.
-    async fn post(&self, line: &str, out: &mut impl Write) -> anyhow::Result<()> {
-        let body = payload(line, &self.identity, chrono::Utc::now());
-        let sent = self
-            .http
-            .post(&self.ingress)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_string())
-            .send()
-            .await;
+    /// Posts one line (in Slack mode, a button's number presses that
+    /// button of `pressable`) and prints the ingress's answer. An
+    /// unreachable ingress is reported and the console goes on: it may
+    /// still be starting.
+    async fn post(
+        &self,
+        line: &str,
+        pressable: Option<&slack::Pressable>,
+        out: &mut impl Write,
+    ) -> anyhow::Result<()> {
+        let now = chrono::Utc::now();
+        let request = match self.identity.front {
+            Front::Jandi => self
+                .http
+                .post(&self.ingress)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(payload(line, &self.identity, now).to_string()),
+            Front::Slack => {
+                let pressed = pressable.and_then(|p| p.pressed(line).map(|button| (p, button)));
+                let signed = match pressed {
+                    Some((pressable, button)) => {
+                        writeln!(out, "▶ pressing [{}] {}", line.trim(), button.text.text)?;
+                        slack::click(
+                            button,
+                            &pressable.message_ts,
+                            &self.identity,
+                            &self.response_url(),
+                            now,
+                        )
+                    }
+                    None => slack::slash_command(line, &self.identity, &self.response_url(), now),
+                };
+                self.http
+                    .post(format!(
+                        "{}{}",
+                        self.ingress.trim_end_matches('/'),
+                        signed.path
+                    ))
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .header("x-slack-request-timestamp", signed.timestamp)
+                    .header("x-slack-signature", signed.signature)
+                    .body(signed.body)
+            }
+        };
+        let sent = request.send().await;
         let answered = match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
@@ -272,7 +389,7 @@ impl Console {
             Err(error) => Err(error),
         };
         match answered {
-            Ok((status, body)) => print::answer(out, status, &body)?,
+            Ok((status, body)) => print::answer(out, self.identity.front, status, &body)?,
             Err(error) => print::unreachable(out, &self.ingress, &root_cause(&error))?,
         }
         out.flush()?;
@@ -380,7 +497,8 @@ mod tests {
                 ("USER", "kim"),
             ]))
             .unwrap();
-        assert_eq!(who.token.expose(), "new");
+        assert_eq!(who.secret.expose(), "new");
+        assert_eq!(who.front, Front::Jandi);
         assert_eq!(who.writer, "kim");
         assert_eq!((who.room.as_str(), who.team.as_str()), ("dev-ops", "local"));
         assert_eq!(who.email, None);
@@ -391,7 +509,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             (
-                who.token.expose().as_str(),
+                who.secret.expose().as_str(),
                 who.writer.as_str(),
                 who.room.as_str()
             ),
@@ -402,6 +520,32 @@ mod tests {
             args(&["--token", "t"]).identity(env(&[])).unwrap().writer,
             "local"
         );
+    }
+
+    #[test]
+    fn slack_mode_signs_with_the_first_signing_secret() {
+        let who = args(&["--front", "slack"])
+            .identity(env(&[
+                ("CURFEW_JANDI_TOKENS", "jandi"),
+                ("CURFEW_SLACK_SIGNING_SECRETS", " ,new , old"),
+            ]))
+            .unwrap();
+        assert_eq!(who.front, Front::Slack);
+        assert_eq!(who.secret.expose(), "new");
+        let who = args(&["--front", "slack", "--signing-secret", "given"])
+            .identity(env(&[]))
+            .unwrap();
+        assert_eq!(who.secret.expose(), "given");
+        let error = args(&["--front", "slack"])
+            .identity(env(&[("CURFEW_JANDI_TOKENS", "jandi")]))
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("CURFEW_SLACK_SIGNING_SECRETS"),
+            "{error}"
+        );
+        let refused = Cli::try_parse_from(["chat", "--front", "teams"]).unwrap_err();
+        assert!(refused.to_string().contains("jandi or slack"), "{refused}");
+        assert!(!format!("{:?}", args(&["--signing-secret", "S3CRET"])).contains("S3CRET"));
     }
 
     #[test]

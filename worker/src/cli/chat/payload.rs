@@ -3,6 +3,7 @@
 //! apart.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use curfew_shared::front::Front;
 use curfew_shared::Redacted;
 use serde_json::{json, Value};
 
@@ -10,12 +11,15 @@ use serde_json::{json, Value};
 /// `dev status` can be typed without it.
 use curfew_shared::jandi::DEFAULT_KEYWORD;
 
-/// Who the console pretends to be in JANDI. The token is the ingress's
-/// only secret: [`Redacted`].
+/// Who the console pretends to be, in JANDI or in Slack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
-    pub token: Redacted<String>,
+    pub front: Front,
+    /// What the ingress checks: JANDI's outgoing-webhook token, or the
+    /// Slack app's signing secret the console signs with. [`Redacted`].
+    pub secret: Redacted<String>,
     pub team: String,
+    /// The JANDI room, or the Slack channel's name.
     pub room: String,
     pub writer: String,
     pub email: Option<String>,
@@ -45,7 +49,7 @@ pub fn payload(line: &str, who: &Identity, now: DateTime<Utc>) -> Value {
         ),
     };
     let mut body = json!({
-        "token": who.token.expose(),
+        "token": who.secret.expose(),
         "teamName": who.team,
         "roomName": who.room,
         "writerName": who.writer,
@@ -67,7 +71,8 @@ mod tests {
 
     fn who(email: Option<&str>) -> Identity {
         Identity {
-            token: "T0KEN".to_owned().into(),
+            front: Front::Jandi,
+            secret: "T0KEN".to_owned().into(),
             team: "local".to_owned(),
             room: "dev-ops".to_owned(),
             writer: "kim".to_owned(),

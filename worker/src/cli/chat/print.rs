@@ -1,23 +1,30 @@
 //! How the console shows what comes back: the ingress's immediate answer and
 //! the worker's replies, as plain text on any [`Write`], so tests can read it.
 
+use curfew_shared::front::Front;
 use curfew_shared::jandi::{Color, Message};
+use curfew_shared::slack::{self, Block, ResponseType};
 use serde_json::Value;
 use std::io::{self, Write};
 
-/// A JSON body as received: a JANDI message when it has that shape, else the
-/// JSON itself, which is still shown rather than dropped (a worker bug should
-/// be visible in the console, not silently swallowed).
+/// A JSON body as received: a JANDI message or a Slack (Block Kit) one when
+/// it has that shape, else the JSON itself, which is still shown rather
+/// than dropped (a worker bug should be visible in the console, not
+/// silently swallowed).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shown {
     Message(Message),
+    Slack(slack::Message),
     Json(Value),
 }
 
 impl Shown {
     pub fn from_json(value: Value) -> Self {
-        match serde_json::from_value::<Message>(value.clone()) {
-            Ok(message) => Self::Message(message),
+        if let Ok(message) = serde_json::from_value::<Message>(value.clone()) {
+            return Self::Message(message);
+        }
+        match serde_json::from_value::<slack::Message>(value.clone()) {
+            Ok(message) => Self::Slack(message),
             Err(_) => Self::Json(value),
         }
     }
@@ -39,10 +46,10 @@ pub fn reply_after(
     shown_with(out, &heading, shown)
 }
 
-/// The ingress's immediate answer to a posted line. Anything but 200 is
-/// explained, because JANDI itself would show nothing and leave the user
-/// guessing.
-pub fn answer(out: &mut impl Write, status: u16, body: &[u8]) -> io::Result<()> {
+/// The ingress's immediate answer to a posted line (or a pressed button,
+/// answered with an empty 200). Anything but 200 is explained, because the
+/// chat itself would show nothing and leave the user guessing.
+pub fn answer(out: &mut impl Write, front: Front, status: u16, body: &[u8]) -> io::Result<()> {
     if status == 200 {
         let heading = "▶ answer (HTTP 200)";
         return match serde_json::from_slice::<Value>(body) {
@@ -53,9 +60,16 @@ pub fn answer(out: &mut impl Write, status: u16, body: &[u8]) -> io::Result<()> 
             }
         };
     }
+    let refused = match front {
+        Front::Jandi => "the ingress refused the token (--token or CURFEW_JANDI_TOKENS)",
+        Front::Slack => {
+            "the ingress refused the signature (--signing-secret or CURFEW_SLACK_SIGNING_SECRETS)"
+        }
+    };
     let why = match status {
         400 => "the ingress could not read the payload",
-        401 => "the ingress refused the token (--token or CURFEW_JANDI_TOKENS)",
+        401 => refused,
+        404 => "the ingress has no such front configured (or no such path)",
         405 => "the ingress takes only POST",
         413 => "the line is too long for the ingress",
         _ => "the ingress answered with an error",
@@ -96,12 +110,47 @@ fn shown_with(out: &mut impl Write, heading: &str, shown: &Shown) -> io::Result<
             }
             Ok(())
         }
+        Shown::Slack(message) => slack_message(out, heading, message),
         Shown::Json(value) => {
-            writeln!(out, "{heading} (not a JANDI message)")?;
+            writeln!(out, "{heading} (not a JANDI or Slack message)")?;
             let pretty = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
             text(out, &pretty)
         }
     }
+}
+
+/// A Block Kit message as Slack shows it, roughly: who sees it, the
+/// header, the sections, and the buttons numbered for typing.
+fn slack_message(out: &mut impl Write, heading: &str, message: &slack::Message) -> io::Result<()> {
+    let seen_by = match message.response_type {
+        Some(ResponseType::Ephemeral) => " · only you",
+        Some(ResponseType::InChannel) | None => "",
+    };
+    let replaces = if message.replace_original {
+        " · replaces the message its button was on"
+    } else {
+        ""
+    };
+    writeln!(out, "{heading}{seen_by}{replaces}")?;
+    for block in &message.blocks {
+        match block {
+            Block::Header { text: header } => writeln!(out, "{}", header.text)?,
+            Block::Section { text: section } => {
+                for line in section.text.lines() {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+            Block::Actions { elements } => {
+                let buttons: Vec<String> = elements
+                    .iter()
+                    .enumerate()
+                    .map(|(n, button)| format!("[{}] {}", n + 1, button.text.text))
+                    .collect();
+                writeln!(out, "  {}  (type a number to press)", buttons.join("  "))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `ok` / `warning` / `error` for the SPEC colours, the colour itself for
@@ -169,7 +218,7 @@ mod tests {
             (
                 200,
                 r#"{"hello":1}"#,
-                "▶ answer (HTTP 200) (not a JANDI message)\n{\n  \"hello\": 1\n}\n",
+                "▶ answer (HTTP 200) (not a JANDI or Slack message)\n{\n  \"hello\": 1\n}\n",
             ),
             (
                 401,
@@ -184,7 +233,7 @@ mod tests {
         ];
         for (status, body, expected) in cases {
             assert_eq!(
-                printed(|out| answer(out, status, body.as_bytes())),
+                printed(|out| answer(out, Front::Jandi, status, body.as_bytes())),
                 expected,
                 "{status}"
             );

@@ -479,7 +479,7 @@ async fn faults_three_hundred_hostile_slack_requests_enqueue_nothing() {
     let form = |text: &str| {
         format!("user_id=U1&channel_id=C1&command=%2Fcurfew&text={text}&response_url=https%3A%2F%2Fhooks.slack.com%2Fx")
     };
-    let sign = curfew_ingress::signature::sign;
+    let sign = curfew_shared::signing::sign;
     for n in 0..300 {
         let (path, body, timestamp, signature): (&str, Vec<u8>, String, String) = match n % 6 {
             // Forged: signed with another secret, or a made-up signature.

@@ -7,7 +7,7 @@
 use super::stack::Stack;
 use chrono::Utc;
 use curfew_ingress::http::answer;
-use curfew_ingress::signature::sign;
+use curfew_shared::signing::sign;
 use curfew_testkit::local_aws;
 use std::time::Duration;
 

@@ -11,8 +11,8 @@
 use super::stack::{kst, Stack};
 use chrono::{DateTime, Utc};
 use curfew_aws::SqsQueue;
-use curfew_ingress::signature::sign;
 use curfew_ingress::slack::{action, Signed};
+use curfew_shared::signing::sign;
 use curfew_testkit::{any_image, ec2_instance, ec2_states, local_aws, WebhookSink};
 use curfew_worker::cli::setup::create_queues;
 use curfew_worker::handler::Verdict;

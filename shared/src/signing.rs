@@ -1,8 +1,10 @@
 //! Slack's request signing (SPEC §4.2): `X-Slack-Signature` is `v0=` and
 //! the hex HMAC-SHA256 of `v0:<timestamp>:<raw body>` under the app's
-//! signing secret. Every secret of `CURFEW_SLACK_SIGNING_SECRETS` is tried
-//! (two during a rotation), each in constant time and all of them every
-//! time, so the answer's timing says nothing about which one matched.
+//! signing secret. The ingress verifies with it: every secret of
+//! `CURFEW_SLACK_SIGNING_SECRETS` is tried (two during a rotation), each in
+//! constant time and all of them every time, so the answer's timing says
+//! nothing about which one matched. `curfew chat --front slack` and the
+//! tests sign with it, as Slack does: one definition for both sides.
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
