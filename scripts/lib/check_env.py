@@ -55,6 +55,11 @@ LOCAL_ONLY: dict[tuple[str, str], str] = {
         "`curfew chat` signs the payloads it posts with a token; the worker "
         "never checks tokens (the ingress does, and has it set)"
     ),
+    ("CURFEW_SLACK_SIGNING_SECRETS", "worker/src/cli/chat*"): (
+        "`curfew chat --front slack` signs the requests it posts with the first "
+        "secret; the worker never verifies a signature (the ingress does, and "
+        "has it set)"
+    ),
     ("CURFEW_CHAT_ADDR", "worker/src/cli/chat*"): (
         "`curfew chat` receives replies on a local incoming-webhook endpoint "
         "at this address"

@@ -15,7 +15,7 @@ use curfew_shared::command::parse;
 use curfew_shared::jandi::OutgoingWebhook;
 use curfew_shared::job::{scheduled_event, CommandJob, Job};
 use curfew_testkit::jandi_payload;
-use curfew_testkit::{local_aws, Invocation, RuntimeApi};
+use curfew_testkit::{local_aws, Invocation, RuntimeApi, WebhookSink};
 use curfew_worker::limits::LEASE;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -35,7 +35,10 @@ fn job(text: &str) -> Job {
 }
 
 /// The worker function with the template's variables (infra/template.yaml,
-/// WorkerFunction), the empty parameters as the template's defaults.
+/// WorkerFunction), the empty parameters as the template's defaults but
+/// one: replies to the room `dev-ops` go to the stack's sink, and the
+/// tick's notices (a tick at the real now may meet 09:00 or 19:00) to a
+/// sink of their own, so the test counts replies alone at any hour.
 async fn start(
     stack: &Stack,
     endpoint: &str,
@@ -43,6 +46,8 @@ async fn start(
     queue: Option<&str>,
 ) -> (RuntimeApi, Child) {
     let api = RuntimeApi::start().await.unwrap();
+    // Serves on after its handle is dropped (its task owns the listener).
+    let notices = WebhookSink::start().await.unwrap();
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("worker-{test}-{}", std::process::id()));
     let mut command = api
@@ -51,8 +56,11 @@ async fn start(
     command
         .env("CURFEW_TABLE", &stack.worker.config.table)
         .env("CURFEW_DLQ_URL", dlq(stack))
-        .env("CURFEW_JANDI_WEBHOOK_URL", &stack.sink.url)
-        .env("CURFEW_JANDI_ROOM_WEBHOOKS", "")
+        .env("CURFEW_JANDI_WEBHOOK_URL", &notices.url)
+        .env(
+            "CURFEW_JANDI_ROOM_WEBHOOKS",
+            json!({ "dev-ops": stack.sink.url }).to_string(),
+        )
         .env("CURFEW_LANG", "en")
         .env("CURFEW_DEFAULT_TZ", "Asia/Seoul")
         .env("CURFEW_TAG_KEY", "ScheduleName")
