@@ -101,13 +101,21 @@ pub fn render(reply: &Reply, ctx: &Context) -> Card {
     }
 }
 
-/// The Korean or the English text.
-/// `card` as the answer to a click on an offered button (SPEC §4.2): it
-/// replaces the message the button was on, so it says who clicked.
-pub fn clicked_by(card: Card, who: &str, lang: Lang) -> Card {
-    card.block(pick(lang, "누른 분", "Clicked by"), format!("@{who}"))
+/// `card` as the answer to a click on the offered button `label` (SPEC
+/// §4.2): it replaces the message the button was on, so its first line
+/// says who pressed what, then what was done ("@alice pressed “Keep
+/// running 1h”: dev: force start, ... Hands back to the schedule at
+/// 20:00.").
+pub fn clicked_by(card: Card, who: &str, label: &str, lang: Lang) -> Card {
+    let body = pick(
+        lang,
+        format!("@{who} 님이 [{label}]을(를) 눌렀습니다: {}", card.body),
+        format!("@{who} pressed “{label}”: {}", card.body),
+    );
+    Card { body, ..card }
 }
 
+/// The Korean or the English text.
 pub(crate) fn pick<T>(lang: Lang, ko: T, en: T) -> T {
     match lang {
         Lang::Ko => ko,

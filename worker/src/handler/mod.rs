@@ -156,9 +156,9 @@ impl App {
             return Ok(());
         };
         let mut card = render(&reply, &ctx);
-        if job.offer.is_some() {
+        if let Some(offer) = &job.offer {
             let who = job.writer_name.as_deref().unwrap_or(&job.writer);
-            card = clicked_by(card, who, self.config.lang);
+            card = clicked_by(card, who, &offer.label, self.config.lang);
         }
         match self.notifier.post(to, &card).await {
             Ok(()) => Ok(()),
