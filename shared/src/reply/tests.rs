@@ -1409,3 +1409,90 @@ case!(
         "처리하지 못한 서버\ndev-db : 기상 중(starting)"
     ]
 );
+
+/// Every reply kind in both languages, as Slack gets it (SPEC §3, §4.2):
+/// within Slack's limits (blocks a message, characters a header and a
+/// section), the card's body as the notification `text`, and every line of
+/// every block still there.
+#[test]
+fn every_reply_kind_renders_as_block_kit_within_slacks_limits() {
+    use crate::slack::{self, Block, MAX_BLOCKS, MAX_HEADER_CHARS, MAX_SECTION_CHARS};
+    let replies = [
+        Reply::Help,
+        list(),
+        status(),
+        status_ec2_only(),
+        status_every_kind(),
+        always_info(),
+        weekday_info(),
+        saturday_start_only(),
+        removed_stop(),
+        later_start(),
+        exception_info(),
+        exception_info_empty(),
+        set_start(),
+        set_stop_none(),
+        set_start_without_stop(),
+        set_start_never_stops(),
+        set_in_past(),
+        deleted(),
+        nothing_to_delete(),
+        force_start(),
+        force_start_before_work(),
+        force_stop(),
+        next(),
+        next_empty(),
+        history(),
+        history_empty(),
+        bad_date(),
+        bad_time(),
+        unknown_command(),
+        missing_date(),
+        bad_duration(),
+        unknown_schedule(),
+        unknown_schedule_no_guess(),
+        not_allowed(),
+        failed(),
+        accepted(),
+        wrong_room(),
+        stopped_with_a_db_caught(),
+        db_never_at_rest(),
+    ];
+    for reply in &replies {
+        for lang in [Lang::Ko, Lang::En] {
+            let card = render(reply, &ctx(lang));
+            let messages = slack::messages(&card, Some(slack::ResponseType::InChannel));
+            assert!(!messages.is_empty());
+            let mut shown = String::new();
+            for message in &messages {
+                assert!(message.text.starts_with(&card.body), "{:?}", message.text);
+                assert!(message.blocks.len() <= MAX_BLOCKS);
+                for block in &message.blocks {
+                    match block {
+                        Block::Header { text } => {
+                            assert!(text.text.chars().count() <= MAX_HEADER_CHARS);
+                            shown.push_str(&text.text);
+                        }
+                        Block::Section { text } => {
+                            assert!(text.text.chars().count() <= MAX_SECTION_CHARS);
+                            shown.push_str(&text.text);
+                        }
+                        Block::Actions { .. } => {}
+                    }
+                    shown.push('\n');
+                }
+            }
+            assert!(shown.contains(&card.body), "{lang:?}: {}", card.body);
+            for block in &card.blocks {
+                assert!(shown.contains(&block.title), "{lang:?}: {}", block.title);
+                for line in block.text.lines() {
+                    assert!(
+                        shown.contains(line),
+                        "{lang:?}: {line:?} of {}",
+                        block.title
+                    );
+                }
+            }
+        }
+    }
+}
