@@ -301,21 +301,55 @@ fn json(message: &slack::Message) -> Vec<u8> {
     serde_json::to_vec(message).unwrap_or_default()
 }
 
-/// The wait a 429 asks for in its `Retry-After` header (whole seconds,
-/// as Slack and JANDI send it), if it is one.
+/// The wait a 429 asks for in its `Retry-After` header, if it is one.
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     if response.status() != reqwest::StatusCode::TOO_MANY_REQUESTS {
         return None;
     }
-    let seconds: u64 = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(seconds))
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
+    wait_asked(value.to_str().ok()?, std::time::SystemTime::now())
+}
+
+/// A `Retry-After` value read at `now`: whole seconds, as Slack and JANDI
+/// send it, or an HTTP-date (RFC 9110 §10.2.3), which a proxy may send; a
+/// date already past asks for no wait.
+fn wait_asked(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait_asked;
+    use std::time::{Duration, SystemTime};
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let now = httpdate::parse_http_date("Wed, 09 Dec 2026 10:00:00 GMT").unwrap();
+        // (header value, wait)
+        let cases = [
+            ("1", Some(Duration::from_secs(1))),
+            (" 30 ", Some(Duration::from_secs(30))),
+            (
+                "Wed, 09 Dec 2026 10:00:07 GMT",
+                Some(Duration::from_secs(7)),
+            ),
+            ("Wed, 09 Dec 2026 09:59:00 GMT", Some(Duration::ZERO)),
+            ("soon", None),
+            ("-1", None),
+        ];
+        for (value, wait) in cases {
+            assert_eq!(wait_asked(value, now), wait, "{value:?}");
+        }
+        assert_eq!(
+            wait_asked("0", SystemTime::UNIX_EPOCH),
+            Some(Duration::ZERO)
+        );
+    }
 }
 
 /// The port: a JANDI webhook gets the card as JANDI shows it
