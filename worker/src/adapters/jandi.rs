@@ -322,6 +322,33 @@ fn wait_asked(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// The port: a JANDI webhook gets the card as JANDI shows it
+/// ([`Notifier::post`]); a Slack `response_url` or incoming webhook gets it
+/// as Block Kit ([`Notifier::respond_on_slack`], [`Notifier::notify_on_slack`]).
+impl Notify for Notifier {
+    fn post<'a>(
+        &'a self,
+        to: Destination<'a>,
+        card: &'a Card,
+    ) -> PortFuture<'a, Result<(), NotifyError>> {
+        Box::pin(async move {
+            match to {
+                Destination::Jandi(url) => Self::post(self, url, &Message::from(card)).await,
+                Destination::SlackResponse {
+                    url,
+                    response_type,
+                    replace_original,
+                    fallback,
+                } => {
+                    self.respond_on_slack(url, fallback, card, response_type, replace_original)
+                        .await
+                }
+                Destination::SlackWebhook(url) => self.notify_on_slack(url, card).await,
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::wait_asked;
@@ -349,32 +376,5 @@ mod tests {
             wait_asked("0", SystemTime::UNIX_EPOCH),
             Some(Duration::ZERO)
         );
-    }
-}
-
-/// The port: a JANDI webhook gets the card as JANDI shows it
-/// ([`Notifier::post`]); a Slack `response_url` or incoming webhook gets it
-/// as Block Kit ([`Notifier::respond_on_slack`], [`Notifier::notify_on_slack`]).
-impl Notify for Notifier {
-    fn post<'a>(
-        &'a self,
-        to: Destination<'a>,
-        card: &'a Card,
-    ) -> PortFuture<'a, Result<(), NotifyError>> {
-        Box::pin(async move {
-            match to {
-                Destination::Jandi(url) => Self::post(self, url, &Message::from(card)).await,
-                Destination::SlackResponse {
-                    url,
-                    response_type,
-                    replace_original,
-                    fallback,
-                } => {
-                    self.respond_on_slack(url, fallback, card, response_type, replace_original)
-                        .await
-                }
-                Destination::SlackWebhook(url) => self.notify_on_slack(url, card).await,
-            }
-        })
     }
 }
