@@ -13,6 +13,7 @@
 pub mod action;
 pub mod command;
 pub mod front;
+pub mod holidays;
 pub mod jandi;
 pub mod job;
 pub mod ports;

@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 /// `shared`: values at the bottom, then resources, the schedule and its
 /// timeline, reconciling and savings, the chat protocol (grammar, replies,
 /// the fronts' wire types, jobs), and the ports the worker implements.
-const SHARED: [(&str, u8); 19] = [
+const SHARED: [(&str, u8); 20] = [
     ("value", 0),
     ("action", 0),
     ("front", 0),
     ("redacted", 0),
+    ("holidays", 0),
     ("resource", 1),
     ("target", 1),
     ("schedule", 2),

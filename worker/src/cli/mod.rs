@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod chat;
+pub mod holidays;
 pub mod import;
 pub mod plan;
 pub mod replay;
@@ -71,6 +72,8 @@ enum Command {
     Chat(chat::ChatArgs),
     /// What stopping saved in a month, in hours and USD at on-demand rates.
     Savings(savings::SavingsArgs),
+    /// The public holidays curfew knows for a country and year (no AWS).
+    Holidays(holidays::HolidaysArgs),
     /// Move dead letters back to the queue (already-done jobs are dropped).
     ReplayDlq(replay::ReplayArgs),
     /// Put a tick (an EventBridge Scheduled Event) on the queue.
@@ -119,6 +122,11 @@ pub async fn main() -> ExitCode {
         Command::Chat(args) => chat::run(args).await,
         Command::ReplayDlq(args) => run_replay(&args).await,
         Command::Savings(args) => run_savings(&args).await,
+        Command::Holidays(args) => holidays::run(
+            &args,
+            chrono::Utc::now().date_naive(),
+            &mut std::io::stdout().lock(),
+        ),
         Command::Tick { at, every: None } => run_tick(at.map(|t| t.to_utc())).await,
         Command::Tick {
             every: Some(seconds),
