@@ -49,6 +49,10 @@ pub struct ScheduleDef {
     /// this schedule; empty = any (SPEC §5). Reads are allowed from anywhere.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rooms: Vec<String>,
+    /// Countries (ISO 3166-1 alpha-2, `KR`) whose public holidays are days
+    /// off: nothing starts on them (SPEC §6 item 6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_warning_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +136,8 @@ pub enum Reason {
     UnknownDependency(String),
     #[error("dependency cycle: {0}")]
     Cycle(String),
+    #[error("no public holidays known for {country:?} (use an ISO 3166-1 alpha-2 code curfew knows: {known})")]
+    UnknownCountry { country: String, known: String },
 }
 
 /// Why a whole file was refused.
@@ -258,6 +264,21 @@ impl ScheduleDef {
                     .ok()
             })
             .collect();
+        let mut holidays: Vec<String> = Vec::new();
+        for country in &self.holidays {
+            let code = country.trim().to_ascii_uppercase();
+            if !crate::holidays::knows(&code) {
+                errors.push(self.error(
+                    "holidays",
+                    Reason::UnknownCountry {
+                        country: country.clone(),
+                        known: crate::holidays::countries().join(", "),
+                    },
+                ));
+            } else if !holidays.contains(&code) {
+                holidays.push(code);
+            }
+        }
         let groups = self.validate_groups().unwrap_or_else(|mut more| {
             errors.append(&mut more);
             Vec::new()
@@ -273,6 +294,7 @@ impl ScheduleDef {
             notify_room: self.notify_room.clone(),
             notify_channel: self.notify_channel.clone(),
             rooms: self.rooms.clone(),
+            holidays,
             stop_warning_minutes,
             enforce: self.enforce.unwrap_or(false),
             hibernate: self.hibernate.unwrap_or(false),

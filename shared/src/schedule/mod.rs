@@ -25,4 +25,6 @@ pub use timeline::Timeline;
 pub use windows::Handback;
 
 #[cfg(test)]
+mod days_off_tests;
+#[cfg(test)]
 mod tests;

@@ -31,6 +31,9 @@ pub struct Schedule {
     pub notify_channel: Option<String>,
     /// The rooms / channels mutating commands are taken from; empty = any.
     pub rooms: Vec<String>,
+    /// Countries whose public holidays are days off, upper case, known to
+    /// [`crate::holidays`] (validated).
+    pub holidays: Vec<String>,
     /// Minutes before a stop to warn the room; 0 = never.
     pub stop_warning_minutes: u32,
     /// Re-apply the desired state at every tick instead of only at events.
@@ -144,6 +147,15 @@ pub fn next_wall_clock(now: DateTime<Utc>, time: NaiveTime, tz: Tz) -> DateTime<
 }
 
 impl Schedule {
+    /// The public holiday that makes `date` (local) a day off, if any: on
+    /// it the periods start nothing (SPEC §6 item 6).
+    pub fn day_off(&self, date: NaiveDate) -> Option<crate::holidays::Holiday> {
+        if self.holidays.is_empty() {
+            return None;
+        }
+        crate::holidays::on(&self.holidays, date)
+    }
+
     /// The groups in the order they start (dependencies first).
     pub fn start_order(&self) -> impl Iterator<Item = &Group> {
         self.groups.iter()

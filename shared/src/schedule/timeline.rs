@@ -301,6 +301,13 @@ fn schedule_event(at: DateTime<Utc>, action: Action) -> Event {
 
 /// The running intervals' edges and the lone events of the periods, on the
 /// local dates `first..=last`, and the merged intervals themselves.
+///
+/// A day off (SPEC §6 item 6) starts nothing: its intervals and lone
+/// starts are left out. The stop of a left-out interval stays, as a lone
+/// stop, unless it falls inside (or at the edge of) an interval that does
+/// run: so `exception set <holiday> start 10:00` makes a working day that
+/// ends at the period's stop, and an evening-before run that reaches into
+/// a day off still ends at its own stop.
 fn schedule_events(
     schedule: &Schedule,
     first: NaiveDate,
@@ -310,23 +317,37 @@ fn schedule_events(
     let midnight = NaiveTime::MIN;
     let mut intervals = Vec::new();
     let mut events = Vec::new();
+    // The stops of intervals left out on days off.
+    let mut days_off_stops = Vec::new();
     for date in first.iter_days().take_while(|d| *d <= last) {
+        let day_off = schedule.day_off(date).is_some();
         for period in schedule.periods.iter().filter(|p| p.days.matches(date)) {
             match (period.start, period.stop) {
                 (Some(start), Some(stop)) => {
                     let stop_date = if stop > start { date } else { shift(date, 1) };
-                    intervals.push((resolve(tz, date, start), resolve(tz, stop_date, stop)));
+                    let stop = resolve(tz, stop_date, stop);
+                    if day_off {
+                        days_off_stops.push(stop);
+                    } else {
+                        intervals.push((resolve(tz, date, start), stop));
+                    }
                 }
                 (Some(start), None) => {
-                    events.push(schedule_event(resolve(tz, date, start), Action::Start));
+                    if !day_off {
+                        events.push(schedule_event(resolve(tz, date, start), Action::Start));
+                    }
                 }
                 (None, Some(stop)) => {
                     events.push(schedule_event(resolve(tz, date, stop), Action::Stop));
                 }
-                (None, None) => intervals.push((
-                    resolve(tz, date, midnight),
-                    resolve(tz, shift(date, 1), midnight),
-                )),
+                (None, None) => {
+                    if !day_off {
+                        intervals.push((
+                            resolve(tz, date, midnight),
+                            resolve(tz, shift(date, 1), midnight),
+                        ));
+                    }
+                }
             }
         }
     }
@@ -342,6 +363,14 @@ fn schedule_events(
     for (start, stop) in &merged {
         events.push(schedule_event(*start, Action::Start));
         events.push(schedule_event(*stop, Action::Stop));
+    }
+    for stop in days_off_stops {
+        if !merged
+            .iter()
+            .any(|(start, end)| *start <= stop && stop <= *end)
+        {
+            events.push(schedule_event(stop, Action::Stop));
+        }
     }
     (events, merged)
 }
