@@ -59,6 +59,8 @@ pub enum Argument {
     ForceEnd,
     /// `YYYY-MM` after `savings`.
     Month,
+    /// `YYYY` after `holidays`.
+    Year,
 }
 
 impl Argument {
@@ -72,6 +74,7 @@ impl Argument {
             Self::Duration => "duration",
             Self::ForceEnd => "for|until",
             Self::Month => "month",
+            Self::Year => "year",
         }
     }
 }

@@ -69,6 +69,10 @@ pub enum ScheduleOp {
     },
     Next,
     History,
+    /// `holidays [YEAR]`: the days off the schedule skips (`None`: this year).
+    Holidays {
+        year: Option<i32>,
+    },
     /// `savings [MONTH]` of one schedule (`None`: this month).
     Savings {
         month: Option<Month>,
@@ -114,6 +118,7 @@ impl ScheduleOp {
             Self::ForceStop { .. } => Usage::ForceStop,
             Self::Next => Usage::Next,
             Self::History => Usage::History,
+            Self::Holidays { .. } => Usage::Holidays,
             Self::Savings { .. } => Usage::Savings,
         }
     }

@@ -107,6 +107,18 @@ impl<'a, I: Iterator<Item = &'a str>> Words<'a, I> {
             .ok_or_else(|| self.bad(Argument::Month, word, ValueError::MonthFormat))
     }
 
+    /// `[YEAR]`: four digits, or nothing for this year.
+    fn optional_year(&mut self) -> Result<Option<i32>, CommandError> {
+        let Some(word) = self.next() else {
+            return Ok(None);
+        };
+        let year = (word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| word.parse().ok())
+            .flatten();
+        year.map(Some)
+            .ok_or_else(|| self.bad(Argument::Year, word, ValueError::YearFormat))
+    }
+
     fn action(&mut self) -> Result<Action, CommandError> {
         let word = self.require(Argument::Action)?;
         Action::parse(word).ok_or_else(|| self.bad(Argument::Action, word, ValueError::ActionWord))
@@ -159,6 +171,11 @@ fn parse_op<'a, I: Iterator<Item = &'a str>>(
     } else if is(word, &["history"]) {
         words.usage = Usage::History;
         Ok(ScheduleOp::History)
+    } else if is(word, &["holidays"]) {
+        words.usage = Usage::Holidays;
+        Ok(ScheduleOp::Holidays {
+            year: words.optional_year()?,
+        })
     } else if is(word, &["savings"]) {
         words.usage = Usage::Savings;
         Ok(ScheduleOp::Savings {

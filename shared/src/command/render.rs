@@ -40,6 +40,8 @@ impl std::fmt::Display for ScheduleOp {
             Self::ForceStop { end } => write_force(f, "force_stop", end.as_ref()),
             Self::Next => f.write_str("next"),
             Self::History => f.write_str("history"),
+            Self::Holidays { year: None } => f.write_str("holidays"),
+            Self::Holidays { year: Some(year) } => write!(f, "holidays {year}"),
             Self::Savings { month } => write_savings(f, *month),
         }
     }

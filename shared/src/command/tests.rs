@@ -119,6 +119,8 @@ ok! {
         sched(ScheduleOp::ForceStop { end: Some(ForceEnd::UntilOn { date: day("2026-12-28"), time: hm("08:30") }) });
     next: "/서버 dev next" => sched(ScheduleOp::Next);
     history: "/서버 dev history" => sched(ScheduleOp::History);
+    holidays_this_year: "/서버 dev holidays" => sched(ScheduleOp::Holidays { year: None });
+    holidays_of_a_year: "/서버 dev HOLIDAYS 2027" => sched(ScheduleOp::Holidays { year: Some(2027) });
     savings_this_month: "/서버 dev savings" => sched(ScheduleOp::Savings { month: None });
     savings_of_a_month: "/서버 dev SAVINGS 2027-02" =>
         sched(ScheduleOp::Savings { month: Month::parse("2027-02") });
@@ -134,6 +136,12 @@ ok! {
 err! {
     unknown_command: "/서버 dev foo" =>
         CommandError::UnknownCommand { word, usage: Usage::General } if word == "foo",
+    holidays_short_year: "/서버 dev holidays 27" =>
+        CommandError::BadValue { what: Argument::Year, reason: ValueError::YearFormat, usage: Usage::Holidays, .. },
+    holidays_not_a_year: "/서버 dev holidays 2027-02" =>
+        CommandError::BadValue { what: Argument::Year, reason: ValueError::YearFormat, usage: Usage::Holidays, .. },
+    holidays_one_year_only: "/서버 dev holidays 2027 2028" =>
+        CommandError::UnexpectedArgument { usage: Usage::Holidays, .. },
     savings_bad_month: "/서버 dev savings 2026-13" =>
         CommandError::BadValue { what: Argument::Month, reason: ValueError::MonthFormat, usage: Usage::Savings, .. },
     savings_a_date_is_not_a_month: "/서버 savings 2026-12-01" =>
@@ -385,6 +393,7 @@ fn arb_op() -> impl Strategy<Value = ScheduleOp> {
         }),
         Just(ScheduleOp::Next),
         Just(ScheduleOp::History),
+        proptest::option::of(1000i32..=9999).prop_map(|year| ScheduleOp::Holidays { year }),
         proptest::option::of((2000i32..2100, 1u32..=12)).prop_map(|m| ScheduleOp::Savings {
             month: m.and_then(|(y, m)| Month::parse(&format!("{y}-{m:02}")))
         }),

@@ -21,13 +21,14 @@ pub enum Usage {
     ForceStop,
     Next,
     History,
+    Holidays,
     /// `[<schedule>] savings [MONTH]`.
     Savings,
 }
 
 impl Usage {
     /// Every usage line, in the order `help` lists them.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::Help,
         Self::List,
         Self::Status,
@@ -39,6 +40,7 @@ impl Usage {
         Self::ForceStop,
         Self::Next,
         Self::History,
+        Self::Holidays,
         Self::Savings,
     ];
 
@@ -46,7 +48,7 @@ impl Usage {
     pub const fn pattern(self) -> &'static str {
         match self {
             Self::General => {
-                "<schedule> status|info|exception|force_start|force_stop|next|history|savings"
+                "<schedule> status|info|exception|force_start|force_stop|next|history|holidays|savings"
             }
             Self::Help => "help",
             Self::List => "list",
@@ -60,6 +62,7 @@ impl Usage {
             Self::ForceStop => "<schedule> force_stop [for DURATION | until [DATE] TIME]",
             Self::Next => "<schedule> next",
             Self::History => "<schedule> history",
+            Self::Holidays => "<schedule> holidays [YEAR]",
             Self::Savings => "[<schedule>] savings [MONTH]",
         }
     }

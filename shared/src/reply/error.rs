@@ -17,6 +17,7 @@ fn argument_text(what: Argument, lang: Lang) -> &'static str {
             Argument::Duration => "기간",
             Argument::ForceEnd => "for|until",
             Argument::Month => "달",
+            Argument::Year => "연도",
         },
     }
 }
@@ -36,6 +37,7 @@ fn reason_text(reason: ValueError, lang: Lang) -> String {
             ValueError::InPast => "이미 지난 시각입니다",
             ValueError::TooFarAhead => "최대 7일 뒤까지만 지정할 수 있습니다",
             ValueError::MonthFormat => "YYYY-MM 형식이어야 합니다",
+            ValueError::YearFormat => "YYYY 형식이어야 합니다",
             ValueError::FutureMonth => "아직 시작하지 않은 달입니다",
         }
         .to_owned(),

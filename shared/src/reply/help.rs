@@ -40,6 +40,10 @@ fn explain(usage: Usage, lang: Lang) -> &'static str {
             "최근 변경 10건 (누가, 언제)을 보고합니다",
             "last 10 changes, who and when",
         ),
+        Usage::Holidays => (
+            "올해(또는 그해) 쉬는 날(공휴일, 회사 달력)을 보고합니다",
+            "the days off it skips this year (or that year): public holidays, calendars",
+        ),
         Usage::Savings => (
             "이번 달(또는 그 달) 취침으로 아낀 돈을 보고합니다",
             "what stopping saved this month (or that month), in money",

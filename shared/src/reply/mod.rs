@@ -7,6 +7,7 @@
 
 mod accepted;
 mod card;
+mod days_off;
 mod digest;
 mod error;
 mod exception;
@@ -95,6 +96,7 @@ pub fn render(reply: &Reply, ctx: &Context) -> Card {
         Reply::Forced(view) => force::render(view, ctx),
         Reply::Next(view) => next::render(view, ctx),
         Reply::History(view) => history::render(view, ctx),
+        Reply::Holidays(view) => days_off::render(view, ctx),
         Reply::Savings(view) => savings::render(view, ctx),
         Reply::Error(view) => error::render(view, ctx),
         Reply::Notice(view) => notice::render(view, ctx),

@@ -1410,6 +1410,85 @@ case!(
     ]
 );
 
+/// `dev` keeping KR's holidays, with an exception that makes 설날 다음날
+/// (2027-02-08) a working day, asked on 2027-02-08.
+fn holidays_kr_2027() -> Reply {
+    let text = TOML.replace(
+        "timezone = \"Asia/Seoul\"\n",
+        "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
+    );
+    let dev = parse_schedules(&text, SEOUL).unwrap().remove(0);
+    let working = [
+        Exception {
+            date: date("2027-02-08"),
+            action: Action::Start,
+            time: Some(time("10:00")),
+        },
+        Exception {
+            date: date("2027-03-02"),
+            action: Action::Stop,
+            time: Some(time("15:00")),
+        },
+    ];
+    Reply::Holidays(HolidaysView::of(&dev, 2027, date("2027-02-08"), &working))
+}
+
+fn holidays_none() -> Reply {
+    let dev = parse_schedules(TOML, SEOUL).unwrap().remove(0);
+    Reply::Holidays(HolidaysView::of(&dev, 2027, date("2027-02-08"), &[]))
+}
+
+fn holidays_unknown_year() -> Reply {
+    let Reply::Holidays(mut view) = holidays_kr_2027() else {
+        unreachable!()
+    };
+    view.year = 2040;
+    view.days.clear();
+    Reply::Holidays(view)
+}
+
+case!(
+    holidays_ko_lists_the_year_with_past_days_and_exceptions,
+    holidays_kr_2027(),
+    Ko,
+    OK,
+    [
+        "충성! dev 2027년 쉬는 날 24일 보고드립니다! (KR 공휴일",
+        "2027-02-07 (일) 설날 [KR] (지남)",
+        "2027-02-08 (월) 설날 다음날 [KR]\n  예외: 기상(start) 10:00 → 근무일",
+        "2027-02-09 (화) 설날 대체 휴일 [KR]",
+        "2027-12-27 (월) 기독탄신일 대체 휴일 [KR]"
+    ],
+    !["2027-02-08 (월) 설날 다음날 [KR] (지남)", "2027-03-02"]
+);
+case!(
+    holidays_en_names_them_in_english,
+    holidays_kr_2027(),
+    En,
+    OK,
+    [
+        "dev: 24 day(s) off in 2027 (KR public holidays: nothing starts on them).",
+        "2027-02-07 (Sun) Korean New Year [KR] (past)",
+        "2027-02-08 (Mon) The second day of Korean New Year [KR]\n  exception: start 10:00 → a working day",
+        "2027-09-15 (Wed) Chuseok [KR]"
+    ],
+    !["설날"]
+);
+case!(
+    holidays_ko_none_kept_says_how,
+    holidays_none(),
+    Ko,
+    OK,
+    ["dev에는 쉬는 날이 없습니다", "holidays = [\"KR\"]"]
+);
+case!(
+    holidays_en_a_year_curfew_does_not_know,
+    holidays_unknown_year(),
+    En,
+    WARN,
+    ["curfew knows public holidays of 2020–2035, not 2040."]
+);
+
 /// Every reply kind in both languages, as Slack gets it (SPEC §3, §4.2):
 /// within Slack's limits (blocks a message, characters a header and a
 /// section), the card's body as the notification `text`, and every line of
@@ -1444,6 +1523,9 @@ fn every_reply_kind_renders_as_block_kit_within_slacks_limits() {
         next_empty(),
         history(),
         history_empty(),
+        holidays_kr_2027(),
+        holidays_none(),
+        holidays_unknown_year(),
         bad_date(),
         bad_time(),
         unknown_command(),

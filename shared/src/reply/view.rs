@@ -27,6 +27,7 @@ pub enum Reply {
     Forced(ForceView),
     Next(NextView),
     History(HistoryView),
+    Holidays(HolidaysView),
     Savings(SavingsView),
     Error(ErrorView),
     /// What the scheduler tells a schedule's room on its own.
@@ -279,6 +280,34 @@ pub struct SavingsBlock {
     pub schedule: String,
     pub figures: crate::savings::Figures,
     pub heat_map: crate::savings::HeatMap,
+}
+
+/// `holidays [YEAR]`: the days off a schedule skips in a year (SPEC §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolidaysView {
+    pub schedule: String,
+    pub year: i32,
+    /// The schedule's `holidays` countries, upper case.
+    pub countries: Vec<String>,
+    pub days: Vec<DayOffLine>,
+    /// The schedule's local today: earlier days are marked past.
+    pub today: NaiveDate,
+    /// The first and last year curfew knows public holidays for.
+    pub known: (i32, i32),
+}
+
+/// One day off in [`HolidaysView`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayOffLine {
+    pub date: NaiveDate,
+    pub name_en: String,
+    /// The Korean name, where the source has one.
+    pub name_ko: Option<String>,
+    /// Where the day comes from: a country (`KR`).
+    pub source: String,
+    /// The schedule's exceptions on that date: they still apply, so a
+    /// start makes it a working day.
+    pub exceptions: Vec<Exception>,
 }
 
 /// `history`: the latest changes, newest first.

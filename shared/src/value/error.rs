@@ -34,6 +34,8 @@ pub enum ValueError {
     TooFarAhead,
     #[error("expected a month as YYYY-MM")]
     MonthFormat,
+    #[error("expected a year as YYYY")]
+    YearFormat,
     /// `savings` of a month that has not begun (in the schedule's time zone).
     #[error("that month has not begun")]
     FutureMonth,

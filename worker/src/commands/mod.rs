@@ -67,6 +67,7 @@ pub async fn execute(
         ScheduleOp::ExceptionInfo { date } => read::exception_info(&asked, *date).await,
         ScheduleOp::Next => read::next(&asked).await,
         ScheduleOp::History => read::history(&asked).await,
+        ScheduleOp::Holidays { year } => read::holidays(&asked, *year).await,
         ScheduleOp::Savings { month } => {
             let one = std::slice::from_ref(&schedule);
             let reports = savings::report_for(services, one, &pairs, *month, now).await?;

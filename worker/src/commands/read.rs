@@ -1,14 +1,15 @@
 //! The commands that only read: `list`, `status`, `info`, `exception info`,
-//! `next`, `history`.
+//! `next`, `history`, `holidays`.
 
 use super::Asked;
 use crate::app::{ExecError, Services};
 use crate::config::WorkerConfig;
 use crate::every_pair::in_every_pair;
 use crate::limits::{HISTORY_LENGTH, NEXT_HORIZON};
+use chrono::Datelike;
 use curfew_shared::reply::{
-    BlockTitle, ExceptionInfoView, HistoryView, InfoView, InstanceBlock, InstanceLine, ListView,
-    NextView, Reply, ScheduleLine, StatusView, TargetLine,
+    BlockTitle, ExceptionInfoView, HistoryView, HolidaysView, InfoView, InstanceBlock,
+    InstanceLine, ListView, NextView, Reply, ScheduleLine, StatusView, TargetLine,
 };
 use curfew_shared::resource::{GroupKind, Instance};
 use curfew_shared::schedule::{DayPlan, Schedule, Timeline};
@@ -171,6 +172,30 @@ pub(super) async fn next(asked: &Asked<'_>) -> Result<Reply, ExecError> {
         timezone: schedule.timezone,
         events: timeline.upcoming(asked.now, NEXT_HORIZON),
     }))
+}
+
+/// `holidays [YEAR]`: the schedule's days off that year, with the
+/// exceptions stored on them (read only when it has days off).
+pub(super) async fn holidays(asked: &Asked<'_>, year: Option<i32>) -> Result<Reply, ExecError> {
+    let schedule = asked.schedule;
+    let today = asked.now.with_timezone(&schedule.timezone).date_naive();
+    let year = year.unwrap_or_else(|| today.year());
+    let exceptions = if schedule.holidays.is_empty() {
+        Vec::new()
+    } else {
+        asked
+            .services
+            .timeline
+            .load(&schedule.name)
+            .await?
+            .exceptions
+    };
+    Ok(Reply::Holidays(HolidaysView::of(
+        schedule,
+        year,
+        today,
+        &exceptions,
+    )))
 }
 
 pub(super) async fn history(asked: &Asked<'_>) -> Result<Reply, ExecError> {

@@ -411,3 +411,59 @@ async fn a_click_after_the_stop_changes_nothing_and_says_so() {
         "{text}"
     );
 }
+
+/// `holidays [YEAR]` (SPEC §3): the year's days off with the exception
+/// that makes one a working day; a schedule without `holidays` says how
+/// to keep them; a day off starts nothing on a tick.
+#[tokio::test]
+async fn holidays_lists_the_days_off_and_a_day_off_starts_nothing() {
+    let kr = DEV.replace(
+        "timezone = \"Asia/Seoul\"\n",
+        "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
+    );
+    let world = World::new(&kr, vec![instance(Ec2, "i-web", "dev", None, Stopped)]);
+    // Monday 2027-02-08, 설날 다음날, 08:30 in Seoul.
+    let morning = at("2027-02-07T23:30:00Z");
+    let set = reply(
+        &world,
+        "/서버 dev exception set 2027-02-09 start 10:00",
+        morning,
+    )
+    .await;
+    assert!(set.contains("2027-02-09"), "{set}");
+    let days = reply(&world, "/서버 dev holidays 2027", morning).await;
+    assert!(days.contains("24 day(s) off in 2027"), "{days}");
+    assert!(
+        days.contains("2027-02-07 (Sun) Korean New Year [KR] (past)"),
+        "{days}"
+    );
+    assert!(
+        days.contains("Alternative holiday for Korean New Year [KR]\\n  exception: start 10:00 → a working day"),
+        "{days}"
+    );
+    let this_year = reply(&world, "/서버 dev holidays", morning).await;
+    assert_eq!(this_year, days, "this year is 2027 in Seoul");
+
+    // 09:00 that Monday: nothing starts.
+    let nine = at("2027-02-08T00:00:00Z");
+    assert_eq!(
+        world
+            .app()
+            .handle(&crate::fakes::tick_job(nine), nine)
+            .await,
+        Verdict::Done
+    );
+    assert!(
+        !world.fleet.calls().iter().any(|c| c.starts_with("start")),
+        "{:?}",
+        world.fleet.calls()
+    );
+
+    let plain = world_with_no_holidays();
+    let none = reply(&plain, "/서버 dev holidays", morning).await;
+    assert!(none.contains("dev keeps no days off"), "{none}");
+}
+
+fn world_with_no_holidays() -> World {
+    World::new(DEV, Vec::new())
+}
