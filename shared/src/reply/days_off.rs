@@ -2,7 +2,7 @@
 //! past ones marked, and the exceptions that still apply on them (SPEC §3).
 
 use super::{action_text, date_text, pick, time_or_none_text, Context, HolidaysView};
-use super::{Card, DayOffLine, Tone};
+use super::{Card, DayOff, DayOffLine, Lang, Tone};
 use crate::schedule::{Exception, Schedule};
 use crate::Action;
 use chrono::NaiveDate;
@@ -15,7 +15,7 @@ impl HolidaysView {
         let mut days: Vec<DayOffLine> = Vec::new();
         for country in &schedule.holidays {
             for holiday in crate::holidays::of_year(country, year) {
-                if days.iter().any(|d| d.date == holiday.date) {
+                if days.iter().any(|d| d.day.date == holiday.date) {
                     continue;
                 }
                 let mut on_it: Vec<Exception> = exceptions
@@ -25,15 +25,12 @@ impl HolidaysView {
                     .collect();
                 on_it.sort_by_key(|e| e.action);
                 days.push(DayOffLine {
-                    date: holiday.date,
-                    name_en: holiday.name_en.to_owned(),
-                    name_ko: holiday.name_ko.map(str::to_owned),
-                    source: holiday.country.to_owned(),
+                    day: holiday.into(),
                     exceptions: on_it,
                 });
             }
         }
-        days.sort_by_key(|d| d.date);
+        days.sort_by_key(|d| d.day.date);
         Self {
             schedule: schedule.name.clone(),
             year,
@@ -42,6 +39,14 @@ impl HolidaysView {
             today,
             known: crate::holidays::years(),
         }
+    }
+}
+
+/// The day's name in the reply's language where the source has it.
+pub(super) fn day_off_name(day: &DayOff, lang: Lang) -> &str {
+    match (&day.name_ko, lang) {
+        (Some(korean), Lang::Ko) => korean,
+        _ => &day.name_en,
     }
 }
 
@@ -74,16 +79,18 @@ pub(super) fn render(view: &HolidaysView, ctx: &Context) -> Card {
     let lines: Vec<String> = view
         .days
         .iter()
-        .map(|day| {
-            let day_name = match (&day.name_ko, lang) {
-                (Some(korean), super::Lang::Ko) => korean.as_str(),
-                _ => day.name_en.as_str(),
-            };
-            let mut line = format!("{} {day_name} [{}]", date_text(day.date, lang), day.source);
+        .map(|line_of| {
+            let day = &line_of.day;
+            let mut line = format!(
+                "{} {} [{}]",
+                date_text(day.date, lang),
+                day_off_name(day, lang),
+                day.source
+            );
             if day.date < view.today {
                 line.push_str(pick(lang, " (지남)", " (past)"));
             }
-            for exception in &day.exceptions {
+            for exception in &line_of.exceptions {
                 let working = exception.action == Action::Start && exception.time.is_some();
                 line.push_str(&format!(
                     "\n  {} {} {}{}",

@@ -1,9 +1,31 @@
 //! `info`: one day's effective plan, with a 24-hour bar.
 
 use super::{at_text, date_text, pick, source_text, time_text, Context, InfoView, Lang};
-use super::{Card, Tone};
-use crate::schedule::{DayPlan, Source};
+use super::{days_off::day_off_name, Card, Tone};
+use crate::schedule::{DayPlan, Exception, Override, Schedule, Source, Timeline};
 use crate::Action;
+use chrono::NaiveDate;
+
+impl InfoView {
+    /// `schedule`'s plan of the local `date`, with its exceptions and
+    /// overrides, and the day off `date` is, if any.
+    pub fn of(
+        schedule: &Schedule,
+        exceptions: &[Exception],
+        overrides: &[Override],
+        date: NaiveDate,
+    ) -> Self {
+        let timeline = Timeline::new(schedule, exceptions, overrides);
+        Self {
+            schedule: schedule.name.clone(),
+            timezone: schedule.timezone,
+            enabled: schedule.enabled,
+            periods: schedule.periods.iter().map(|p| p.describe()).collect(),
+            plan: DayPlan::of(&timeline, date),
+            day_off: schedule.day_off(date).map(Into::into),
+        }
+    }
+}
 
 /// Hour labels every six cells, aligned with [`DayPlan::bar`].
 pub(super) fn ruler(cells: usize) -> String {
@@ -54,8 +76,22 @@ pub(super) fn render(view: &InfoView, ctx: &Context) -> Card {
     } else {
         view.periods.join(", ")
     };
-    let mut details = vec![
-        format!("{} : {date}", pick(lang, "날짜", "Date")),
+    let mut details = vec![format!("{} : {date}", pick(lang, "날짜", "Date"))];
+    if let Some(day) = &view.day_off {
+        let name = day_off_name(day, lang);
+        details.push(pick(
+            lang,
+            format!(
+                "{name}: 쉽니다 ({} 공휴일: 예외가 없으면 기상하지 않습니다)",
+                day.source
+            ),
+            format!(
+                "{name}: a day off ({} public holiday: nothing starts unless an exception says so)",
+                day.source
+            ),
+        ));
+    }
+    details.extend([
         format!("{} : {}", pick(lang, "시간대", "Time zone"), view.timezone),
         format!("{} : {enabled}", pick(lang, "사용", "Enabled")),
         format!("{} : {periods}", pick(lang, "근무 요일", "Active days")),
@@ -69,7 +105,7 @@ pub(super) fn render(view: &InfoView, ctx: &Context) -> Card {
             pick(lang, "취침(stop)", "Stop"),
             times_line(plan, Action::Stop, lang)
         ),
-    ];
+    ]);
     let mut warning = false;
     if plan.events.is_empty() && plan.running_at_start && plan.running_at_end {
         details.push(

@@ -20,6 +20,13 @@ fn row(line: &ScheduleLine, lang: Lang) -> String {
             line.groups.join(" → ")
         ));
     }
+    if !line.holidays.is_empty() {
+        row.push_str(&format!(
+            ", {} {}",
+            pick(lang, "공휴일 휴무", "days off"),
+            line.holidays.join(", ")
+        ));
+    }
     row
 }
 

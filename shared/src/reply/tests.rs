@@ -7,7 +7,7 @@ use crate::resource::GroupKind;
 use crate::schedule::{
     parse_schedules,
     timeline::{Upcoming, UpcomingKind},
-    DayPlan, Event, Exception, Handback, Source, Timeline,
+    Event, Exception, Handback, Source,
 };
 use crate::value::ValueError;
 use crate::Action;
@@ -74,14 +74,7 @@ fn seoul(text: &str) -> DateTime<Utc> {
 fn info(on: &str, exceptions: &[Exception]) -> Reply {
     let schedules = parse_schedules(TOML, SEOUL).unwrap();
     let schedule = &schedules[0];
-    let timeline = Timeline::new(schedule, exceptions, &[]);
-    Reply::Info(InfoView {
-        schedule: schedule.name.clone(),
-        timezone: schedule.timezone,
-        enabled: schedule.enabled,
-        periods: schedule.periods.iter().map(|p| p.describe()).collect(),
-        plan: DayPlan::of(&timeline, date(on)),
-    })
+    Reply::Info(InfoView::of(schedule, exceptions, &[], date(on)))
 }
 
 /// `info` of a schedule that runs all the time.
@@ -89,13 +82,7 @@ fn always_info() -> Reply {
     let text = "[[schedule]]\nname = \"always\"\ntimezone = \"Asia/Seoul\"\n[[schedule.period]]\ndays = \"all\"\n";
     let schedules = parse_schedules(text, SEOUL).unwrap();
     let schedule = &schedules[0];
-    Reply::Info(InfoView {
-        schedule: schedule.name.clone(),
-        timezone: schedule.timezone,
-        enabled: true,
-        periods: schedule.periods.iter().map(|p| p.describe()).collect(),
-        plan: DayPlan::of(&Timeline::new(schedule, &[], &[]), date("2026-11-27")),
-    })
+    Reply::Info(InfoView::of(schedule, &[], &[], date("2026-11-27")))
 }
 
 fn weekday_info() -> Reply {
@@ -228,6 +215,7 @@ fn list_lines() -> Vec<ScheduleLine> {
             timezone: SEOUL,
             periods: vec!["weekdays 09:00-19:00".into()],
             groups: vec!["db".into(), "app".into()],
+            holidays: vec!["KR".into()],
         },
         ScheduleLine {
             name: "stage".into(),
@@ -235,6 +223,7 @@ fn list_lines() -> Vec<ScheduleLine> {
             timezone: chrono_tz::UTC,
             periods: vec!["mon-fri 08:00-18:00".into()],
             groups: vec![],
+            holidays: vec![],
         },
     ]
 }
@@ -459,7 +448,25 @@ fn next() -> Reply {
                 Source::Override,
             ),
         ],
+        days_off: vec![],
     })
+}
+
+/// `next` on Friday 2027-02-05 08:00 for `dev` keeping KR's holidays:
+/// Monday and Tuesday (설날 다음날, its substitute) start nothing.
+fn next_over_seollal() -> Reply {
+    let text = TOML.replace(
+        "timezone = \"Asia/Seoul\"\n",
+        "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
+    );
+    let dev = parse_schedules(&text, SEOUL).unwrap().remove(0);
+    Reply::Next(NextView::of(
+        &dev,
+        &[],
+        &[],
+        seoul("2027-02-05 08:00"),
+        chrono::Duration::days(7),
+    ))
 }
 
 fn next_empty() -> Reply {
@@ -467,6 +474,7 @@ fn next_empty() -> Reply {
         schedule: "dev".into(),
         timezone: SEOUL,
         events: vec![],
+        days_off: vec![],
     })
 }
 
@@ -637,7 +645,7 @@ case!(
         "dev",
         "Asia/Seoul",
         "weekdays 09:00-19:00",
-        "db → app",
+        "db → app, 공휴일 휴무 KR",
         "stage",
         "휴가 중",
         "2개"
@@ -1433,6 +1441,38 @@ fn holidays_kr_2027() -> Reply {
     Reply::Holidays(HolidaysView::of(&dev, 2027, date("2027-02-08"), &working))
 }
 
+/// `info` of 2027-02-08 (설날 다음날) for `dev` keeping KR's holidays.
+fn info_on_a_holiday() -> Reply {
+    let text = TOML.replace(
+        "timezone = \"Asia/Seoul\"\n",
+        "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
+    );
+    let dev = parse_schedules(&text, SEOUL).unwrap().remove(0);
+    Reply::Info(InfoView::of(&dev, &[], &[], date("2027-02-08")))
+}
+
+case!(
+    info_ko_on_a_holiday_says_it_is_a_day_off,
+    info_on_a_holiday(),
+    Ko,
+    OK,
+    [
+        "설날 다음날: 쉽니다 (KR 공휴일",
+        "기상(start) : 없음",
+        "░░░░░░░░░░░░░░░░░░░░░░░░"
+    ]
+);
+case!(
+    info_en_on_a_holiday_says_it_is_a_day_off,
+    info_on_a_holiday(),
+    En,
+    OK,
+    [
+        "The second day of Korean New Year: a day off (KR public holiday",
+        "Start : none"
+    ]
+);
+
 fn holidays_none() -> Reply {
     let dev = parse_schedules(TOML, SEOUL).unwrap().remove(0);
     Reply::Holidays(HolidaysView::of(&dev, 2027, date("2027-02-08"), &[]))
@@ -1524,6 +1564,8 @@ fn every_reply_kind_renders_as_block_kit_within_slacks_limits() {
         history(),
         history_empty(),
         holidays_kr_2027(),
+        info_on_a_holiday(),
+        next_over_seollal(),
         holidays_none(),
         holidays_unknown_year(),
         bad_date(),
@@ -1578,3 +1620,27 @@ fn every_reply_kind_renders_as_block_kit_within_slacks_limits() {
         }
     }
 }
+
+case!(
+    next_ko_shows_the_days_off_in_order,
+    next_over_seollal(),
+    Ko,
+    OK,
+    [
+        "2027-02-05 (금) 09:00 기상(start)",
+        "2027-02-06 (토) 설날 전날: 쉽니다, 기상하지 않습니다 [KR]\n2027-02-07 (일) 설날: 쉽니다",
+        // The day's stop stays (it stops what someone started that day),
+        // so its warning does too: sent only if something runs then.
+        "2027-02-08 (월) 설날 다음날: 쉽니다, 기상하지 않습니다 [KR]\n2027-02-08 (월) 18:50 취침 예고(warning)",
+        "2027-02-09 (화) 설날 대체 휴일: 쉽니다",
+        "2027-02-10 (수) 09:00 기상(start)"
+    ],
+    !["2027-02-08 (월) 09:00", "2027-02-09 (화) 09:00"]
+);
+case!(
+    next_en_shows_the_days_off,
+    next_over_seollal(),
+    En,
+    OK,
+    ["2027-02-08 (Mon) The second day of Korean New Year: a day off, nothing starts [KR]"]
+);

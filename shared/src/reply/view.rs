@@ -61,6 +61,8 @@ pub struct ScheduleLine {
     pub periods: Vec<String>,
     /// Group names in start order, e.g. `db → app`.
     pub groups: Vec<String>,
+    /// The countries whose public holidays it keeps (`KR`).
+    pub holidays: Vec<String>,
 }
 
 /// `status`: the instances of a schedule, grouped.
@@ -114,6 +116,8 @@ pub struct InfoView {
     /// Each period as text, as in [`ScheduleLine::periods`].
     pub periods: Vec<String>,
     pub plan: DayPlan,
+    /// The day off the date is, if it is one.
+    pub day_off: Option<DayOff>,
 }
 
 /// `exception info`.
@@ -263,6 +267,8 @@ pub struct NextView {
     pub schedule: String,
     pub timezone: Tz,
     pub events: Vec<Upcoming>,
+    /// The days off ahead within the same horizon: nothing starts on them.
+    pub days_off: Vec<DayOff>,
 }
 
 /// `savings`: a month's savings, a block per schedule and the total.
@@ -299,15 +305,32 @@ pub struct HolidaysView {
 /// One day off in [`HolidaysView`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayOffLine {
+    pub day: DayOff,
+    /// The schedule's exceptions on that date: they still apply, so a
+    /// start makes it a working day.
+    pub exceptions: Vec<Exception>,
+}
+
+/// A date the schedule starts nothing on, and why (SPEC §6 item 6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayOff {
     pub date: NaiveDate,
     pub name_en: String,
     /// The Korean name, where the source has one.
     pub name_ko: Option<String>,
     /// Where the day comes from: a country (`KR`).
     pub source: String,
-    /// The schedule's exceptions on that date: they still apply, so a
-    /// start makes it a working day.
-    pub exceptions: Vec<Exception>,
+}
+
+impl From<crate::holidays::Holiday> for DayOff {
+    fn from(holiday: crate::holidays::Holiday) -> Self {
+        Self {
+            date: holiday.date,
+            name_en: holiday.name_en.to_owned(),
+            name_ko: holiday.name_ko.map(str::to_owned),
+            source: holiday.country.to_owned(),
+        }
+    }
 }
 
 /// `history`: the latest changes, newest first.

@@ -12,7 +12,7 @@ use curfew_shared::reply::{
     InstanceLine, ListView, NextView, Reply, ScheduleLine, StatusView, TargetLine,
 };
 use curfew_shared::resource::{GroupKind, Instance};
-use curfew_shared::schedule::{DayPlan, Schedule, Timeline};
+use curfew_shared::schedule::Schedule;
 use curfew_shared::value::DateArg;
 
 pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<Reply, ExecError> {
@@ -27,6 +27,7 @@ pub(super) async fn list(services: &Services, config: &WorkerConfig) -> Result<R
                 timezone: schedule.timezone,
                 periods: schedule.periods.iter().map(|p| p.describe()).collect(),
                 groups: schedule.start_order().map(|g| g.name.clone()).collect(),
+                holidays: schedule.holidays.clone(),
             }),
             Err(_) => {
                 tracing::warn!(schedule = %def.name, "stored schedule is invalid; left out of list");
@@ -136,14 +137,12 @@ pub(super) async fn info(asked: &Asked<'_>, date: DateArg) -> Result<Reply, Exec
     let schedule = asked.schedule;
     let data = asked.services.timeline.load(&schedule.name).await?;
     let date = date.resolve(asked.now, schedule.timezone);
-    let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
-    Ok(Reply::Info(InfoView {
-        schedule: schedule.name.clone(),
-        timezone: schedule.timezone,
-        enabled: schedule.enabled,
-        periods: schedule.periods.iter().map(|p| p.describe()).collect(),
-        plan: DayPlan::of(&timeline, date),
-    }))
+    Ok(Reply::Info(InfoView::of(
+        schedule,
+        &data.exceptions,
+        &data.overrides,
+        date,
+    )))
 }
 
 pub(super) async fn exception_info(asked: &Asked<'_>, date: DateArg) -> Result<Reply, ExecError> {
@@ -166,12 +165,13 @@ pub(super) async fn exception_info(asked: &Asked<'_>, date: DateArg) -> Result<R
 pub(super) async fn next(asked: &Asked<'_>) -> Result<Reply, ExecError> {
     let schedule = asked.schedule;
     let data = asked.services.timeline.load(&schedule.name).await?;
-    let timeline = Timeline::new(schedule, &data.exceptions, &data.overrides);
-    Ok(Reply::Next(NextView {
-        schedule: schedule.name.clone(),
-        timezone: schedule.timezone,
-        events: timeline.upcoming(asked.now, NEXT_HORIZON),
-    }))
+    Ok(Reply::Next(NextView::of(
+        schedule,
+        &data.exceptions,
+        &data.overrides,
+        asked.now,
+        NEXT_HORIZON,
+    )))
 }
 
 /// `holidays [YEAR]`: the schedule's days off that year, with the
