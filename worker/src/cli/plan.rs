@@ -55,8 +55,9 @@ struct JsonEvent<'a> {
     at: String,
     action: &'a str,
     source: &'a str,
-    /// Why the event differs from the plain schedule (a holiday skipped, a
-    /// resize); nothing makes one yet, and an event without one has no key.
+    /// Why the event differs from the plain schedule: its date is a day
+    /// off, on which nothing started (SPEC §6 item 6); an event without a
+    /// note has no key.
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
 }
@@ -129,7 +130,7 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
     if args.json {
         writeln!(out, "{}", state_json_line(from, state, schedule)?)?;
         for event in &events {
-            writeln!(out, "{}", json_line(event, schedule.timezone)?)?;
+            writeln!(out, "{}", json_line(event, schedule)?)?;
         }
         return Ok(());
     }
@@ -142,7 +143,37 @@ fn print(timeline: &Timeline<'_>, args: &PlanArgs, out: &mut impl Write) -> anyh
         lines.push((handback.at, 0, handback_line(&handback, schedule.timezone)));
     }
     for event in &events {
-        lines.push((event.at, 1, text_line(event, schedule.timezone)));
+        let mut line = text_line(event, schedule.timezone);
+        if let Some(note) = day_off_note(event, schedule) {
+            line.push_str(&format!("  ({note})"));
+        }
+        lines.push((event.at, 1, line));
+    }
+    // Each day off in range, at its midnight: a day with no event at all
+    // (an all-day period skipped) is still marked.
+    let first = from.with_timezone(&schedule.timezone).date_naive();
+    let last = to.with_timezone(&schedule.timezone).date_naive();
+    for date in first.iter_days().take_while(|d| *d <= last) {
+        if let Some(holiday) = schedule.day_off(date) {
+            let midnight = curfew_shared::value::local_time::resolve(
+                schedule.timezone,
+                date,
+                chrono::NaiveTime::MIN,
+            );
+            if midnight >= from && midnight < to {
+                lines.push((
+                    midnight,
+                    0,
+                    format!(
+                        "{} {}  day off: {} ({}), nothing starts",
+                        date,
+                        date.format("%a"),
+                        holiday.name_en,
+                        holiday.country
+                    ),
+                ));
+            }
+        }
     }
     lines.sort();
     for (_, _, text) in &lines {
@@ -206,13 +237,21 @@ fn state_json_line(
 }
 
 /// One `--json` event line.
-fn json_line(event: &Event, tz: Tz) -> anyhow::Result<String> {
+fn json_line(event: &Event, schedule: &Schedule) -> anyhow::Result<String> {
     Ok(serde_json::to_string(&JsonEvent {
-        at: json_at(event.at, tz),
+        at: json_at(event.at, schedule.timezone),
         action: event.action.as_str(),
         source: event.source.as_str(),
-        note: None,
+        note: day_off_note(event, schedule),
     })?)
+}
+
+/// `day off: Korean New Year (KR)` when the event's local date is one.
+fn day_off_note(event: &Event, schedule: &Schedule) -> Option<String> {
+    let date = event.at.with_timezone(&schedule.timezone).date_naive();
+    schedule
+        .day_off(date)
+        .map(|h| format!("day off: {} ({})", h.name_en, h.country))
 }
 
 /// RFC 3339 with the schedule's offset (`2026-12-04T09:00:00+09:00`).
@@ -392,6 +431,38 @@ mod tests {
             r#"{"at":"2026-12-04T09:00:00+09:00","action":"start","source":"schedule"}"#
         );
         assert!(!out.contains("2026-12-06"), "Sunday has no events: {out}");
+    }
+
+    /// The dev weekdays keeping KR's holidays.
+    const KR_DEV: &str = "[[schedule]]\nname = \"kr\"\ntimezone = \"Asia/Seoul\"\n\
+        holidays = [\"KR\"]\n[[schedule.period]]\ndays = \"weekdays\"\nstart = \"09:00\"\nstop = \"19:00\"\n";
+
+    /// SPEC §9: an event on a day off carries a `note`; the days off are
+    /// marked in the text form, also where nothing happens at all.
+    #[test]
+    fn days_off_are_noted_in_both_forms() {
+        let out = plan_toml("kr", KR_DEV, "2027-02-05T00:00:00+09:00", 6, true);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[1..],
+            [
+                r#"{"at":"2027-02-05T09:00:00+09:00","action":"start","source":"schedule"}"#,
+                r#"{"at":"2027-02-05T19:00:00+09:00","action":"stop","source":"schedule"}"#,
+                r#"{"at":"2027-02-08T19:00:00+09:00","action":"stop","source":"schedule","note":"day off: The second day of Korean New Year (KR)"}"#,
+                r#"{"at":"2027-02-09T19:00:00+09:00","action":"stop","source":"schedule","note":"day off: Alternative holiday for Korean New Year (KR)"}"#,
+                r#"{"at":"2027-02-10T09:00:00+09:00","action":"start","source":"schedule"}"#,
+                r#"{"at":"2027-02-10T19:00:00+09:00","action":"stop","source":"schedule"}"#,
+            ]
+        );
+        let text = plan_toml("kr", KR_DEV, "2027-02-05T00:00:00+09:00", 6, false);
+        assert!(
+            text.contains("2027-02-07 Sun  day off: Korean New Year (KR), nothing starts\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2027-02-08 Mon  day off: The second day of Korean New Year (KR), nothing starts\n2027-02-08 Mon 19:00 +09:00  stop   schedule  (day off: The second day of Korean New Year (KR))"),
+            "{text}"
+        );
     }
 
     #[test]
