@@ -213,4 +213,19 @@ mod tests {
         assert!((off - 472.0).abs() < 1e-9, "{off}");
         assert_eq!(format!("{:.1}%", off / feb.hours() * 100.0), "70.2%");
     }
+
+    /// SPEC §6 item 6: planned savings count a day off as stopped. The
+    /// office keeping KR's holidays: 설날 falls on Sat 6 to Tue 9 February
+    /// 2027, so two weekdays (8th, 9th) of 10 running hours stop too.
+    #[test]
+    fn planned_hours_count_the_weekdays_off() {
+        let mut office = super::super::office();
+        office.holidays = vec!["KR".to_owned()];
+        let timeline = Timeline::new(&office, &[], &[]);
+        let feb = super::super::Month::parse("2027-02")
+            .unwrap()
+            .whole(chrono_tz::Asia::Seoul);
+        let off = planned_off_hours(&timeline, feb);
+        assert!((off - 492.0).abs() < 1e-9, "{off}");
+    }
 }

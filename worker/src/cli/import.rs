@@ -28,6 +28,10 @@ pub enum ImportSource {
         /// The time zone the seed's Lambda ran in (its TZ).
         #[arg(long, default_value = "Asia/Seoul")]
         timezone: Tz,
+        /// Countries (e.g. KR) whose public holidays the report names among
+        /// the dated exceptions, so they can give way to `holidays = [...]`.
+        #[arg(long, value_name = "COUNTRY", value_delimiter = ',')]
+        holidays: Vec<String>,
         #[command(flatten)]
         output: Output,
     },
@@ -59,10 +63,20 @@ pub async fn run(source: ImportSource) -> anyhow::Result<ExitCode> {
         ImportSource::Legacy {
             prefix,
             timezone,
+            holidays,
             output,
         } => {
+            if let Some(unknown) = holidays.iter().find(|c| !curfew_shared::holidays::knows(c)) {
+                anyhow::bail!(
+                    "--holidays: no public holidays known for {unknown:?} (known: {})",
+                    curfew_shared::holidays::countries().join(", ")
+                );
+            }
             let seed = read_seed(&client, &prefix).await?;
             let imported = mapping::legacy::import(&seed, timezone);
+            for line in mapping::legacy::on_public_holidays(&imported.exceptions, &holidays) {
+                eprintln!("{line}");
+            }
             (imported, output, "curfew import legacy")
         }
         ImportSource::AwsInstanceScheduler { table, output } => {

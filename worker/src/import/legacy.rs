@@ -129,6 +129,33 @@ pub fn import(seed: &Seed, timezone: Tz) -> Imported {
     imported
 }
 
+/// The imported exceptions that fall on a public holiday of one of
+/// `countries` (SPEC §5, `import legacy --holidays KR`): one line each,
+/// naming the day, so a team can drop them for `holidays = ["KR"]`. The
+/// exceptions themselves are imported as they are.
+pub fn on_public_holidays(exceptions: &[(String, Exception)], countries: &[String]) -> Vec<String> {
+    exceptions
+        .iter()
+        .filter_map(|(schedule, exception)| {
+            let holiday = curfew_shared::holidays::on(countries, exception.date)?;
+            let time = exception
+                .time
+                .map_or_else(|| "None".to_owned(), |t| t.format("%H:%M").to_string());
+            let name = match holiday.name_ko {
+                Some(korean) => format!("{korean} ({})", holiday.name_en),
+                None => holiday.name_en.to_owned(),
+            };
+            Some(format!(
+                "exception {schedule} {} {} {time} is on {}'s public holiday {name}: holidays = [\"{}\"] on {schedule} keeps that day off without it",
+                exception.date,
+                exception.action.as_str(),
+                holiday.country,
+                holiday.country
+            ))
+        })
+        .collect()
+}
+
 fn schedule_def(seed: &SeedSchedule, timezone: Tz) -> (Option<ScheduleDef>, ReportItem) {
     let source = format!("Schedule {}", seed.name);
     let mut item = ReportItem::new(source, Some(format!("schedule {}", seed.name)));
@@ -322,6 +349,30 @@ after = ["db", "cache"]
                 "dev 2026-12-25 start None"
             ]
         );
+    }
+
+    #[test]
+    fn exceptions_on_public_holidays_are_named_and_kept() {
+        let seed = Seed {
+            schedules: vec![schedule("dev", "09:00", "19:00")],
+            groups: vec![],
+            exceptions: vec![
+                exception("u1", "2027-02-08", "start", "None"),
+                exception("u2", "2027-02-10", "start", "None"),
+                exception("u3", "2027-09-15", "start", "None"),
+            ],
+        };
+        let imported = import(&seed, SEOUL);
+        assert_eq!(imported.exceptions.len(), 3, "all kept as they are");
+        let lines = on_public_holidays(&imported.exceptions, &["KR".to_owned()]);
+        assert_eq!(
+            lines,
+            [
+                "exception dev 2027-02-08 start None is on KR's public holiday 설날 다음날 (The second day of Korean New Year): holidays = [\"KR\"] on dev keeps that day off without it",
+                "exception dev 2027-09-15 start None is on KR's public holiday 추석 (Chuseok): holidays = [\"KR\"] on dev keeps that day off without it",
+            ]
+        );
+        assert!(on_public_holidays(&imported.exceptions, &[]).is_empty());
     }
 
     #[test]
