@@ -194,3 +194,57 @@ async fn a_start_that_does_not_take_is_reported_by_the_verification() {
     assert!(notices[1].contains(&ec2[1]), "{}", notices[1]);
     assert!(!notices[1].contains(&ec2[0]), "{}", notices[1]);
 }
+
+/// SPEC §6 item 6 on the local AWS: `holidays = ["KR"]` and Christmas
+/// (Friday 2026-12-25) starts nothing, no call and no notice; an exception
+/// on the next public holiday (2027-01-01) makes it a working day.
+#[tokio::test]
+async fn a_public_holiday_starts_nothing_unless_an_exception_says_so() {
+    let Some(endpoint) = local_aws() else { return };
+    let file = WEEKDAYS.replace(
+        "timezone = \"Asia/Seoul\"\n",
+        "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
+    );
+    let stack = Stack::start(
+        &endpoint,
+        &file.replace("name = \"office\"", "name = \"dev\""),
+    )
+    .await;
+    let (ec2, _db) = office_fleet(&stack).await;
+    let all_stopped = ["stopped", "stopped", "stopped"];
+
+    stack.tick(kst(25, 8, 59)).await;
+    stack.proxy.reset();
+    stack.tick(kst(25, 9, 0)).await;
+    stack.tick(kst(25, 9, 1)).await;
+    assert_eq!(ec2_states(&stack.sdk, &ec2).await, all_stopped);
+    assert!(
+        !stack.fleet_calls().iter().any(|c| c.starts_with("Start")),
+        "{:?}",
+        stack.fleet_calls()
+    );
+    assert!(stack.notices().is_empty(), "{:?}", stack.notices());
+
+    // 2027-01-01 (Fri) is 신정; an exception starts it at 10:00.
+    super::overrides::command(
+        &stack,
+        "/서버 dev exception set 2027-01-01 start 10:00",
+        kst(31, 12, 0),
+    )
+    .await;
+    let new_year = |h, m| {
+        use chrono::TimeZone;
+        chrono_tz::Asia::Seoul
+            .with_ymd_and_hms(2027, 1, 1, h, m, 0)
+            .unwrap()
+            .to_utc()
+    };
+    stack.tick(new_year(9, 59)).await;
+    assert_eq!(ec2_states(&stack.sdk, &ec2).await, all_stopped);
+    stack.tick(new_year(10, 0)).await;
+    let states = ec2_states(&stack.sdk, &ec2).await;
+    assert!(
+        states.iter().all(|s| s == "pending" || s == "running"),
+        "{states:?}"
+    );
+}
