@@ -36,9 +36,10 @@ const SHARED: [(&str, u8); 20] = [
 
 /// `worker` (docs/ARCHITECTURE.md): commands may use the scheduler, which
 /// may not use commands.
-const WORKER: [(&str, u8); 13] = [
+const WORKER: [(&str, u8); 14] = [
     ("limits", 0),
     ("error", 0),
+    ("calendar", 0),
     ("adapters", 1),
     ("import", 1),
     ("config", 2),

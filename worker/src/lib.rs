@@ -20,6 +20,7 @@
 
 pub mod adapters;
 pub mod app;
+pub mod calendar;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod commands;
