@@ -98,7 +98,17 @@ pub fn years() -> (i32, i32) {
 
 /// Whether `country` (any case) is one curfew knows.
 pub fn knows(country: &str) -> bool {
-    table().contains_key(country.to_ascii_uppercase().as_str())
+    days_of(country).is_some()
+}
+
+/// `country`'s holidays by date. A schedule's codes are upper case
+/// already (validated): they are found without an allocation, which a
+/// tick's evaluation of every schedule's every date would otherwise make.
+fn days_of(country: &str) -> Option<&'static BTreeMap<NaiveDate, Holiday>> {
+    let table = table();
+    table
+        .get(country)
+        .or_else(|| table.get(country.to_ascii_uppercase().as_str()))
 }
 
 /// `country`'s public holidays in `year`, in date order (none for a
@@ -110,20 +120,16 @@ pub fn of_year(country: &str, year: i32) -> Vec<Holiday> {
     ) else {
         return Vec::new();
     };
-    table()
-        .get(country.to_ascii_uppercase().as_str())
+    days_of(country)
         .map(|days| days.range(first..=last).map(|(_, h)| *h).collect())
         .unwrap_or_default()
 }
 
 /// The public holiday on `date` of the first of `countries` that has one.
 pub fn on<S: AsRef<str>>(countries: &[S], date: NaiveDate) -> Option<Holiday> {
-    countries.iter().find_map(|country| {
-        table()
-            .get(country.as_ref().to_ascii_uppercase().as_str())
-            .and_then(|days| days.get(&date))
-            .copied()
-    })
+    countries
+        .iter()
+        .find_map(|country| days_of(country.as_ref())?.get(&date).copied())
 }
 
 #[cfg(test)]
