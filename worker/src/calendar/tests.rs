@@ -158,3 +158,63 @@ fn a_feed_over_one_mib_is_refused_before_it_is_read() {
     );
     assert!(error.to_string().contains("at most 1048576 (1 MiB)"));
 }
+
+/// Hostile feeds (SPEC §6 item 6, issue 29): 200 malformed, truncated,
+/// binary and oversized calendars each come back as an error or as days
+/// off, never a panic; the parse of one cannot touch anything else.
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    const GOOD: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nSUMMARY:Day off\r\nDTSTART;VALUE=DATE:20270301\r\nDTEND;VALUE=DATE:20270303\r\nRRULE:FREQ=YEARLY;COUNT=3\r\nEXDATE;VALUE=DATE:20280301\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+    fn read(bytes: &[u8]) -> Result<DaysOff, FeedError> {
+        parse(bytes, date("2020-01-01"), date("2035-12-31"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        /// Random bytes after a calendar's first line.
+        #[test]
+        fn random_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let mut feed = b"BEGIN:VCALENDAR\r\n".to_vec();
+            feed.extend(body);
+            let _ = read(&feed);
+        }
+
+        /// A good calendar cut anywhere, or with one byte changed.
+        #[test]
+        fn cut_or_flipped_calendars_never_panic(at in 0..GOOD.len(), byte in any::<u8>(), cut in any::<bool>()) {
+            let mut feed = GOOD.as_bytes().to_vec();
+            if cut {
+                feed.truncate(at);
+            } else if let Some(b) = feed.get_mut(at) {
+                *b = byte;
+            }
+            let _ = read(&feed);
+        }
+    }
+
+    #[test]
+    fn the_good_one_reads_and_oversized_ones_are_refused_whatever_they_hold() {
+        let read_good = read(GOOD.as_bytes()).unwrap();
+        let kept: Vec<String> = read_good.days.keys().map(ToString::to_string).collect();
+        assert_eq!(
+            kept,
+            ["2027-03-01", "2027-03-02", "2029-03-01", "2029-03-02"],
+            "COUNT=3 less the EXDATE"
+        );
+        for size in [MAX_FEED_BYTES + 1, 2 * MAX_FEED_BYTES, 5 * MAX_FEED_BYTES] {
+            let mut big = GOOD.as_bytes().to_vec();
+            big.resize(size, b'X');
+            assert_eq!(read(&big), Err(FeedError::TooLarge { bytes: size }));
+        }
+        // Rules that would run away are bounded: a daily rule for ever.
+        let daily = GOOD.replace("RRULE:FREQ=YEARLY;COUNT=3", "RRULE:FREQ=DAILY");
+        let days = read(daily.as_bytes()).unwrap().days;
+        // 1,000 two-day occurrences (one day skipped by the EXDATE),
+        // overlapping: 1,002 dates, not for ever.
+        assert_eq!(days.len(), usize::from(MAX_OCCURRENCES) + 2);
+    }
+}
