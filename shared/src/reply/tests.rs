@@ -455,11 +455,7 @@ fn next() -> Reply {
 /// `next` on Friday 2027-02-05 08:00 for `dev` keeping KR's holidays:
 /// Monday and Tuesday (설날 다음날, its substitute) start nothing.
 fn next_over_seollal() -> Reply {
-    let text = TOML.replace(
-        "timezone = \"Asia/Seoul\"\n",
-        "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
-    );
-    let dev = parse_schedules(&text, SEOUL).unwrap().remove(0);
+    let dev = dev_keeping_kr();
     Reply::Next(NextView::of(
         &dev,
         &[],
@@ -1418,14 +1414,19 @@ case!(
     ]
 );
 
-/// `dev` keeping KR's holidays, with an exception that makes 설날 다음날
-/// (2027-02-08) a working day, asked on 2027-02-08.
-fn holidays_kr_2027() -> Reply {
+/// `dev` (weekdays 09:00-19:00 in Seoul) keeping KR's public holidays.
+fn dev_keeping_kr() -> crate::schedule::Schedule {
     let text = TOML.replace(
         "timezone = \"Asia/Seoul\"\n",
         "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
     );
-    let dev = parse_schedules(&text, SEOUL).unwrap().remove(0);
+    parse_schedules(&text, SEOUL).unwrap().remove(0)
+}
+
+/// `dev` keeping KR's holidays, with an exception that makes 설날 다음날
+/// (2027-02-08) a working day, asked on 2027-02-08.
+fn holidays_kr_2027() -> Reply {
+    let dev = dev_keeping_kr();
     let working = [
         Exception {
             date: date("2027-02-08"),
@@ -1443,11 +1444,7 @@ fn holidays_kr_2027() -> Reply {
 
 /// `info` of 2027-02-08 (설날 다음날) for `dev` keeping KR's holidays.
 fn info_on_a_holiday() -> Reply {
-    let text = TOML.replace(
-        "timezone = \"Asia/Seoul\"\n",
-        "timezone = \"Asia/Seoul\"\nholidays = [\"KR\"]\n",
-    );
-    let dev = parse_schedules(&text, SEOUL).unwrap().remove(0);
+    let dev = dev_keeping_kr();
     Reply::Info(InfoView::of(&dev, &[], &[], date("2027-02-08")))
 }
 
