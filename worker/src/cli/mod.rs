@@ -67,8 +67,9 @@ enum Command {
     /// AWS_LAMBDA_RUNTIME_API is set, else long-poll CURFEW_QUEUE_URL until
     /// SIGTERM / Ctrl-C (the batch in hand is finished first).
     Worker,
-    /// A local console: type `/서버 dev status`, see the ingress's answer and
-    /// then the worker's reply, received on a local incoming webhook.
+    /// A local console: type `/서버 dev status` (or with --front slack
+    /// `/curfew dev status`), see the ingress's answer and then the
+    /// worker's reply, received on a local incoming webhook / response_url.
     Chat(chat::ChatArgs),
     /// What stopping saved in a month, in hours and USD at on-demand rates.
     Savings(savings::SavingsArgs),
@@ -135,6 +136,14 @@ pub async fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `curfew holidays KR | head`: the reader left, nothing went wrong.
+        Err(error)
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("curfew: {error:#}");
             ExitCode::FAILURE
