@@ -63,7 +63,8 @@ pub async fn command(
 
 /// Decides the answer to one button click received at `now`: verified as
 /// a command is, then the command its button offers is queued exactly as
-/// typing it would queue it, and Slack gets an empty 200 (the answer comes
+/// typing it would queue it (its instant, as a command's, the timestamp
+/// Slack signed), and Slack gets an empty 200 (the answer comes
 /// from the worker, replacing the message the button was on). A click that
 /// is not one of curfew's offers is 400.
 pub async fn action(
@@ -73,9 +74,10 @@ pub async fn action(
     config: &Config,
     queue: &impl JobQueue,
 ) -> Answer {
-    if let Err(refused) = admitted(body, signed, now, config) {
-        return refused;
-    }
+    let clicked_at = match admitted(body, signed, now, config) {
+        Ok(sent_at) => sent_at,
+        Err(refused) => return refused,
+    };
     let Ok(click) = BlockActions::from_form(body) else {
         return Answer::bare(400, Outcome::BadPayload);
     };
@@ -86,7 +88,7 @@ pub async fn action(
         return Answer::bare(400, Outcome::BadPayload);
     };
     let job = Job::Command(CommandJob::from_slack_click(
-        &click, clicked, offer, command, now,
+        &click, clicked, offer, command, clicked_at,
     ));
     match queue.send(&job).await {
         Ok(()) => Answer::bare(200, Outcome::Queued),

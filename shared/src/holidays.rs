@@ -32,6 +32,39 @@ impl Holiday {
             _ => self.name_en,
         }
     }
+
+    /// Both names, for an operator's screen: "설날 (Korean New Year)", or
+    /// the English one alone where the source has no Korean.
+    pub fn names(&self) -> String {
+        match self.name_ko {
+            Some(korean) => format!("{korean} ({})", self.name_en),
+            None => self.name_en.to_owned(),
+        }
+    }
+}
+
+/// A country code curfew knows no public holidays of. Its text names the
+/// codes it knows: the schedules file, `curfew holidays` and `import
+/// legacy --holidays` refuse one the same way.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no public holidays known for {country:?} (use an ISO 3166-1 alpha-2 code curfew knows: {known})")]
+pub struct UnknownCountry {
+    pub country: String,
+    pub known: String,
+}
+
+/// `code` (any case, blanks around it dropped) as curfew keys it, upper
+/// case, if curfew knows its public holidays.
+pub fn country(code: &str) -> Result<String, UnknownCountry> {
+    let upper = code.trim().to_ascii_uppercase();
+    if days_of(&upper).is_some() {
+        Ok(upper)
+    } else {
+        Err(UnknownCountry {
+            country: code.to_owned(),
+            known: countries().join(", "),
+        })
+    }
 }
 
 /// Every country's holidays, by date.
@@ -94,11 +127,6 @@ pub fn years() -> (i32, i32) {
         (first.min(date.year()), last.max(date.year()))
     });
     (first, last)
-}
-
-/// Whether `country` (any case) is one curfew knows.
-pub fn knows(country: &str) -> bool {
-    days_of(country).is_some()
 }
 
 /// `country`'s holidays by date. A schedule's codes are upper case

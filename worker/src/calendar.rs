@@ -140,7 +140,7 @@ fn occurrences(
     if !recurs {
         return Ok(vec![start]);
     }
-    let set = event
+    let mut set = event
         .get_recurrence()
         .map_err(|error| FeedError::BadEvent {
             summary: summary.to_owned(),
@@ -154,7 +154,6 @@ fn occurrences(
             .from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
             .earliest()
     };
-    let mut set = set;
     if let Some(after) = midnight(first - Duration::days(366)) {
         set = set.after(after);
     }

@@ -40,7 +40,14 @@ fn the_ten_countries_from_2020_to_2035() {
             assert!(of_year(country, year).len() >= 5, "{country} {year}");
         }
     }
-    assert!(knows("kr") && knows("KR") && !knows("XX"));
+    assert!(country("kr").is_ok() && country("KR").is_ok() && country("XX").is_err());
+    assert_eq!(country(" jp ").unwrap(), "JP");
+    let unknown = country("xx").unwrap_err();
+    assert_eq!(unknown.country, "xx");
+    assert!(
+        unknown.to_string().starts_with("no public holidays known for \"xx\" (use an ISO 3166-1 alpha-2 code curfew knows: AU, CA,"),
+        "{unknown}"
+    );
     assert!(of_year("XX", 2027).is_empty());
     assert!(of_year("KR", 2019).is_empty());
 }

@@ -136,8 +136,8 @@ pub enum Reason {
     UnknownDependency(String),
     #[error("dependency cycle: {0}")]
     Cycle(String),
-    #[error("no public holidays known for {country:?} (use an ISO 3166-1 alpha-2 code curfew knows: {known})")]
-    UnknownCountry { country: String, known: String },
+    #[error(transparent)]
+    UnknownCountry(#[from] crate::holidays::UnknownCountry),
 }
 
 /// Why a whole file was refused.
@@ -266,17 +266,10 @@ impl ScheduleDef {
             .collect();
         let mut holidays: Vec<String> = Vec::new();
         for country in &self.holidays {
-            let code = country.trim().to_ascii_uppercase();
-            if !crate::holidays::knows(&code) {
-                errors.push(self.error(
-                    "holidays",
-                    Reason::UnknownCountry {
-                        country: country.clone(),
-                        known: crate::holidays::countries().join(", "),
-                    },
-                ));
-            } else if !holidays.contains(&code) {
-                holidays.push(code);
+            match crate::holidays::country(country) {
+                Ok(code) if holidays.contains(&code) => {}
+                Ok(code) => holidays.push(code),
+                Err(unknown) => errors.push(self.error("holidays", unknown.into())),
             }
         }
         let groups = self.validate_groups().unwrap_or_else(|mut more| {

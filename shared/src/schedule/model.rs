@@ -150,9 +150,6 @@ impl Schedule {
     /// The public holiday that makes `date` (local) a day off, if any: on
     /// it the periods start nothing (SPEC §6 item 6).
     pub fn day_off(&self, date: NaiveDate) -> Option<crate::holidays::Holiday> {
-        if self.holidays.is_empty() {
-            return None;
-        }
         crate::holidays::on(&self.holidays, date)
     }
 

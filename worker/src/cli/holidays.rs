@@ -24,14 +24,7 @@ pub fn run(
     today: chrono::NaiveDate,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let country = args.country.trim().to_ascii_uppercase();
-    if !holidays::knows(&country) {
-        bail!(
-            "curfew knows no public holidays of {:?}; it knows {}",
-            args.country,
-            holidays::countries().join(", ")
-        );
-    }
+    let country = holidays::country(&args.country)?;
     let year = args.year.unwrap_or_else(|| today.year());
     let (first, last) = holidays::years();
     if !(first..=last).contains(&year) {
@@ -42,11 +35,13 @@ pub fn run(
     let days = holidays::of_year(&country, year);
     writeln!(out, "{country} {year}: {} public holidays", days.len())?;
     for day in &days {
-        let name = match day.name_ko {
-            Some(korean) => format!("{korean} ({})", day.name_en),
-            None => day.name_en.to_owned(),
-        };
-        writeln!(out, "{}  {}  {name}", day.date, day.date.format("%a"))?;
+        writeln!(
+            out,
+            "{}  {}  {}",
+            day.date,
+            day.date.format("%a"),
+            day.names()
+        )?;
     }
     writeln!(out, "source: {}", holidays::source())?;
     Ok(())

@@ -66,11 +66,8 @@ pub async fn run(source: ImportSource) -> anyhow::Result<ExitCode> {
             holidays,
             output,
         } => {
-            if let Some(unknown) = holidays.iter().find(|c| !curfew_shared::holidays::knows(c)) {
-                anyhow::bail!(
-                    "--holidays: no public holidays known for {unknown:?} (known: {})",
-                    curfew_shared::holidays::countries().join(", ")
-                );
+            for country in &holidays {
+                curfew_shared::holidays::country(country).context("--holidays")?;
             }
             let seed = read_seed(&client, &prefix).await?;
             let imported = mapping::legacy::import(&seed, timezone);

@@ -459,11 +459,7 @@ async fn holidays_lists_the_days_off_and_a_day_off_starts_nothing() {
         world.fleet.calls()
     );
 
-    let plain = world_with_no_holidays();
+    let plain = World::new(DEV, Vec::new());
     let none = reply(&plain, "/서버 dev holidays", morning).await;
     assert!(none.contains("dev keeps no days off"), "{none}");
-}
-
-fn world_with_no_holidays() -> World {
-    World::new(DEV, Vec::new())
 }

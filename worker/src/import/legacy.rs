@@ -141,15 +141,12 @@ pub fn on_public_holidays(exceptions: &[(String, Exception)], countries: &[Strin
             let time = exception
                 .time
                 .map_or_else(|| "None".to_owned(), |t| t.format("%H:%M").to_string());
-            let name = match holiday.name_ko {
-                Some(korean) => format!("{korean} ({})", holiday.name_en),
-                None => holiday.name_en.to_owned(),
-            };
             Some(format!(
-                "exception {schedule} {} {} {time} is on {}'s public holiday {name}: holidays = [\"{}\"] on {schedule} keeps that day off without it",
+                "exception {schedule} {} {} {time} is on {}'s public holiday {}: holidays = [\"{}\"] on {schedule} keeps that day off without it",
                 exception.date,
                 exception.action.as_str(),
                 holiday.country,
+                holiday.names(),
                 holiday.country
             ))
         })
